@@ -1,0 +1,62 @@
+package cases
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinels that callers test with errors.Is; the typed errors below wrap
+// them so that a caller can also read the details with errors.As.
+var (
+	ErrIllegalTransition = errors.New("illegal transition")
+	ErrForbidden         = errors.New("forbidden")
+	ErrInvalid           = errors.New("invalid")
+)
+
+// TransitionError is an action that the case's current state does not allow.
+type TransitionError struct {
+	Action Action
+	State  State
+	Why    string
+}
+
+func (e *TransitionError) Error() string {
+	msg := fmt.Sprintf("cannot %s a case that is %s", e.Action, e.State)
+	if e.Why != "" {
+		msg += ": " + e.Why
+	}
+	return msg
+}
+
+func (e *TransitionError) Unwrap() error { return ErrIllegalTransition }
+
+// ForbiddenError is an action the actor's role or unit does not allow.
+type ForbiddenError struct {
+	Action Action
+	Actor  string
+	Why    string
+}
+
+func (e *ForbiddenError) Error() string {
+	return fmt.Sprintf("%s may not %s: %s", e.Actor, e.Action, e.Why)
+}
+
+func (e *ForbiddenError) Unwrap() error { return ErrForbidden }
+
+// ValidationError is a command that is missing or has a bad field.
+type ValidationError struct {
+	Field string
+	Why   string
+}
+
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Why }
+
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+func illegal(a Action, s State, why string) error { return &TransitionError{Action: a, State: s, Why: why} }
+
+func forbidden(a Action, act Actor, why string) error {
+	return &ForbiddenError{Action: a, Actor: act.MemberID, Why: why}
+}
+
+func invalid(field, why string) error { return &ValidationError{Field: field, Why: why} }

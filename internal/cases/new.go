@@ -1,0 +1,83 @@
+package cases
+
+import (
+	"strings"
+	"time"
+)
+
+// MaxContentLength bounds a complaint's text (in runes); longer texts are
+// refused rather than cut, so nothing a complainant wrote is silently lost.
+const MaxContentLength = 5000
+
+// Intake is a complaint as it arrives, with routing's verdict filled in.
+type Intake struct {
+	Channel         Channel
+	ChannelRef      string
+	Complainant     Complainant
+	Content         string
+	Place           string
+	Category        string
+	Tier            Tier
+	LeadUnit        string // empty: the school office's triage queue
+	CoUnits         []string
+	RouteReasons    []string
+	Confidential    bool
+	AccusesOfficial bool
+	// Hold keeps the case registered even when a lead unit is known, for the
+	// office to check before it goes out.
+	Hold bool
+}
+
+// New registers a case and, when a lead unit is known and the intake is not
+// held, dispatches it at once. The store assigns the id and the number.
+func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
+	if !(actor.System || actor.Office() || actor.Has(RoleOperator)) {
+		return Outcome{}, forbidden(ActionRegister, actor, "only the hotline, the school office or a channel can register cases")
+	}
+	if !in.Channel.Valid() {
+		return Outcome{}, invalid("channel", "unknown channel "+string(in.Channel))
+	}
+	content := strings.TrimSpace(in.Content)
+	if content == "" {
+		return Outcome{}, invalid("content", "is required")
+	}
+	if n := len([]rune(content)); n > MaxContentLength {
+		return Outcome{}, invalid("content", "is longer than 5000 characters")
+	}
+	if in.Tier == "" {
+		in.Tier = TierGeneral
+	}
+	if !in.Tier.Valid() {
+		return Outcome{}, invalid("tier", "must be urgent, essential or general")
+	}
+	c := Case{
+		Channel: in.Channel, ChannelRef: strings.TrimSpace(in.ChannelRef), Complainant: in.Complainant,
+		Content: content, Place: in.Place, Category: in.Category, Tier: in.Tier, State: StateRegistered,
+		RouteReasons: in.RouteReasons, Confidential: in.Confidential, AccusesOfficial: in.AccusesOfficial,
+		RegisteredAt: now, UpdatedAt: now, Version: 1,
+	}
+	out := Outcome{Case: c}
+	out.Events = append(out.Events, Event{
+		Kind: string(ActionRegister), Actor: actor.MemberID, ActorUnit: actor.Unit, At: now, To: StateRegistered,
+		Data: map[string]any{"channel": string(c.Channel), "category": c.Category, "tier": string(c.Tier), "reasons": c.RouteReasons},
+	})
+	if in.AccusesOfficial {
+		out.Messages = append(out.Messages, Message{Template: "case_accuses_official", To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
+	}
+	if in.LeadUnit == "" || in.Hold {
+		out.Messages = append(out.Messages, Message{Template: "case_triage", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
+		return out, nil
+	}
+	auto := SystemActor()
+	auto.MemberID = actor.MemberID
+	auto.Unit = actor.Unit
+	d, err := Apply(c, auto, Command{Action: ActionDispatch, LeadUnit: in.LeadUnit, CoUnits: in.CoUnits}, now, p)
+	if err != nil {
+		return Outcome{}, err
+	}
+	d.Case.Version = 1
+	out.Case = d.Case
+	out.Events = append(out.Events, d.Events...)
+	out.Messages = append(out.Messages, d.Messages...)
+	return out, nil
+}

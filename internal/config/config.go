@@ -1,0 +1,224 @@
+// Package config is jiesu's one configuration: a YAML file, every key
+// overridable from the environment, validated once at start.
+package config
+
+import "time"
+
+// Defaults that apply when a key is absent.
+const (
+	DefaultListen         = ":8080"
+	DefaultDataDir        = "./data"
+	DefaultMaxBodyBytes   = 1 << 20 // 1 MiB: a complaint is text; attachments come through the channels
+	DefaultLogLevel       = "info"
+	DefaultLogFormat      = "json"
+	DefaultDBMaxConns     = 10
+	DefaultOutboxPoll     = time.Second
+	DefaultOutboxBatch    = 50
+	DefaultOutboxAttempts = 10
+	DefaultOutboxBackoff  = 2 * time.Second
+	DefaultOutboxMaxWait  = 30 * time.Minute
+	DefaultOutboxLease    = time.Minute
+	DefaultPageSize       = 50
+)
+
+// Config is everything jiesu reads at start. Field docs name the YAML key;
+// the environment variable is JIESU_ + the key path in upper case with dots
+// as underscores (database.url → JIESU_DATABASE_URL). Fields tagged
+// secret:"true" can also be read from the file named by the variable with
+// _FILE appended, and are masked when the configuration is printed.
+type Config struct {
+	Server     Server     `yaml:"server"`
+	Database   Database   `yaml:"database"`
+	Redis      Redis      `yaml:"redis"`
+	Log        Log        `yaml:"log"`
+	Security   Security   `yaml:"security"`
+	Dispatch   Dispatch   `yaml:"dispatch"`
+	Outbox     Outbox     `yaml:"outbox"`
+	Tiers      Tiers      `yaml:"tiers"`
+	Units      []Unit     `yaml:"units"`
+	Members    []Member   `yaml:"members"`
+	Categories []Category `yaml:"categories"`
+	Routing    Routing    `yaml:"routing"`
+	Escalation Escalation `yaml:"escalation"`
+}
+
+// Server is the HTTP side. The listen address and the data directory are
+// also read from JIESU_LISTEN and JIESU_DATA_DIR, the short names the README
+// gives.
+type Server struct {
+	// Listen is the address to serve on (server.listen). Default ":8080".
+	Listen string `yaml:"listen"`
+	// DataDir holds the SQLite file and attachments (server.data_dir).
+	// Default "./data".
+	DataDir string `yaml:"data_dir"`
+	// BaseURL is the public address, used in links sent to chats
+	// (server.base_url). Default "http://localhost:8080".
+	BaseURL string `yaml:"base_url"`
+	// MaxBodyBytes caps every request body (server.max_body_bytes).
+	// Default 1 MiB.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// Database selects the store (database.*).
+type Database struct {
+	// URL is a PostgreSQL URL (database.url). Empty: the embedded SQLite
+	// file <data_dir>/jiesu.db.
+	URL string `yaml:"url" secret:"true"`
+	// MaxConns caps the PostgreSQL pool (database.max_conns). Default 10.
+	MaxConns int `yaml:"max_conns"`
+}
+
+// Redis is the shared cache and rate limiter (redis.*).
+type Redis struct {
+	// URL is a redis:// URL (redis.url). Empty: in-process equivalents.
+	URL string `yaml:"url" secret:"true"`
+}
+
+// Log configures zap (log.*).
+type Log struct {
+	// Level is debug, info, warn or error (log.level). Default "info".
+	Level string `yaml:"level"`
+	// Format is json (production) or console (development) (log.format).
+	// Default "json".
+	Format string `yaml:"format"`
+}
+
+// Security holds the keys that protect complainants' personal data.
+type Security struct {
+	// EncryptionKeys is a comma-separated list of id:base64key pairs, each key
+	// 32 bytes (AES-256), the first one used for new data and the others kept
+	// to read data sealed before a rotation (security.encryption_keys).
+	// Empty: a key is generated once into <data_dir>/jiesu.key, which suits
+	// the embedded default but not several replicas.
+	EncryptionKeys string `yaml:"encryption_keys" secret:"true"`
+}
+
+// Dispatch governs what happens to a routed case (dispatch.*).
+type Dispatch struct {
+	// Auto sends a case to the unit routing found without waiting for the
+	// office (dispatch.auto). Default true.
+	Auto *bool `yaml:"auto"`
+	// TriageUnit is the unit whose queue takes unmatched cases
+	// (dispatch.triage_unit). Default "school_office".
+	TriageUnit string `yaml:"triage_unit"`
+}
+
+// Outbox tunes delivery (outbox.*).
+type Outbox struct {
+	// PollInterval is how often the worker looks for due messages
+	// (outbox.poll_interval). Default 1s.
+	PollInterval time.Duration `yaml:"poll_interval"`
+	// Batch is how many messages one claim takes (outbox.batch). Default 50.
+	Batch int `yaml:"batch"`
+	// MaxAttempts before a message is dead-lettered (outbox.max_attempts).
+	// Default 10.
+	MaxAttempts int `yaml:"max_attempts"`
+	// Backoff is the first retry delay, doubled each attempt with jitter
+	// (outbox.backoff). Default 2s.
+	Backoff time.Duration `yaml:"backoff"`
+	// MaxBackoff caps the delay (outbox.max_backoff). Default 30m.
+	MaxBackoff time.Duration `yaml:"max_backoff"`
+	// Lease is how long a claimed message is reserved for one replica before
+	// another may take it (outbox.lease). Default 1m.
+	Lease time.Duration `yaml:"lease"`
+}
+
+// Tiers are the three response levels (tiers.urgent, tiers.essential,
+// tiers.general).
+type Tiers struct {
+	Urgent    Tier `yaml:"urgent"`
+	Essential Tier `yaml:"essential"`
+	General   Tier `yaml:"general"`
+}
+
+// Tier is one level's promise, counted from dispatch.
+type Tier struct {
+	// Label is what people read, e.g. 紧急事项.
+	Label string `yaml:"label"`
+	// ContactWithin: the unit calls the complainant by then. Defaults 30m,
+	// 2h, 24h.
+	ContactWithin time.Duration `yaml:"contact_within"`
+	// ResolveWithin: the case is resolved by then. Defaults 2h, 24h, 120h.
+	ResolveWithin time.Duration `yaml:"resolve_within"`
+}
+
+// Unit is a department that can lead or co-handle cases.
+type Unit struct {
+	// ID is the stable key used everywhere (units[].id), e.g. "logistics".
+	ID string `yaml:"id"`
+	// Name is the Chinese name, e.g. 后勤管理处.
+	Name string `yaml:"name"`
+	// Head is the member id of the unit's head, who receives escalations.
+	Head string `yaml:"head"`
+	// Chat is where the unit's group lives. Empty platform: messages are
+	// logged only.
+	Chat UnitChat `yaml:"chat"`
+}
+
+// UnitChat is a unit's group chat.
+type UnitChat struct {
+	// Platform is wecom, dingtalk, sandbox or log.
+	Platform string `yaml:"platform"`
+	// Group identifies the group on that platform (chat id or robot).
+	Group string `yaml:"group"`
+	// RobotKey is the group robot's webhook key.
+	RobotKey string `yaml:"robot_key" secret:"true"`
+}
+
+// Member is a person who uses jiesu with a role in a unit.
+type Member struct {
+	ID    string   `yaml:"id"`
+	Name  string   `yaml:"name"`
+	Unit  string   `yaml:"unit"`
+	Roles []string `yaml:"roles"`
+	// WeComUser and DingTalkUser map the member to their chat identity.
+	WeComUser    string `yaml:"wecom_user"`
+	DingTalkUser string `yaml:"dingtalk_user"`
+}
+
+// Category is a kind of matter with the unit that leads it.
+type Category struct {
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	Keywords []string `yaml:"keywords"`
+	// Tier is the category's usual tier; urgency words can raise it.
+	Tier     string   `yaml:"tier"`
+	LeadUnit string   `yaml:"lead_unit"`
+	CoUnits  []string `yaml:"co_units"`
+}
+
+// Routing holds the words that raise a case's tier and the places that
+// routing recognises.
+type Routing struct {
+	// UrgentWords raise a case to urgent (fire, injury, fainting, …).
+	UrgentWords []string `yaml:"urgent_words"`
+	// EssentialWords raise a general case to essential (no water, power cut, …).
+	EssentialWords []string `yaml:"essential_words"`
+	// OfficialWords mark a case that accuses a cadre or official, which the
+	// discipline office must see.
+	OfficialWords []string `yaml:"official_words"`
+	// Places are names of buildings, dormitories and canteens.
+	Places []string `yaml:"places"`
+}
+
+// Escalation is the chain of people a late case goes up to, per tier.
+type Escalation struct {
+	Urgent    []EscalationStep `yaml:"urgent"`
+	Essential []EscalationStep `yaml:"essential"`
+	General   []EscalationStep `yaml:"general"`
+}
+
+// EscalationStep is one rung of the chain: at a point in the window, if the
+// case is still not where it should be, notify these people.
+type EscalationStep struct {
+	// At is a fraction of the window ("50%"), or an offset from a deadline
+	// ("contact_by", "resolve_by-30m", "resolve_by+0", "dispatch+10m").
+	At string `yaml:"at"`
+	// If is not_accepted, not_contacted or not_resolved.
+	If string `yaml:"if"`
+	// Notify lists unit_group, handler, unit_head, school_office,
+	// vice_president, discipline_office or member:<id>.
+	Notify []string `yaml:"notify"`
+	// Template names the message template; default "escalation".
+	Template string `yaml:"template"`
+}
