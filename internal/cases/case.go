@@ -5,16 +5,16 @@ import "time"
 // Case is one complaint from intake to close (诉求件). The store keeps it as a
 // projection of its events; the zero time means "not yet".
 type Case struct {
-	ID         int64
-	Number     string // JS20261128-0042
-	Channel    Channel
-	ChannelRef string // MsgId, 12345 work-order number, letter number…
+	ID          int64
+	Number      string // JS20261128-0042
+	Channel     Channel
+	ChannelRef  string // MsgId, 12345 work-order number, letter number…
 	Complainant Complainant
-	Content    string
-	Place      string // building, dormitory, canteen… as routing found it
-	Category   string
-	Tier       Tier
-	State      State
+	Content     string
+	Place       string // building, dormitory, canteen… as routing found it
+	Category    string
+	Tier        Tier
+	State       State
 
 	LeadUnit     string // 承办单位 (首接单位); empty while in the triage queue
 	FirstHandler string // 首问责任人: the member who accepted

@@ -53,7 +53,9 @@ func (e *ValidationError) Error() string { return e.Field + ": " + e.Why }
 
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
-func illegal(a Action, s State, why string) error { return &TransitionError{Action: a, State: s, Why: why} }
+func illegal(a Action, s State, why string) error {
+	return &TransitionError{Action: a, State: s, Why: why}
+}
 
 func forbidden(a Action, act Actor, why string) error {
 	return &ForbiddenError{Action: a, Actor: act.MemberID, Why: why}
