@@ -19,13 +19,28 @@ const (
 	DefaultOutboxMaxWait  = 30 * time.Minute
 	DefaultOutboxLease    = time.Minute
 	DefaultPageSize       = 50
+
+	DefaultBaseURL            = "http://localhost:8080"
+	DefaultTriageUnit         = "school_office"
+	DefaultChatPlatform       = PlatformLog
+	DefaultEscalationTemplate = "escalation"
+
+	// Tier labels are what cards and pages show; the policy itself names
+	// the tiers only by their promise.
+	DefaultUrgentLabel    = "紧急事项"
+	DefaultEssentialLabel = "基本保障事项"
+	DefaultGeneralLabel   = "一般事项"
 )
 
 // Config is everything jiesu reads at start. Field docs name the YAML key;
 // the environment variable is JIESU_ + the key path in upper case with dots
-// as underscores (database.url → JIESU_DATABASE_URL). Fields tagged
-// secret:"true" can also be read from the file named by the variable with
-// _FILE appended, and are masked when the configuration is printed.
+// as underscores (database.url → JIESU_DATABASE_URL), except server.listen
+// and server.data_dir, whose names are JIESU_LISTEN and JIESU_DATA_DIR (the
+// long forms are accepted too). Lists of strings are comma-separated; lists
+// of units, members, categories and escalation steps come from the file
+// only. Fields tagged secret:"true" can also be read from the file named by
+// the variable with _FILE appended, and are masked when the configuration
+// is printed. A zero number or duration in the file means the default.
 type Config struct {
 	Server     Server     `yaml:"server"`
 	Database   Database   `yaml:"database"`
@@ -148,8 +163,15 @@ type Unit struct {
 	ID string `yaml:"id"`
 	// Name is the Chinese name, e.g. 后勤管理处.
 	Name string `yaml:"name"`
-	// Head is the member id of the unit's head, who receives escalations.
+	// Head is the member id of the unit's head, who receives escalations
+	// (units[].head). Required; the member must be in this unit and hold
+	// the unit_head role.
 	Head string `yaml:"head"`
+	// Leader is the member id of the school leader in charge of the unit
+	// (分管校领导, units[].leader), who receives the vice_president
+	// escalations of its cases. Required when any escalation step notifies
+	// vice_president; the member must hold the leader role.
+	Leader string `yaml:"leader"`
 	// Chat is where the unit's group lives. Empty platform: messages are
 	// logged only.
 	Chat UnitChat `yaml:"chat"`
@@ -157,7 +179,8 @@ type Unit struct {
 
 // UnitChat is a unit's group chat.
 type UnitChat struct {
-	// Platform is wecom, dingtalk, sandbox or log.
+	// Platform is wecom, dingtalk, sandbox or log (default). wecom and
+	// dingtalk need robot_key.
 	Platform string `yaml:"platform"`
 	// Group identifies the group on that platform (chat id or robot).
 	Group string `yaml:"group"`
@@ -165,11 +188,24 @@ type UnitChat struct {
 	RobotKey string `yaml:"robot_key" secret:"true"`
 }
 
+// Chat platforms of units[].chat.platform.
+const (
+	PlatformWeCom    = "wecom"
+	PlatformDingTalk = "dingtalk"
+	PlatformSandbox  = "sandbox"
+	PlatformLog      = "log" // messages are only logged: a unit not yet on any chat
+)
+
 // Member is a person who uses jiesu with a role in a unit.
 type Member struct {
-	ID    string   `yaml:"id"`
-	Name  string   `yaml:"name"`
-	Unit  string   `yaml:"unit"`
+	// ID is the stable key (members[].id), e.g. "office-wang".
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Unit is required for handlers and unit heads, who act for it; school
+	// leaders may have none.
+	Unit string `yaml:"unit"`
+	// Roles are cases.Role names: admin, school_office, operator, handler,
+	// unit_head, leader, supervisor.
 	Roles []string `yaml:"roles"`
 	// WeComUser and DingTalkUser map the member to their chat identity.
 	WeComUser    string `yaml:"wecom_user"`
@@ -181,7 +217,8 @@ type Category struct {
 	ID       string   `yaml:"id"`
 	Name     string   `yaml:"name"`
 	Keywords []string `yaml:"keywords"`
-	// Tier is the category's usual tier; urgency words can raise it.
+	// Tier is the category's usual tier (urgent, essential or general);
+	// urgency words can raise it.
 	Tier     string   `yaml:"tier"`
 	LeadUnit string   `yaml:"lead_unit"`
 	CoUnits  []string `yaml:"co_units"`
@@ -201,7 +238,9 @@ type Routing struct {
 	Places []string `yaml:"places"`
 }
 
-// Escalation is the chain of people a late case goes up to, per tier.
+// Escalation is the chain of people a late case goes up to, per tier. A tier
+// whose key is absent gets DefaultEscalation's chain; an empty list ([])
+// turns escalation off for that tier.
 type Escalation struct {
 	Urgent    []EscalationStep `yaml:"urgent"`
 	Essential []EscalationStep `yaml:"essential"`
@@ -211,13 +250,17 @@ type Escalation struct {
 // EscalationStep is one rung of the chain: at a point in the window, if the
 // case is still not where it should be, notify these people.
 type EscalationStep struct {
-	// At is a fraction of the window ("50%"), or an offset from a deadline
-	// ("contact_by", "resolve_by-30m", "resolve_by+0", "dispatch+10m").
+	// At is a fraction of the resolve window, dispatch to resolve_by
+	// ("50%"), or an offset from dispatch or a deadline ("contact_by",
+	// "resolve_by-30m", "resolve_by+0", "dispatch+10m"). See ParseAt.
 	At string `yaml:"at"`
 	// If is not_accepted, not_contacted or not_resolved.
 	If string `yaml:"if"`
-	// Notify lists unit_group, handler, unit_head, school_office,
-	// vice_president, discipline_office or member:<id>.
+	// Notify lists who is told: unit_group (the lead unit's group chat),
+	// handler (the first handler), unit_head (units[].head),
+	// school_office (members with role school_office), vice_president
+	// (units[].leader of the lead unit), discipline_office (members with
+	// role supervisor) or member:<id>.
 	Notify []string `yaml:"notify"`
 	// Template names the message template; default "escalation".
 	Template string `yaml:"template"`

@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/jiesu/jiesu/internal/auth"
+	"github.com/jiesu/jiesu/internal/clock"
+	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/logging"
+	"github.com/jiesu/jiesu/internal/metrics"
+	"github.com/jiesu/jiesu/internal/routing"
+	"github.com/jiesu/jiesu/internal/secret"
+	"github.com/jiesu/jiesu/internal/service"
+	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/web"
+)
+
+// shutdownGrace is how long in-flight requests get after a signal.
+const shutdownGrace = 15 * time.Second
+
+// serve runs the HTTP server and the outbox worker until ctx ends.
+func serve(ctx context.Context, cfg *config.Config, env Env) error {
+	log, err := logging.New(cfg.Log)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	app, err := build(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           app.web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          zap.NewStdLog(log.Named("http")),
+	}
+	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	done := app.start(workers)
+	log.Info("serving", zap.String("addr", ln.Addr().String()), zap.String("store", app.store.Dialect()),
+		zap.String("data_dir", cfg.Server.DataDir))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopWorkers()
+	<-done
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// app is every long-lived part of a running jiesu.
+type app struct {
+	store   *store.Store
+	web     *web.Server
+	metrics *metrics.Metrics
+	start   func(ctx context.Context) (done <-chan struct{})
+}
+
+func (a *app) close() { _ = a.store.Close() }
+
+// build opens and migrates the store and wires the service, the API and
+// the background workers.
+func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, error) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = st.Close()
+		}
+	}()
+	if err := st.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	keys, err := secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("encryption keys: %w", err)
+	}
+	router, err := routing.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("routing: %w", err)
+	}
+	m := metrics.New(metrics.Options{Source: st, ErrorLog: zap.NewStdLog(log.Named("metrics"))})
+	worker, err := newOutbox(cfg, st, m, log)
+	if err != nil {
+		return nil, err
+	}
+	clk := clock.Real{}
+	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: clk, Log: log, Committed: worker.Notify})
+	srv := web.New(web.Options{
+		Service: svc, Tokens: auth.New(st, cfg), Clock: clk, Log: log.Named("http"), Metrics: m,
+		Ready: ready(st), MaxBodyBytes: cfg.Server.MaxBodyBytes,
+	})
+	ok = true
+	return &app{store: st, web: srv, metrics: m, start: func(ctx context.Context) <-chan struct{} {
+		done := make(chan struct{})
+		go func() { defer close(done); _ = worker.Run(ctx) }()
+		return done
+	}}, nil
+}
+
+// ready is the /readyz check: the database answers and its schema is the
+// one this binary knows.
+func ready(st *store.Store) web.Readiness {
+	return func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+		cur, latest, err := st.SchemaVersion(ctx)
+		if err != nil {
+			return fmt.Errorf("schema: %w", err)
+		}
+		if cur != latest {
+			return fmt.Errorf("schema at version %d, binary expects %d", cur, latest)
+		}
+		return nil
+	}
+}

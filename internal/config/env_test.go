@@ -1,0 +1,142 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEnvOverrides(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(c *Config) bool
+	}{
+		{"string", map[string]string{"JIESU_DATABASE_URL": "postgres://u:p@db/jiesu"},
+			func(c *Config) bool { return c.Database.URL == "postgres://u:p@db/jiesu" }},
+		{"int", map[string]string{"JIESU_OUTBOX_MAX_ATTEMPTS": "3"},
+			func(c *Config) bool { return c.Outbox.MaxAttempts == 3 }},
+		{"int64", map[string]string{"JIESU_SERVER_MAX_BODY_BYTES": " 2048 "},
+			func(c *Config) bool { return c.Server.MaxBodyBytes == 2048 }},
+		{"duration", map[string]string{"JIESU_TIERS_URGENT_RESOLVE_WITHIN": "90m"},
+			func(c *Config) bool { return c.Tiers.Urgent.ResolveWithin == 90*time.Minute }},
+		{"*bool", map[string]string{"JIESU_DISPATCH_AUTO": "false"},
+			func(c *Config) bool { return !c.AutoDispatch() }},
+		{"[]string with both commas", map[string]string{"JIESU_ROUTING_PLACES": "北门, 南门，,西门"},
+			func(c *Config) bool { return slices.Equal(c.Routing.Places, []string{"北门", "南门", "西门"}) }},
+		{"tier label", map[string]string{"JIESU_TIERS_GENERAL_LABEL": "其他事项"},
+			func(c *Config) bool { return c.TierLabel("general") == "其他事项" }},
+		{"JIESU_LISTEN", map[string]string{"JIESU_LISTEN": ":9090"},
+			func(c *Config) bool { return c.Server.Listen == ":9090" }},
+		{"JIESU_DATA_DIR", map[string]string{"JIESU_DATA_DIR": "/var/lib/jiesu"},
+			func(c *Config) bool { return c.Server.DataDir == "/var/lib/jiesu" }},
+		{"long alias of JIESU_LISTEN", map[string]string{"JIESU_SERVER_LISTEN": ":7070"},
+			func(c *Config) bool { return c.Server.Listen == ":7070" }},
+		{"empty counts as unset", map[string]string{"JIESU_OUTBOX_BATCH": "", "JIESU_LOG_LEVEL": ""},
+			func(c *Config) bool { return c.Outbox.Batch == DefaultOutboxBatch && c.Log.Level == "info" }},
+		{"env beats the file and the default", map[string]string{"JIESU_LOG_FORMAT": "console", "JIESU_DATABASE_MAX_CONNS": "4"},
+			func(c *Config) bool { return c.Log.Format == "console" && c.Database.MaxConns == 4 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := Load("", env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(c) {
+				t.Errorf("override %v not applied", tt.env)
+			}
+		})
+	}
+}
+
+func TestEnvSecretFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "db_url")
+	if err := os.WriteFile(file, []byte("postgresql://jiesu:pw@db/jiesu\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load("", env(map[string]string{"JIESU_DATABASE_URL_FILE": file}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database.URL != "postgresql://jiesu:pw@db/jiesu" {
+		t.Errorf("database.url = %q, want the file's contents without the newline", c.Database.URL)
+	}
+
+	// _FILE is for secrets only: a plain key ignores it.
+	c, err = Load("", env(map[string]string{"JIESU_LOG_LEVEL_FILE": file}))
+	if err != nil || c.Log.Level != "info" {
+		t.Errorf("JIESU_LOG_LEVEL_FILE was read: %q, %v", c.Log.Level, err)
+	}
+}
+
+func TestEnvErrors(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(file, []byte("postgres://x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"secret and its file", map[string]string{"JIESU_DATABASE_URL": "postgres://y", "JIESU_DATABASE_URL_FILE": file},
+			[]string{"JIESU_DATABASE_URL and JIESU_DATABASE_URL_FILE are both set"}},
+		{"short and long name", map[string]string{"JIESU_LISTEN": ":1", "JIESU_SERVER_LISTEN": ":2"},
+			[]string{"JIESU_LISTEN and JIESU_SERVER_LISTEN are both set"}},
+		{"missing file", map[string]string{"JIESU_REDIS_URL_FILE": filepath.Join(t.TempDir(), "nope")},
+			[]string{"JIESU_REDIS_URL_FILE"}},
+		{"bad int", map[string]string{"JIESU_OUTBOX_BATCH": "ten"}, []string{`JIESU_OUTBOX_BATCH: "ten" is not a whole number`}},
+		{"bad duration", map[string]string{"JIESU_TIERS_GENERAL_RESOLVE_WITHIN": "5d"}, []string{"JIESU_TIERS_GENERAL_RESOLVE_WITHIN", "duration"}},
+		{"bad bool", map[string]string{"JIESU_DISPATCH_AUTO": "yes please"}, []string{"JIESU_DISPATCH_AUTO", "true or false"}},
+		{"every bad variable at once", map[string]string{"JIESU_OUTBOX_BATCH": "x", "JIESU_OUTBOX_LEASE": "y"},
+			[]string{"JIESU_OUTBOX_BATCH", "JIESU_OUTBOX_LEASE"}},
+		{"valid syntax, invalid value", map[string]string{"JIESU_OUTBOX_BATCH": "0"}, []string{"outbox.batch: must be more than 0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load("", env(tt.env))
+			wantErr(t, err, tt.want...)
+		})
+	}
+}
+
+func TestEnvList(t *testing.T) {
+	t.Parallel()
+	byKey := map[string]EnvVar{}
+	for _, v := range Env() {
+		byKey[v.Key] = v
+		if !strings.HasPrefix(v.Name, EnvPrefix) {
+			t.Errorf("%s: name %s lacks the prefix", v.Key, v.Name)
+		}
+	}
+	if v := byKey["server.listen"]; v.Name != "JIESU_LISTEN" || !slices.Equal(v.Aliases, []string{"JIESU_SERVER_LISTEN"}) {
+		t.Errorf("server.listen: %+v", v)
+	}
+	if v := byKey["server.data_dir"]; v.Name != "JIESU_DATA_DIR" {
+		t.Errorf("server.data_dir: %+v", v)
+	}
+	if v := byKey["database.url"]; v.Name != "JIESU_DATABASE_URL" || !v.Secret {
+		t.Errorf("database.url: %+v", v)
+	}
+	if v := byKey["tiers.urgent.resolve_within"]; v.Name != "JIESU_TIERS_URGENT_RESOLVE_WITHIN" {
+		t.Errorf("tiers.urgent.resolve_within: %+v", v)
+	}
+	if v, ok := byKey["routing.urgent_words"]; !ok || v.Name != "JIESU_ROUTING_URGENT_WORDS" {
+		t.Errorf("routing.urgent_words: %+v", v)
+	}
+	for _, k := range []string{"units", "members", "categories", "escalation.urgent"} {
+		if _, ok := byKey[k]; ok {
+			t.Errorf("%s is listed but lists of structs are file-only", k)
+		}
+	}
+}

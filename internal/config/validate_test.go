@@ -1,0 +1,212 @@
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// unitIndex and memberIndex find positions in the example, so that the
+// cases below survive reordering of the file.
+func unitIndex(t *testing.T, c *Config, id string) int {
+	t.Helper()
+	i := slices.IndexFunc(c.Units, func(u Unit) bool { return u.ID == id })
+	if i < 0 {
+		t.Fatalf("example lacks unit %s", id)
+	}
+	return i
+}
+
+func memberIndex(t *testing.T, c *Config, id string) int {
+	t.Helper()
+	i := slices.IndexFunc(c.Members, func(m Member) bool { return m.ID == id })
+	if i < 0 {
+		t.Fatalf("example lacks member %s", id)
+	}
+	return i
+}
+
+func TestValidateProblems(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		break_ func(t *testing.T, c *Config) // the mistake
+		want   string                        // a part of the message
+	}{
+		// units
+		{"unit id required", func(t *testing.T, c *Config) { c.Units[0].ID = "" }, "units[0].id: required"},
+		{"unit id malformed", func(t *testing.T, c *Config) { c.Units[0].ID = "school office" }, `units[0].id: "school office": use letters`},
+		{"unit id duplicate", func(t *testing.T, c *Config) { c.Units[1].ID = c.Units[0].ID }, "units[1].id: duplicate id \"school_office\" (also units[0])"},
+		{"unit name required", func(t *testing.T, c *Config) { c.Units[2].Name = " " }, "units[2].name: required"},
+		{"unit head required", func(t *testing.T, c *Config) { c.Units[3].Head = "" }, "units[3].head: required"},
+		{"unit head unknown", func(t *testing.T, c *Config) { c.Units[3].Head = "nobody" }, `units[3].head: unknown member "nobody"`},
+		{"unit head in another unit", func(t *testing.T, c *Config) {
+			c.Units[unitIndex(t, c, "logistics")].Head = "dorm-yang"
+		}, `head: member "dorm-yang" is in unit "dormitory", not "logistics"`},
+		{"unit head without the role", func(t *testing.T, c *Config) {
+			c.Units[unitIndex(t, c, "logistics")].Head = "logistics-ma"
+		}, `head: member "logistics-ma" lacks role unit_head`},
+		{"unit leader required for vice_president", func(t *testing.T, c *Config) { c.Units[4].Leader = "" },
+			"units[4].leader: required because an escalation step notifies vice_president"},
+		{"unit leader not a leader", func(t *testing.T, c *Config) { c.Units[4].Leader = "office-wang" },
+			`units[4].leader: member "office-wang" lacks role leader`},
+		{"unit leader unknown", func(t *testing.T, c *Config) { c.Units[4].Leader = "ghost" }, `units[4].leader: unknown member "ghost"`},
+		{"chat platform unknown", func(t *testing.T, c *Config) { c.Units[5].Chat.Platform = "slack" }, `units[5].chat.platform: "slack"`},
+		{"wecom without robot key", func(t *testing.T, c *Config) { c.Units[5].Chat.Platform = PlatformWeCom },
+			"units[5].chat.robot_key: required for platform wecom"},
+		// members
+		{"member id required", func(t *testing.T, c *Config) { c.Members[0].ID = "" }, "members[0].id: required"},
+		{"member id duplicate", func(t *testing.T, c *Config) { c.Members[2].ID = c.Members[1].ID }, "members[2].id: duplicate id"},
+		{"member name required", func(t *testing.T, c *Config) { c.Members[1].Name = "" }, "members[1].name: required"},
+		{"member unknown unit", func(t *testing.T, c *Config) { c.Members[5].Unit = "canteen" }, `members[5].unit: unknown unit "canteen"`},
+		{"handler without unit", func(t *testing.T, c *Config) { c.Members[memberIndex(t, c, "logistics-ma")].Unit = "" },
+			"unit: required for a handler or unit_head"},
+		{"member unknown role", func(t *testing.T, c *Config) { c.Members[0].Roles = []string{"leader", "boss"} },
+			`members[0].roles[1]: unknown role "boss"`},
+		{"member without roles", func(t *testing.T, c *Config) { c.Members[0].Roles = nil }, "members[0].roles: at least one role"},
+		{"two members, one wecom user", func(t *testing.T, c *Config) {
+			c.Members[0].WeComUser, c.Members[1].WeComUser = "zhang", "zhang"
+		}, `members[1].wecom_user: "zhang" is also`},
+		// categories
+		{"category id required", func(t *testing.T, c *Config) { c.Categories[0].ID = "" }, "categories[0].id: required"},
+		{"category id duplicate", func(t *testing.T, c *Config) { c.Categories[1].ID = c.Categories[0].ID }, "categories[1].id: duplicate id"},
+		{"category name required", func(t *testing.T, c *Config) { c.Categories[1].Name = "" }, "categories[1].name: required"},
+		{"category unknown lead unit", func(t *testing.T, c *Config) { c.Categories[0].LeadUnit = "kitchen" },
+			`categories[0].lead_unit: unknown unit "kitchen"`},
+		{"category lead unit required", func(t *testing.T, c *Config) { c.Categories[0].LeadUnit = "" }, "categories[0].lead_unit: required"},
+		{"category unknown co-unit", func(t *testing.T, c *Config) { c.Categories[2].CoUnits = []string{"security", "kitchen"} },
+			`categories[2].co_units[1]: unknown unit "kitchen"`},
+		{"category co-unit is lead", func(t *testing.T, c *Config) { c.Categories[2].CoUnits = []string{c.Categories[2].LeadUnit} },
+			"categories[2].co_units[0]: \"logistics\" is the lead unit"},
+		{"category bad tier", func(t *testing.T, c *Config) { c.Categories[3].Tier = "critical" }, `categories[3].tier: "critical"`},
+		{"category empty keyword", func(t *testing.T, c *Config) { c.Categories[3].Keywords = []string{"报修", ""} },
+			"categories[3].keywords[1]: empty keyword"},
+		{"empty routing word", func(t *testing.T, c *Config) { c.Routing.UrgentWords = []string{"火", " "} },
+			"routing.urgent_words[1]: empty word"},
+		// tiers
+		{"contact_within zero", func(t *testing.T, c *Config) { c.Tiers.Urgent.ContactWithin = 0 },
+			"tiers.urgent.contact_within: must be more than 0"},
+		{"resolve_within negative", func(t *testing.T, c *Config) { c.Tiers.Essential.ResolveWithin = -time.Hour },
+			"tiers.essential.resolve_within: must be more than 0"},
+		{"contact after resolve", func(t *testing.T, c *Config) { c.Tiers.General.ContactWithin = 200 * time.Hour },
+			"tiers.general.contact_within: 200h0m0s is after resolve_within 120h0m0s"},
+		{"tier label required", func(t *testing.T, c *Config) { c.Tiers.General.Label = "" }, "tiers.general.label: required"},
+		// dispatch
+		{"triage unit unknown", func(t *testing.T, c *Config) { c.Dispatch.TriageUnit = "front_desk" },
+			`dispatch.triage_unit: unknown unit "front_desk"`},
+		// escalation
+		{"step if unknown", func(t *testing.T, c *Config) { c.Escalation.Urgent[0].If = "not_done" },
+			`escalation.urgent[0].if: "not_done"`},
+		{"step notify empty", func(t *testing.T, c *Config) { c.Escalation.Urgent[1].Notify = nil },
+			"escalation.urgent[1].notify: at least one target"},
+		{"step notify unknown", func(t *testing.T, c *Config) { c.Escalation.Essential[1].Notify = []string{"unit_head", "dean"} },
+			`escalation.essential[1].notify[1]: unknown target "dean"`},
+		{"step notify member unknown", func(t *testing.T, c *Config) { c.Escalation.General[0].Notify = []string{"member:ghost"} },
+			`escalation.general[0].notify[0]: unknown member "ghost"`},
+		{"step at unparsable", func(t *testing.T, c *Config) { c.Escalation.General[0].At = "soon" }, `escalation.general[0].at: "soon"`},
+		{"step at beyond 100%", func(t *testing.T, c *Config) { c.Escalation.Urgent[2].At = "120%" },
+			`escalation.urgent[2].at: "120%": a share of the window must be more than 0% and at most 100%`},
+		{"step at before dispatch", func(t *testing.T, c *Config) { c.Escalation.Urgent[1].At = "contact_by-1h" },
+			`escalation.urgent[1].at: "contact_by-1h" falls before dispatch in tier urgent`},
+		{"school_office with nobody in the role", func(t *testing.T, c *Config) {
+			for i := range c.Members {
+				c.Members[i].Roles = slices.DeleteFunc(c.Members[i].Roles, func(r string) bool { return r == "school_office" })
+			}
+		}, "escalation.urgent[1].notify[1]: no member has role school_office"},
+		// server and the rest
+		{"base url", func(t *testing.T, c *Config) { c.Server.BaseURL = "jiesu.example.edu.cn" }, "server.base_url"},
+		{"max body bytes", func(t *testing.T, c *Config) { c.Server.MaxBodyBytes = 0 }, "server.max_body_bytes: must be more than 0"},
+		{"listen required", func(t *testing.T, c *Config) { c.Server.Listen = "" }, "server.listen: required"},
+		{"database url scheme", func(t *testing.T, c *Config) { c.Database.URL = "mysql://root:hunter2@db/jiesu" },
+			"database.url: must start with postgres://"},
+		{"database max conns", func(t *testing.T, c *Config) { c.Database.MaxConns = -1 }, "database.max_conns"},
+		{"redis url scheme", func(t *testing.T, c *Config) { c.Redis.URL = "http://hunter2@redis" }, "redis.url: must start with redis://"},
+		{"log level", func(t *testing.T, c *Config) { c.Log.Level = "verbose" }, `log.level: "verbose"`},
+		{"log format", func(t *testing.T, c *Config) { c.Log.Format = "xml" }, `log.format: "xml"`},
+		{"outbox batch", func(t *testing.T, c *Config) { c.Outbox.Batch = 0 }, "outbox.batch: must be more than 0"},
+		{"outbox attempts", func(t *testing.T, c *Config) { c.Outbox.MaxAttempts = -2 }, "outbox.max_attempts: must be more than 0"},
+		{"outbox poll", func(t *testing.T, c *Config) { c.Outbox.PollInterval = 0 }, "outbox.poll_interval: must be more than 0"},
+		{"outbox backoff above max", func(t *testing.T, c *Config) { c.Outbox.Backoff = time.Hour }, "outbox.backoff: 1h0m0s is more than outbox.max_backoff"},
+		{"encryption key short", func(t *testing.T, c *Config) { c.Security.EncryptionKeys = "k1:aHVudGVyMg==" },
+			`security.encryption_keys: key "k1" is 7 bytes, want 32`},
+		{"encryption key ids repeat", func(t *testing.T, c *Config) { c.Security.EncryptionKeys = key32("k1") + "," + key32("k1") },
+			`security.encryption_keys: key entry 2: id "k1" used twice`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := example(t)
+			tt.break_(t, c)
+			err := c.Validate()
+			wantErr(t, err, tt.want)
+			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "aHVudGVyMg") {
+				t.Errorf("a secret shows in the error: %v", err)
+			}
+		})
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	c.Units[0].Name = ""
+	ma := memberIndex(t, c, "logistics-ma")
+	c.Members[ma].Roles = []string{"handler", "boss"}
+	c.Log.Level = "loud"
+	err := c.Validate()
+	keys := problemKeys(err)
+	want := []string{"units[0].name", fmt.Sprintf("members[%d].roles[1]", ma), "log.level"}
+	for _, k := range want {
+		if !slices.Contains(keys, k) {
+			t.Errorf("problem %s missing from %v", k, keys)
+		}
+	}
+	if len(keys) != len(want) {
+		t.Errorf("got %d problems %v, want %d", len(keys), keys, len(want))
+	}
+	var p *Problem
+	if !errors.As(err, &p) || p.Key == "" {
+		t.Errorf("errors.As finds no *Problem in %v", err)
+	}
+}
+
+func TestValidateAcceptsGoodVariants(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		edit func(c *Config)
+	}{
+		{"postgresql url", func(c *Config) { c.Database.URL = "postgresql://jiesu@db/jiesu" }},
+		{"rediss url", func(c *Config) { c.Redis.URL = "rediss://redis:6380/0" }},
+		{"two keys", func(c *Config) { c.Security.EncryptionKeys = key32("2025") + ", " + key32("2024") }},
+		{"member target", func(c *Config) { c.Escalation.Urgent[0].Notify = []string{"member:office-wang"} }},
+		{"no escalation at all needs no leaders", func(c *Config) {
+			c.Escalation = Escalation{Urgent: []EscalationStep{}, Essential: []EscalationStep{}, General: []EscalationStep{}}
+			for i := range c.Units {
+				c.Units[i].Leader = ""
+			}
+		}},
+		{"leader without a unit", func(c *Config) { c.Members[0].Unit = "" }},
+		{"wecom with robot key", func(c *Config) { c.Units[0].Chat = UnitChat{Platform: PlatformWeCom, RobotKey: "k"} }},
+		{"contact equals resolve", func(c *Config) { c.Tiers.Urgent.ContactWithin = c.Tiers.Urgent.ResolveWithin }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := example(t)
+			tt.edit(c)
+			if err := c.Validate(); err != nil {
+				t.Errorf("unexpected problems:\n%v", err)
+			}
+		})
+	}
+}
+
+// key32 is a keyring entry with a 32-byte key derived from id.
+func key32(id string) string {
+	return id + ":" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat(id, 32)[:32]))
+}

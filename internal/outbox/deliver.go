@@ -1,0 +1,200 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/render"
+	"github.com/jiesu/jiesu/internal/store"
+)
+
+// RunOnce claims up to Batch due messages and tries each once. It returns
+// how many it claimed, so a caller knows whether more may be waiting, and
+// the errors of recording outcomes (a failed send is not an error here: it
+// is recorded as a retry or a dead letter).
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	claimedAt := w.clock.Now()
+	items, err := w.store.ClaimOutbox(ctx, claimedAt, w.cfg.Lease, w.cfg.Batch)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: %w", err)
+	}
+	leaseEnd := claimedAt.Add(w.cfg.Lease)
+	var errs []error
+	for i, it := range items {
+		if ctx.Err() != nil {
+			break // the rest stay claimed until the lease ends, then return to the queue
+		}
+		// Past this point a send could outlast the lease and race another
+		// replica that reclaims the message.
+		if w.clock.Now().Add(w.cfg.SendTimeout).After(leaseEnd) {
+			w.log.Warn("lease running out; leaving the rest of the batch", zap.Int("left", len(items)-i))
+			break
+		}
+		if err := w.deliver(ctx, it); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return len(items), errors.Join(errs...)
+}
+
+// attempt is one message's way through the worker, gathering what the
+// outcome's log line and metrics need.
+type attempt struct {
+	it   store.OutboxItem
+	c    cases.Case
+	log  *zap.Logger
+	sent []sent
+	fail []failure
+}
+
+type sent struct {
+	platform string
+	id       string
+}
+
+type failure struct {
+	platform string
+	err      error
+}
+
+// deliver tries one message and records the outcome. It returns only an
+// error of recording it.
+func (w *Worker) deliver(ctx context.Context, it store.OutboxItem) error {
+	a := &attempt{it: it, log: w.log.With(
+		zap.Int64("outbox_id", it.ID), zap.Int64("case_id", it.CaseID), zap.String("template", it.Template),
+		zap.String("to", string(it.To.Kind)+":"+it.To.ID), zap.Int("attempt", it.Attempts),
+	)}
+	if it.CaseID != 0 {
+		c, err := w.store.GetCase(ctx, it.CaseID)
+		if errors.Is(err, store.ErrNotFound) {
+			return w.dead(ctx, a, fmt.Errorf("case %d: %w", it.CaseID, err))
+		}
+		if err != nil {
+			return w.retry(ctx, a, fmt.Errorf("load case %d: %w", it.CaseID, err))
+		}
+		a.c = c
+		a.log = a.log.With(zap.String("case", c.Number))
+	}
+	msg, err := w.render.Render(it.Template, render.Data{Case: a.c, Extra: it.Data, Now: w.clock.Now()})
+	if err != nil {
+		// A template that cannot render will not render on the next try
+		// either; the operator fixes it and requeues.
+		return w.dead(ctx, a, err)
+	}
+	msg.DedupKey = it.DedupKey
+	if msg.DedupKey == "" {
+		msg.DedupKey = fmt.Sprintf("outbox/%d", it.ID)
+	}
+	addrs, err := w.resolver.Resolve(a.c, it.To)
+	if errors.Is(err, ErrNoChatPath) {
+		// By design, not a failure: the hotline calls this complainant back.
+		a.log.Info("no chat path; marked sent without sending", zap.String("reason", err.Error()))
+		return w.markSent(ctx, a, bot.PlatformNone, "")
+	}
+	if err != nil {
+		return w.dead(ctx, a, err)
+	}
+	for _, addr := range addrs {
+		w.send(ctx, a, addr, msg)
+	}
+	if len(a.fail) == 0 {
+		platforms, ids := make([]string, len(a.sent)), make([]string, len(a.sent))
+		for i, s := range a.sent {
+			platforms[i], ids[i] = s.platform, s.id
+		}
+		a.log.Info("delivered", zap.Strings("platforms", platforms))
+		return w.markSent(ctx, a, strings.Join(platforms, ","), strings.Join(ids, ","))
+	}
+	errs := make([]error, len(a.fail))
+	permanent := true
+	for i, f := range a.fail {
+		errs[i] = fmt.Errorf("%s: %w", f.platform, f.err)
+		permanent = permanent && bot.IsPermanent(f.err)
+	}
+	if len(a.sent) > 0 {
+		// The retry sends to every address again; the dedup key is what
+		// keeps the ones already reached from a second copy.
+		a.log.Warn("delivered to some platforms only", zap.Int("sent", len(a.sent)), zap.Int("failed", len(a.fail)))
+	}
+	if permanent {
+		return w.dead(ctx, a, errors.Join(errs...))
+	}
+	return w.retry(ctx, a, errs...)
+}
+
+// send delivers msg to one address and notes the outcome in a.
+func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot.Message) {
+	s, ok := w.senders[addr.Platform]
+	if !ok {
+		a.fail = append(a.fail, failure{addr.Platform, bot.Permanent(fmt.Errorf("%q: %w", addr.Platform, ErrNoSender))})
+		return
+	}
+	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
+	defer cancel()
+	res, err := s.Send(sctx, bot.Outbound{Address: addr, Message: msg})
+	if err != nil {
+		a.fail = append(a.fail, failure{addr.Platform, err})
+		return
+	}
+	a.sent = append(a.sent, sent{addr.Platform, res.MessageID})
+	w.metrics.Delivered(addr.Platform)
+}
+
+func (w *Worker) markSent(ctx context.Context, a *attempt, platform, ids string) error {
+	if err := w.store.MarkSent(ctx, a.it.ID, platform, ids, w.clock.Now()); err != nil {
+		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
+	}
+	return nil
+}
+
+// retry schedules the next attempt, or gives up when this was the last.
+func (w *Worker) retry(ctx context.Context, a *attempt, errs ...error) error {
+	err := errors.Join(errs...)
+	if a.it.Attempts >= w.cfg.MaxAttempts {
+		return w.dead(ctx, a, fmt.Errorf("gave up after %d attempts: %w", a.it.Attempts, err))
+	}
+	now := w.clock.Now()
+	next := w.nextAttempt(now, a.it.Attempts, errs)
+	w.countFailures(a, FailureRetry)
+	a.log.Warn("delivery failed; will retry", zap.Error(err), zap.Time("next_attempt", next))
+	if err := w.store.MarkRetry(ctx, a.it.ID, errorText(err), next); err != nil {
+		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
+	}
+	return nil
+}
+
+func (w *Worker) dead(ctx context.Context, a *attempt, err error) error {
+	w.countFailures(a, FailureDead)
+	a.log.Error("delivery dead-lettered", zap.Error(err))
+	if err := w.store.MarkDead(ctx, a.it.ID, errorText(err), w.clock.Now()); err != nil {
+		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
+	}
+	return nil
+}
+
+// countFailures counts one failure per platform that failed, or one under
+// "none" when the message failed before reaching any platform.
+func (w *Worker) countFailures(a *attempt, kind string) {
+	if len(a.fail) == 0 {
+		w.metrics.DeliveryFailed(bot.PlatformNone, kind)
+		return
+	}
+	for _, f := range a.fail {
+		w.metrics.DeliveryFailed(f.platform, kind)
+	}
+}
+
+func errorText(err error) string {
+	s := err.Error()
+	if len(s) > maxErrorText {
+		// Cut on a rune boundary: the text goes into a UTF-8 column.
+		s = strings.ToValidUTF8(s[:maxErrorText], "")
+	}
+	return s
+}

@@ -1,0 +1,34 @@
+package render
+
+import (
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+)
+
+// sample is the case every template is tried on at start: every field set,
+// so a template that reads a field that does not exist fails there. Tests
+// use it too.
+func sample() Data {
+	at := time.Date(2026, 11, 28, 9, 30, 0, 0, cases.Shanghai())
+	return Data{
+		Case: cases.Case{
+			ID: 42, Number: "JS20261128-0042", Channel: cases.ChannelWeChatOA, ChannelRef: "6054768590064713728",
+			Complainant: cases.Complainant{Identity: "oyORnuP8q7ou2gfYjqLzSIWZf0rs", NameMasked: "张*", ContactMasked: "138****5678"},
+			Content:     "学生公寓3号楼302室从昨晚起停水，联系电话13812345678，请尽快处理，谢谢！",
+			Place:       "学生公寓3号楼", Category: "水电", Tier: cases.TierEssential, State: cases.StateDispatched,
+			LeadUnit: "logistics", FirstHandler: "logistics-li",
+			CoUnits:      []cases.Assignment{{Unit: "student_affairs", State: cases.AssignmentDispatched, DueBy: at.Add(24 * time.Hour)}},
+			RegisteredAt: at, DispatchedAt: at, AcceptedAt: at.Add(10 * time.Minute),
+			ContactBy: at.Add(2 * time.Hour), ResolveBy: at.Add(24 * time.Hour), UpdatedAt: at,
+			Result: "已更换供水阀门，恢复供水。", Reopens: 1, Version: 3,
+		},
+		Extra: map[string]string{
+			"lead_unit": "logistics", "unit": "student_affairs", "member": "logistics-li", "member_name": "李老师",
+			"reason": "不属于本单位职责", "result": "已更换供水阀门，恢复供水。", "rating": string(cases.RatingUnsatisfied),
+			"primary": "JS20261127-0007", "until": "2026-11-30 18:00", "report": "已配合检修管道。",
+			"condition": "not_resolved",
+		},
+		Now: at.Add(time.Hour),
+	}
+}

@@ -1,0 +1,102 @@
+package routing
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/jiesu/jiesu/internal/cases"
+)
+
+// Route proposes a category, tier, lead unit and place for a complaint. It
+// never fails: a text no rule recognises goes to the triage queue, and an
+// urgency word raises the tier even then, so an unmatched fire is not
+// quietly treated as a five-day matter. The work is linear in the text's
+// length for each configured word.
+func (r *Router) Route(text string) Result {
+	t := fold(text)
+	res := Result{Tier: cases.TierGeneral}
+
+	if c := r.bestCategory(t); c != nil {
+		res.Matched = true
+		res.Category, res.CategoryName = c.id, c.name
+		res.Tier = c.tier
+		res.LeadUnit = c.lead
+		res.CoUnits = slices.Clone(c.co)
+		detail := quoteWords("keyword", foundIn(c.keywords, t)) + " → category " + c.id
+		if c.lead == "" {
+			detail += " (no lead unit: triage queue of " + r.triage + ")"
+		}
+		res.Reasons = append(res.Reasons,
+			Reason{Rule: RuleCategoryKeyword, Detail: detail},
+			Reason{Rule: RuleCategoryTier, Detail: fmt.Sprintf("category %s → tier %s", c.id, c.tier)},
+		)
+	} else {
+		res.Reasons = append(res.Reasons, Reason{
+			Rule:   RuleUnmatched,
+			Detail: "no category keyword → triage queue of " + r.triage,
+		})
+	}
+
+	r.raiseTier(t, &res)
+
+	if ws := foundIn(r.official, t); len(ws) > 0 {
+		res.AccusesOfficial = true
+		res.Reasons = append(res.Reasons, Reason{
+			Rule:   RuleOfficialWord,
+			Detail: quoteWords("official word", ws) + " → accuses an official: the discipline office sees the case",
+		})
+	}
+
+	if p, configured := r.findPlace(t); p != "" {
+		res.Place = p
+		how := "pattern"
+		if configured {
+			how = "configured"
+		}
+		res.Reasons = append(res.Reasons, Reason{Rule: RulePlace, Detail: "place " + strconv.Quote(p) + " (" + how + ")"})
+	}
+	return res
+}
+
+// bestCategory returns the category with the most distinct keywords in the
+// folded text, the earlier one on a tie, or nil when none matches.
+func (r *Router) bestCategory(t string) *category {
+	var best *category
+	bestN := 0
+	for i := range r.categories {
+		if n := countIn(r.categories[i].keywords, t); n > bestN {
+			best, bestN = &r.categories[i], n
+		}
+	}
+	return best
+}
+
+// raiseTier applies the urgency words. They only ever raise the tier: a
+// category the configuration calls urgent stays urgent whatever the words.
+func (r *Router) raiseTier(t string, res *Result) {
+	rule, target, ws := RuleUrgentWord, cases.TierUrgent, foundIn(r.urgent, t)
+	if len(ws) == 0 {
+		rule, target, ws = RuleEssentialWord, cases.TierEssential, foundIn(r.essential, t)
+	}
+	if len(ws) == 0 {
+		return
+	}
+	noun := "urgent word"
+	if rule == RuleEssentialWord {
+		noun = "essential word"
+	}
+	detail := quoteWords(noun, ws)
+	if rank(target) > rank(res.Tier) {
+		detail += fmt.Sprintf(" → tier %s (was %s)", target, res.Tier)
+		res.Tier = target
+	} else {
+		detail += fmt.Sprintf(" (tier already %s)", res.Tier)
+	}
+	res.Reasons = append(res.Reasons, Reason{Rule: rule, Detail: detail})
+}
+
+// rank orders tiers by urgency; cases.Tiers lists the most urgent first.
+func rank(t cases.Tier) int {
+	return len(cases.Tiers) - slices.Index(cases.Tiers, t)
+}

@@ -1,0 +1,131 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/routing"
+	"github.com/jiesu/jiesu/internal/secret"
+	"github.com/jiesu/jiesu/internal/store"
+)
+
+// CreateInput is a complaint to register. Category, tier and units are
+// optional overrides of what routing finds in the content.
+type CreateInput struct {
+	Channel        cases.Channel
+	ChannelRef     string
+	Identity       string // platform identity of the complainant, if any
+	Name           string
+	Contact        string
+	Content        string
+	Place          string
+	Category       string
+	Tier           cases.Tier
+	LeadUnit       string
+	CoUnits        []string
+	Confidential   bool
+	Hold           bool
+	IdempotencyKey string
+}
+
+// Created is the result of Create.
+type Created struct {
+	Case    cases.Case
+	Created bool // false: an earlier request already made this case
+	Route   routing.Result
+}
+
+// Create registers a complaint. A repeated request (same idempotency key, or
+// same channel and channel reference) returns the first case unchanged.
+func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput) (Created, error) {
+	route := s.router.Route(in.Content)
+	in.Category = firstNonEmpty(in.Category, route.Category)
+	if in.Tier == "" {
+		in.Tier = route.Tier
+	}
+	if in.Place == "" {
+		in.Place = route.Place
+	}
+	if in.LeadUnit == "" && len(in.CoUnits) == 0 {
+		in.LeadUnit, in.CoUnits = route.LeadUnit, route.CoUnits
+	}
+	if err := s.checkUnits("lead_unit", in.LeadUnit); err != nil {
+		return Created{}, err
+	}
+	if err := s.checkUnits("co_units", in.CoUnits...); err != nil {
+		return Created{}, err
+	}
+	if in.Category != "" && !s.knownCategory(in.Category) {
+		return Created{}, &cases.ValidationError{Field: "category", Why: "unknown category " + in.Category}
+	}
+	who, err := s.seal(in.Identity, in.Name, in.Contact)
+	if err != nil {
+		return Created{}, err
+	}
+	intake := cases.Intake{
+		Channel: in.Channel, ChannelRef: in.ChannelRef, Complainant: who, Content: in.Content,
+		Place: in.Place, Category: in.Category, Tier: in.Tier, LeadUnit: in.LeadUnit, CoUnits: in.CoUnits,
+		RouteReasons: route.ReasonTexts(), Confidential: in.Confidential, AccusesOfficial: route.AccusesOfficial,
+		Hold: in.Hold || !s.cfg.AutoDispatch(),
+	}
+	out, err := cases.New(intake, actor, s.clock.Now(), s.policy)
+	if err != nil {
+		return Created{}, err
+	}
+	c, created, err := s.store.CreateCase(ctx, out, store.CreateKey{IdempotencyKey: in.IdempotencyKey, MemberID: actor.MemberID})
+	if err != nil {
+		return Created{}, fmt.Errorf("create case: %w", err)
+	}
+	if created && len(out.Messages) > 0 {
+		s.committed()
+	}
+	return Created{Case: c, Created: created, Route: route}, nil
+}
+
+// seal encrypts what identifies the complainant and keeps masked forms for
+// the people who may not see it.
+func (s *Service) seal(identity, name, contact string) (cases.Complainant, error) {
+	name, contact = strings.TrimSpace(name), strings.TrimSpace(contact)
+	who := cases.Complainant{Identity: identity, NoContact: contact == "" && identity == ""}
+	var err error
+	if who.NameSealed, err = s.keys.Seal(name); err != nil {
+		return who, fmt.Errorf("seal name: %w", err)
+	}
+	if who.ContactSealed, err = s.keys.Seal(contact); err != nil {
+		return who, fmt.Errorf("seal contact: %w", err)
+	}
+	who.NameMasked, who.ContactMasked = secret.MaskName(name), secret.MaskPhone(contact)
+	return who, nil
+}
+
+func (s *Service) checkUnits(field string, units ...string) error {
+	for _, u := range units {
+		if u == "" {
+			continue
+		}
+		if _, ok := s.cfg.Unit(u); !ok {
+			return &cases.ValidationError{Field: field, Why: "unknown unit " + u}
+		}
+	}
+	return nil
+}
+
+func (s *Service) knownCategory(id string) bool {
+	for _, c := range s.cfg.Categories {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,150 @@
+// Package service is where the domain meets I/O: it routes and seals a new
+// complaint, loads a case, lets the domain decide, and has the store write
+// the outcome in one transaction. The JSON API and every chat channel call
+// it; none of them touches the store or the domain rules directly.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.uber.org/zap"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/clock"
+	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/routing"
+	"github.com/jiesu/jiesu/internal/secret"
+	"github.com/jiesu/jiesu/internal/store"
+)
+
+// conflictRetries bounds how often a transition is re-read and re-applied
+// when another request changed the case between our read and our write.
+const conflictRetries = 3
+
+// Service runs cases for every front end.
+type Service struct {
+	store  *store.Store
+	cfg    *config.Config
+	router *routing.Router
+	keys   *secret.Keyring
+	clock  clock.Clock
+	policy cases.Policy
+	log    *zap.Logger
+	// committed is called after every commit that queued messages, so the
+	// outbox worker can deliver without waiting for its next poll.
+	committed func()
+}
+
+// Deps are the parts a Service is built from.
+type Deps struct {
+	Store  *store.Store
+	Config *config.Config
+	Router *routing.Router
+	Keys   *secret.Keyring
+	Clock  clock.Clock
+	Log    *zap.Logger
+	// Committed, if set, is called after a commit that queued messages.
+	Committed func()
+}
+
+// New builds a Service.
+func New(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	if d.Log == nil {
+		d.Log = zap.NewNop()
+	}
+	if d.Committed == nil {
+		d.Committed = func() {}
+	}
+	return &Service{
+		store: d.Store, cfg: d.Config, router: d.Router, keys: d.Keys, clock: d.Clock,
+		policy: d.Config.Policy(), log: d.Log, committed: d.Committed,
+	}
+}
+
+// Get returns a case the actor may read. ref is a case number or id.
+func (s *Service) Get(ctx context.Context, actor cases.Actor, ref string) (cases.Case, error) {
+	c, err := s.load(ctx, ref)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	if !actor.CanRead(c) {
+		return cases.Case{}, &cases.ForbiddenError{Action: "read", Actor: actor.MemberID, Why: "the case belongs to another unit"}
+	}
+	return c, nil
+}
+
+// List returns the cases matching f that the actor may read.
+func (s *Service) List(ctx context.Context, actor cases.Actor, f store.CaseFilter) ([]cases.Case, error) {
+	if !actor.ReadsAll() {
+		if actor.Unit == "" {
+			return nil, &cases.ForbiddenError{Action: "list", Actor: actor.MemberID, Why: "the member belongs to no unit"}
+		}
+		f.ReadableBy = actor.Unit
+	}
+	list, err := s.store.ListCases(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	return list, nil
+}
+
+// Events returns a readable case's timeline, oldest first.
+func (s *Service) Events(ctx context.Context, actor cases.Actor, ref string) ([]cases.Event, error) {
+	c, err := s.Get(ctx, actor, ref)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := s.store.Events(ctx, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("events of %s: %w", c.Number, err)
+	}
+	return evs, nil
+}
+
+// Contact is a complainant's name and contact in the clear.
+type Contact struct {
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+}
+
+// Reveal decrypts the complainant of a case for an actor allowed to call
+// them, and records that it did: every reveal is in the timeline.
+func (s *Service) Reveal(ctx context.Context, actor cases.Actor, ref string) (Contact, error) {
+	c, err := s.Get(ctx, actor, ref)
+	if err != nil {
+		return Contact{}, err
+	}
+	if !actor.CanReveal(c) {
+		return Contact{}, &cases.ForbiddenError{Action: "reveal", Actor: actor.MemberID, Why: "only the office, and the lead unit once it accepted, see the complainant"}
+	}
+	name, err := s.keys.Open(c.Complainant.NameSealed)
+	if err != nil {
+		return Contact{}, fmt.Errorf("open name of %s: %w", c.Number, err)
+	}
+	contact, err := s.keys.Open(c.Complainant.ContactSealed)
+	if err != nil {
+		return Contact{}, fmt.Errorf("open contact of %s: %w", c.Number, err)
+	}
+	ev := cases.Event{CaseID: c.ID, Kind: "reveal", Actor: actor.MemberID, ActorUnit: actor.Unit, At: s.clock.Now(), From: c.State, To: c.State}
+	if err := s.store.AppendEvent(ctx, ev); err != nil {
+		return Contact{}, fmt.Errorf("record reveal of %s: %w", c.Number, err)
+	}
+	return Contact{Name: name, Contact: contact}, nil
+}
+
+// load finds a case by number (JS…) or numeric id.
+func (s *Service) load(ctx context.Context, ref string) (cases.Case, error) {
+	var id int64
+	if _, err := fmt.Sscan(ref, &id); err == nil && fmt.Sprint(id) == ref {
+		return s.store.GetCase(ctx, id)
+	}
+	return s.store.GetCaseByNumber(ctx, ref)
+}
+
+// IsNotFound reports whether err means the thing asked for does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

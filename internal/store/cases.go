@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jiesu/jiesu/internal/cases"
+)
+
+// errDuplicate ends a CreateCase transaction whose case already exists.
+var errDuplicate = errors.New("duplicate case")
+
+// CreateCase writes a new case with its co-units, events and messages in one
+// transaction and gives it the next number of its registration day.
+//
+// If the channel reference (on its channel) or the member's idempotency key
+// already names a case, nothing is written and that case is returned with
+// created=false. Concurrent duplicates resolve to one case: the unique
+// indexes decide, and on PostgreSQL the loser's insert waits for the
+// winner's commit.
+func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey) (c cases.Case, created bool, err error) {
+	c = out.Case
+	if c.RegisteredAt.IsZero() {
+		return cases.Case{}, false, errors.New("create case: registered_at is required")
+	}
+	args, err := s.caseArgs(c)
+	if err != nil {
+		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
+	}
+	args = append(args, key.IdempotencyKey, key.MemberID)
+	// A winner that vanished (deleted by hand) sends us round again; twice is
+	// already more than the database should ever need.
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			c, err = s.insertCase(ctx, tx, out, args)
+			return err
+		})
+		if !errors.Is(err, errDuplicate) {
+			break
+		}
+		existing, err := s.findDuplicate(ctx, out.Case, key)
+		if err == nil {
+			return existing, false, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return cases.Case{}, false, err
+		}
+	}
+	if err != nil {
+		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
+	}
+	return c, true, nil
+}
+
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any) (cases.Case, error) {
+	c := out.Case
+	// No conflict target: any unique index that objects (channel reference
+	// or idempotency key; the number is still NULL) means "already there".
+	q := `INSERT INTO cases (` + caseColumns + `, idempotency_key, created_by)
+		VALUES ` + values(0, 1, caseColumnCount+2) + `
+		ON CONFLICT DO NOTHING RETURNING id`
+	if err := tx.QueryRowContext(ctx, q, args...).Scan(&c.ID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return c, errDuplicate
+		}
+		return c, fmt.Errorf("insert: %w", err)
+	}
+	if err := s.insertAssignments(ctx, tx, c); err != nil {
+		return c, err
+	}
+	if err := s.insertEvents(ctx, tx, c.ID, out.Events); err != nil {
+		return c, err
+	}
+	if err := s.queueMessages(ctx, tx, c, out.Messages); err != nil {
+		return c, err
+	}
+	// The day's counter last: its row lock serialises every creator of the
+	// day until commit, so it is held for two statements only.
+	var seq int
+	if err := tx.QueryRowContext(ctx, `INSERT INTO case_sequences (day, last) VALUES ($1, 1)
+		ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1
+		RETURNING last`, cases.Day(c.RegisteredAt)).Scan(&seq); err != nil {
+		return c, fmt.Errorf("next number: %w", err)
+	}
+	c.Number = cases.Number(c.RegisteredAt, seq)
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET number = $1 WHERE id = $2`, c.Number, c.ID); err != nil {
+		return c, fmt.Errorf("set number %s: %w", c.Number, err)
+	}
+	return c, nil
+}
+
+// findDuplicate returns the case that c's channel reference or key names.
+func (s *Store) findDuplicate(ctx context.Context, c cases.Case, key CreateKey) (cases.Case, error) {
+	var found cases.Case
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		found, err = s.getCase(ctx, tx, `WHERE (channel_ref <> '' AND channel = $1 AND channel_ref = $2)
+			OR (idempotency_key <> '' AND created_by = $3 AND idempotency_key = $4)
+			ORDER BY id LIMIT 1`, string(c.Channel), c.ChannelRef, key.MemberID, key.IdempotencyKey)
+		return err
+	})
+	if err != nil {
+		return cases.Case{}, fmt.Errorf("find duplicate of %s %q: %w", c.Channel, c.ChannelRef, err)
+	}
+	return found, nil
+}
+
+// ApplyOutcome writes a transition: the case as it is now (out.Case.Version
+// is the new version), its co-units, the events and the messages, all or
+// nothing. If the stored case is no longer at prevVersion, someone else
+// moved it first: ErrConflict, and nothing is written.
+func (s *Store) ApplyOutcome(ctx context.Context, prevVersion int, out cases.Outcome) error {
+	c := out.Case
+	if c.Version <= prevVersion {
+		return fmt.Errorf("apply to case %d: new version %d must be above %d", c.ID, c.Version, prevVersion)
+	}
+	args, err := s.caseArgs(c)
+	if err != nil {
+		return fmt.Errorf("apply to case %d: %w", c.ID, err)
+	}
+	n := caseColumnCount
+	args = append(args, c.ID, prevVersion)
+	q := `UPDATE cases SET (` + caseColumns + `) = ` + values(0, 1, n) +
+		fmt.Sprintf(` WHERE id = $%d AND version = $%d`, n+1, n+2)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("update: %w", err)
+		}
+		if rows, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("update: %w", err)
+		} else if rows == 0 {
+			ok, err := caseExists(ctx, tx, c.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return ErrNotFound
+			}
+			return fmt.Errorf("not at version %d: %w", prevVersion, ErrConflict)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM case_assignments WHERE case_id = $1`, c.ID); err != nil {
+			return fmt.Errorf("clear co-units: %w", err)
+		}
+		if err := s.insertAssignments(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := s.insertEvents(ctx, tx, c.ID, out.Events); err != nil {
+			return err
+		}
+		return s.queueMessages(ctx, tx, c, out.Messages)
+	})
+	if err != nil {
+		return fmt.Errorf("apply to case %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// GetCase returns the case with its co-units, or ErrNotFound.
+func (s *Store) GetCase(ctx context.Context, id int64) (cases.Case, error) {
+	var c cases.Case
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = s.getCase(ctx, tx, `WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
+		return cases.Case{}, fmt.Errorf("case %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// GetCaseByNumber returns the case numbered number (JS20261128-0042), or
+// ErrNotFound.
+func (s *Store) GetCaseByNumber(ctx context.Context, number string) (cases.Case, error) {
+	var c cases.Case
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = s.getCase(ctx, tx, `WHERE number = $1`, number)
+		return err
+	})
+	if err != nil {
+		return cases.Case{}, fmt.Errorf("case %s: %w", number, err)
+	}
+	return c, nil
+}
+
+func (s *Store) getCase(ctx context.Context, q querier, where string, args ...any) (cases.Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, selectCase+" "+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return cases.Case{}, ErrNotFound
+	}
+	if err != nil {
+		return cases.Case{}, err
+	}
+	cs := []cases.Case{c}
+	if err := s.loadAssignments(ctx, q, cs); err != nil {
+		return cases.Case{}, err
+	}
+	return cs[0], nil
+}
+
+func caseExists(ctx context.Context, q querier, id int64) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up case %d: %w", id, err)
+	}
+	return true, nil
+}
+
+// readTx runs fn in a transaction that sees one snapshot, so that a case
+// and its co-units read in two statements belong to the same version.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	var opts *sql.TxOptions
+	if s.d.postgres() {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

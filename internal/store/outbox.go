@@ -1,0 +1,235 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+)
+
+// DefaultClaimLimit is how many messages ClaimOutbox takes when asked for 0.
+const DefaultClaimLimit = 50
+
+// outboxColumns reads a whole OutboxItem, in scanOutbox's order.
+const outboxColumns = `id, COALESCE(case_id, 0), template, to_kind, to_id, data, dedup_key, state, attempts,
+	next_attempt_at, lease_until, last_error, created_at, sent_at, platform, platform_msg_id`
+
+func scanOutbox(row scanner) (OutboxItem, error) {
+	var it OutboxItem
+	err := row.Scan(&it.ID, &it.CaseID, &it.Template, &it.To.Kind, &it.To.ID, jsonCol{&it.Data}, &it.DedupKey,
+		&it.State, &it.Attempts, timeCol{&it.NextAttemptAt}, timeCol{&it.LeaseUntil}, &it.LastError,
+		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, &it.Platform, &it.PlatformMsgID)
+	return it, err
+}
+
+// messageKey names a transition's message so that it is queued once however
+// often the transaction is retried: the case version is unique per
+// transition, the position unique within it.
+func messageKey(c cases.Case, pos int, m cases.Message) string {
+	return fmt.Sprintf("case/%d/v%d/%d/%s/%s/%s", c.ID, c.Version, pos, m.Template, m.To.Kind, m.To.ID)
+}
+
+// queueMessages writes a transition's messages to the outbox, due at the
+// transition's time.
+func (s *Store) queueMessages(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []cases.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	now := c.UpdatedAt
+	if now.IsZero() {
+		now = time.Now()
+	}
+	items := make([]OutboxItem, len(msgs))
+	for i, m := range msgs {
+		items[i] = OutboxItem{CaseID: c.ID, Template: m.Template, To: m.To, Data: m.Data,
+			DedupKey: messageKey(c, i, m), NextAttemptAt: now, CreatedAt: now}
+	}
+	_, err := s.insertOutbox(ctx, tx, items)
+	return err
+}
+
+// insertOutbox queues items as pending, skipping any whose dedup key is
+// already queued, and returns how many were new.
+func (s *Store) insertOutbox(ctx context.Context, q querier, items []OutboxItem) (int, error) {
+	const cols = 8
+	args := make([]any, 0, cols*len(items))
+	for _, it := range items {
+		if it.DedupKey == "" {
+			return 0, fmt.Errorf("queue %s: a dedup key is required", it.Template)
+		}
+		var data any
+		if len(it.Data) > 0 {
+			var err error
+			if data, err = jsonArg(it.Data); err != nil {
+				return 0, fmt.Errorf("queue %s: %w", it.Template, err)
+			}
+		}
+		args = append(args, nullInt64(it.CaseID), it.Template, string(it.To.Kind), it.To.ID, data,
+			it.DedupKey, s.d.time(it.NextAttemptAt), s.d.time(it.CreatedAt))
+	}
+	res, err := q.ExecContext(ctx, `INSERT INTO outbox
+		(case_id, template, to_kind, to_id, data, dedup_key, next_attempt_at, created_at)
+		VALUES `+values(0, len(items), cols)+`
+		ON CONFLICT (dedup_key) DO NOTHING`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("queue messages: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("queue messages: %w", err)
+	}
+	return int(n), nil
+}
+
+// Enqueue queues messages that no case transition produced (reminders,
+// escalations, reports). Each item needs a DedupKey naming what it is
+// for, such as "remind/42/contact_by/unit"; an item whose key was ever
+// queued before is skipped, so a sweep that runs twice sends once. CaseID 0
+// means the message is not about one case; a zero NextAttemptAt means now.
+// It returns how many items were new.
+func (s *Store) Enqueue(ctx context.Context, items []OutboxItem, now time.Time) (int, error) {
+	if len(items) == 0 {
+		return 0, nil
+	}
+	queued := make([]OutboxItem, len(items))
+	for i, it := range items {
+		if it.NextAttemptAt.IsZero() {
+			it.NextAttemptAt = now
+		}
+		it.CreatedAt = now
+		queued[i] = it
+	}
+	return s.insertOutbox(ctx, s.db, queued)
+}
+
+// ClaimOutbox takes up to limit messages that are due at now: pending ones
+// whose next attempt has come, and ones left "sending" by a replica whose
+// lease ran out (it died mid-send). They become "sending" until now+lease,
+// with one more attempt counted, and come back oldest first. Concurrent
+// claimers never get the same message while its lease holds.
+func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+	if limit <= 0 {
+		limit = DefaultClaimLimit
+	}
+	rows, err := s.db.QueryContext(ctx, `UPDATE outbox
+		SET state = 'sending', lease_until = $2, attempts = attempts + 1
+		WHERE id IN (
+			SELECT id FROM outbox
+			WHERE (state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1)
+			ORDER BY id LIMIT $3`+s.d.skipLocked()+`)
+		RETURNING `+outboxColumns, s.d.time(now), s.d.time(now.Add(lease)), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	items, err := collectOutbox(rows)
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	// RETURNING promises no order.
+	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
+	return items, nil
+}
+
+func collectOutbox(rows *sql.Rows) ([]OutboxItem, error) {
+	defer rows.Close()
+	var items []OutboxItem
+	for rows.Next() {
+		it, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, rows.Err()
+}
+
+// MarkSent records a delivery. A message already marked sent keeps its
+// first record (a reclaimed lease can deliver twice; the first one counts).
+func (s *Store) MarkSent(ctx context.Context, id int64, platform, platformMsgID string, now time.Time) error {
+	return s.markOutbox(ctx, "mark sent", id, `UPDATE outbox
+		SET state = 'sent', sent_at = $2, platform = $3, platform_msg_id = $4, lease_until = NULL, last_error = ''
+		WHERE id = $1 AND state <> 'sent'`, id, s.d.time(now), platform, platformMsgID)
+}
+
+// MarkRetry puts a claimed message back to pending, due again at next. A
+// message no longer "sending" (another replica took over its lease and
+// finished) is left as it is.
+func (s *Store) MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error {
+	return s.markOutbox(ctx, "mark retry", id, `UPDATE outbox
+		SET state = 'pending', next_attempt_at = $3, last_error = $2, lease_until = NULL
+		WHERE id = $1 AND state = 'sending'`, id, errText, s.d.time(next))
+}
+
+// MarkDead gives up on a claimed message: its attempts are used up or the
+// platform refused it for good. Like MarkRetry, it only touches a message
+// that is still "sending".
+func (s *Store) MarkDead(ctx context.Context, id int64, errText string, now time.Time) error {
+	return s.markOutbox(ctx, "mark dead", id, `UPDATE outbox
+		SET state = 'dead', last_error = $2, dead_at = $3, lease_until = NULL
+		WHERE id = $1 AND state = 'sending'`, id, errText, s.d.time(now))
+}
+
+// markOutbox runs an update of message id; ErrNotFound if there is no such
+// message, nil if the update's condition kept it as it was.
+func (s *Store) markOutbox(ctx context.Context, what string, id int64, q string, args ...any) error {
+	res, err := s.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("%s message %d: %w", what, id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s message %d: %w", what, id, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	var one int
+	err = s.db.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s message %d: %w", what, id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("%s message %d: %w", what, id, err)
+	}
+	return nil
+}
+
+// OutboxCounts returns how many messages are in each state, every state
+// present (zero included), for metrics.
+func (s *Store) OutboxCounts(ctx context.Context) (map[OutboxState]int, error) {
+	counts := map[OutboxState]int{OutboxPending: 0, OutboxSending: 0, OutboxSent: 0, OutboxDead: 0}
+	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM outbox GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count outbox: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st OutboxState
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count outbox: %w", err)
+		}
+		counts[st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count outbox: %w", err)
+	}
+	return counts, nil
+}
+
+// ListOutbox returns the messages queued for a case, oldest first.
+func (s *Store) ListOutbox(ctx context.Context, caseID int64) ([]OutboxItem, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE case_id = $1 ORDER BY id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("outbox of case %d: %w", caseID, err)
+	}
+	items, err := collectOutbox(rows)
+	if err != nil {
+		return nil, fmt.Errorf("outbox of case %d: %w", caseID, err)
+	}
+	return items, nil
+}

@@ -1,0 +1,230 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/service"
+	"github.com/jiesu/jiesu/internal/store"
+)
+
+// createRequest is the body of POST /api/v1/cases.
+type createRequest struct {
+	Channel     cases.Channel `json:"channel"`
+	ChannelRef  string        `json:"channel_ref"`
+	Complainant struct {
+		Name    string `json:"name"`
+		Contact string `json:"contact"`
+	} `json:"complainant"`
+	Content      string     `json:"content"`
+	Place        string     `json:"place"`
+	Category     string     `json:"category"`
+	Tier         cases.Tier `json:"tier"`
+	LeadUnit     string     `json:"lead_unit"`
+	CoUnits      []string   `json:"co_units"`
+	Confidential bool       `json:"confidential"`
+	Hold         bool       `json:"hold"`
+}
+
+// maxIdempotencyKey bounds the header so it cannot bloat the index.
+const maxIdempotencyKey = 128
+
+func (s *Server) createCase(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	var req createRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Channel.Chat() {
+		s.fail(w, r, &cases.ValidationError{Field: "channel", Why: "chat channels register their cases through their callbacks"})
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey {
+		s.fail(w, r, &cases.ValidationError{Field: "Idempotency-Key", Why: "is longer than 128 characters"})
+		return
+	}
+	res, err := s.svc.Create(r.Context(), actor, service.CreateInput{
+		Channel: req.Channel, ChannelRef: req.ChannelRef, Name: req.Complainant.Name, Contact: req.Complainant.Contact,
+		Content: req.Content, Place: req.Place, Category: req.Category, Tier: req.Tier, LeadUnit: req.LeadUnit,
+		CoUnits: req.CoUnits, Confidential: req.Confidential, Hold: req.Hold, IdempotencyKey: key,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if !res.Created {
+		// The first request made the case; say so and return it unchanged.
+		w.Header().Set("Idempotent-Replayed", "true")
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+res.Case.Number)
+	writeJSON(w, status, viewCase(res.Case, s.clock.Now()))
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	c, err := s.svc.Get(r.Context(), actor, r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewCase(c, s.clock.Now()))
+}
+
+func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	evs, err := s.svc.Events(r.Context(), actor, r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]eventView, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, viewEvent(e))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+func (s *Server) reveal(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	who, err := s.svc.Reveal(r.Context(), actor, r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, who)
+}
+
+// actionRequest is the body of POST /api/v1/cases/{ref}/{action}; each
+// action reads the fields it needs.
+type actionRequest struct {
+	Note     string       `json:"note"`
+	Reason   string       `json:"reason"`
+	Result   string       `json:"result"`
+	Report   string       `json:"report"`
+	Rating   cases.Rating `json:"rating"`
+	Until    *time.Time   `json:"until"`
+	LeadUnit string       `json:"lead_unit"`
+	CoUnits  []string     `json:"co_units"`
+	Tier     cases.Tier   `json:"tier"`
+	Category string       `json:"category"`
+	Unit     string       `json:"unit"`
+	Primary  string       `json:"primary"`
+}
+
+func (s *Server) act(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	action := cases.Action(strings.ReplaceAll(r.PathValue("action"), "-", "_"))
+	if !action.Valid() {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": apiError{Code: "unknown_action", Message: "no action " + string(action)}})
+		return
+	}
+	var req actionRequest
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	cmd := cases.Command{
+		Action: action, LeadUnit: req.LeadUnit, CoUnits: req.CoUnits, Tier: req.Tier, Category: req.Category,
+		Note: req.Note, Reason: req.Reason, Result: req.Result, Report: req.Report, Rating: req.Rating, Unit: req.Unit,
+	}
+	if req.Until != nil {
+		cmd.Until = *req.Until
+	}
+	if action == cases.ActionExclude {
+		cmd.Exclusion = cases.ExclusionReason(req.Reason)
+	}
+	c, err := s.svc.Act(r.Context(), actor, r.PathValue("ref"), cmd, req.Primary)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewCase(c, s.clock.Now()))
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	f, err := s.filter(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.svc.List(r.Context(), actor, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.clock.Now()
+	views := make([]caseView, 0, len(list))
+	for _, c := range list {
+		views = append(views, viewCase(c, now))
+	}
+	body := map[string]any{"cases": views}
+	if len(list) == f.Limit && len(list) > 0 {
+		body["next"] = strconv.FormatInt(list[len(list)-1].ID, 10)
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// filter reads the list query: unit, state (comma-separated), tier, channel,
+// overdue=true, from/to (RFC 3339 or a Shanghai date), q, triage=true,
+// limit, after.
+func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
+	q := r.URL.Query()
+	f := store.CaseFilter{Unit: q.Get("unit"), Tier: cases.Tier(q.Get("tier")), Channel: cases.Channel(q.Get("channel")), Text: q.Get("q"), Limit: 50}
+	bad := func(field, why string) error {
+		return &apiError{Status: http.StatusBadRequest, Code: "bad_query", Message: field + ": " + why, Field: field}
+	}
+	if v := q.Get("state"); v != "" {
+		for _, st := range strings.Split(v, ",") {
+			if !cases.State(st).Valid() {
+				return f, bad("state", "unknown state "+st)
+			}
+			f.States = append(f.States, cases.State(st))
+		}
+	}
+	if f.Tier != "" && !f.Tier.Valid() {
+		return f, bad("tier", "unknown tier")
+	}
+	if f.Channel != "" && !f.Channel.Valid() {
+		return f, bad("channel", "unknown channel")
+	}
+	if q.Get("overdue") == "true" {
+		f.OverdueAt = s.clock.Now()
+	}
+	f.Triage = q.Get("triage") == "true"
+	var err error
+	if f.From, err = parseInstant(q.Get("from")); err != nil {
+		return f, bad("from", "want RFC 3339 or YYYY-MM-DD")
+	}
+	if f.To, err = parseInstant(q.Get("to")); err != nil {
+		return f, bad("to", "want RFC 3339 or YYYY-MM-DD")
+	}
+	if v := q.Get("limit"); v != "" {
+		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 500 {
+			return f, bad("limit", "want 1 to 500")
+		}
+	}
+	if v := q.Get("after"); v != "" {
+		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After < 1 {
+			return f, bad("after", "want the next cursor of the previous page")
+		}
+	}
+	return f, nil
+}
+
+func parseInstant(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, cases.Shanghai()); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339, v)
+}
+
+func (s *Server) me(w http.ResponseWriter, _ *http.Request, actor actorCtx) {
+	writeJSON(w, http.StatusOK, map[string]any{"member": actor.MemberID, "name": actor.Name, "unit": actor.Unit, "roles": actor.Roles})
+}
