@@ -152,6 +152,12 @@ type Message struct {
 	Template string
 	To       Recipient
 	Data     map[string]string
+	// Delay holds the message back this long after the transition (the
+	// satisfaction survey waits a day after feedback).
+	Delay time.Duration
+	// OnlyWhile, if set, drops the message at delivery when the case has
+	// left this state meanwhile (no survey for a case already rated).
+	OnlyWhile State
 }
 
 // RecipientKind says who a message is for, independent of the platform.

@@ -55,6 +55,10 @@ type Config struct {
 	Categories []Category `yaml:"categories"`
 	Routing    Routing    `yaml:"routing"`
 	Escalation Escalation `yaml:"escalation"`
+	WeChat     WeChat     `yaml:"wechat"`
+	WeCom      WeCom      `yaml:"wecom"`
+	Survey     Survey     `yaml:"survey"`
+	SLA        SLA        `yaml:"sla"`
 }
 
 // Server is the HTTP side. The listen address and the data directory are

@@ -38,6 +38,8 @@ func applyDefaults(c *Config) {
 	for i := range c.Units {
 		setStr(&c.Units[i].Chat.Platform, DefaultChatPlatform)
 	}
+	c.channelDefaults()
+	c.timingDefaults()
 
 	// nil means the key was absent; [] in the file is an empty, non-nil
 	// list and switches escalation off for the tier.

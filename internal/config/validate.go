@@ -3,12 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/jiesu/jiesu/internal/secret"
 	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/secret"
 )
 
 // Problem is one thing wrong with the configuration, named by its key path
@@ -39,6 +39,8 @@ func (c *Config) Validate() error {
 	c.validateCategories(&ps)
 	c.validateTiers(&ps)
 	c.validateEscalation(&ps)
+	c.validateChannels(&ps)
+	c.validateTiming(&ps)
 	if _, ok := c.Unit(c.Dispatch.TriageUnit); !ok {
 		ps.add("dispatch.triage_unit", "unknown unit %q", c.Dispatch.TriageUnit)
 	}

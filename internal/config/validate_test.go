@@ -131,6 +131,21 @@ func TestValidateProblems(t *testing.T) {
 		{"outbox attempts", func(t *testing.T, c *Config) { c.Outbox.MaxAttempts = -2 }, "outbox.max_attempts: must be more than 0"},
 		{"outbox poll", func(t *testing.T, c *Config) { c.Outbox.PollInterval = 0 }, "outbox.poll_interval: must be more than 0"},
 		{"outbox backoff above max", func(t *testing.T, c *Config) { c.Outbox.Backoff = time.Hour }, "outbox.backoff: 1h0m0s is more than outbox.max_backoff"},
+		{"survey later than the policy allows", func(t *testing.T, c *Config) { c.Survey.Delay = 49 * time.Hour },
+			`survey.delay: 49h0m0s: want more than 0 and at most 48h`},
+		{"unrated closed before the follow-up", func(t *testing.T, c *Config) { c.Survey.CloseUnratedAfter = time.Hour },
+			`survey.close_unrated_after: 1h0m0s: must be after survey.follow_up_after`},
+		{"no sweep", func(t *testing.T, c *Config) { c.SLA.SweepInterval = -time.Second }, `sla.sweep_interval: must be more than 0`},
+		{"wechat without token", func(t *testing.T, c *Config) { c.WeChat.AppID, c.WeChat.AppSecret = "wx1", "s" },
+			`wechat.token: required when wechat.app_id is set`},
+		{"wechat AES key length", func(t *testing.T, c *Config) {
+			c.WeChat.AppID, c.WeChat.AppSecret, c.WeChat.Token, c.WeChat.EncodingAESKey = "wx1", "s", "t", "short"
+		}, `wechat.encoding_aes_key: is 5 characters, want 43`},
+		{"wecom without agent", func(t *testing.T, c *Config) {
+			c.WeCom.CorpID, c.WeCom.Secret, c.WeCom.Token, c.WeCom.EncodingAESKey = "ww1", "s", "t", strings.Repeat("a", 43)
+		}, `wecom.agent_id: required when wecom.corp_id is set`},
+		{"api base not a URL", func(t *testing.T, c *Config) { c.WeChat.APIBase = "api.weixin.qq.com" }, `wechat.api_base: "api.weixin.qq.com" is not an http(s) URL`},
+		{"callback path under the API", func(t *testing.T, c *Config) { c.WeCom.Path = "/api/v1/wecom" }, `wecom.path: "/api/v1/wecom": want an absolute path outside /api/`},
 		{"encryption key short", func(t *testing.T, c *Config) { c.Security.EncryptionKeys = "k1:aHVudGVyMg==" },
 			`security.encryption_keys: key "k1" is 7 bytes, want 32`},
 		{"encryption key ids repeat", func(t *testing.T, c *Config) { c.Security.EncryptionKeys = key32("k1") + "," + key32("k1") },

@@ -1,0 +1,102 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis is a Cache on go-redis v9, shared by every replica. Keys are
+// prefixed so that one Redis can serve several deployments.
+type Redis struct {
+	client *redis.Client
+	prefix string
+}
+
+// NewRedis connects to a redis:// URL and checks that it answers.
+func NewRedis(ctx context.Context, url, prefix string) (*Redis, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis url: %w", err)
+	}
+	c := redis.NewClient(opts)
+	if err := c.Ping(ctx).Err(); err != nil {
+		_ = c.Close()
+		return nil, fmt.Errorf("redis ping: %w", err)
+	}
+	return &Redis{client: c, prefix: prefix}, nil
+}
+
+// Client exposes the connection for other shared state (rate limits).
+func (r *Redis) Client() *redis.Client { return r.client }
+
+// Close closes the connection pool.
+func (r *Redis) Close() error { return r.client.Close() }
+
+func (r *Redis) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), opTimeout)
+}
+
+// Get returns the value as a string, or nil when absent or on error (the
+// library then fetches a fresh token, which is the safe fallback).
+func (r *Redis) Get(key string) interface{} {
+	ctx, cancel := r.ctx()
+	defer cancel()
+	v, ok, err := r.GetString(ctx, key)
+	if err != nil || !ok {
+		return nil
+	}
+	return v
+}
+
+// Set stores val for ttl (0: no expiry).
+func (r *Redis) Set(key string, val interface{}, ttl time.Duration) error {
+	ctx, cancel := r.ctx()
+	defer cancel()
+	if err := r.client.Set(ctx, r.prefix+key, stringOf(val), ttl).Err(); err != nil {
+		return fmt.Errorf("redis set: %w", err)
+	}
+	return nil
+}
+
+// IsExist reports whether key is present.
+func (r *Redis) IsExist(key string) bool {
+	ctx, cancel := r.ctx()
+	defer cancel()
+	n, err := r.client.Exists(ctx, r.prefix+key).Result()
+	return err == nil && n > 0
+}
+
+// Delete removes key.
+func (r *Redis) Delete(key string) error {
+	ctx, cancel := r.ctx()
+	defer cancel()
+	if err := r.client.Del(ctx, r.prefix+key).Err(); err != nil {
+		return fmt.Errorf("redis del: %w", err)
+	}
+	return nil
+}
+
+// SetNX stores val unless key is present.
+func (r *Redis) SetNX(ctx context.Context, key, val string, ttl time.Duration) (bool, error) {
+	ok, err := r.client.SetNX(ctx, r.prefix+key, val, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redis setnx: %w", err)
+	}
+	return ok, nil
+}
+
+// GetString returns the value and whether it was there.
+func (r *Redis) GetString(ctx context.Context, key string) (string, bool, error) {
+	v, err := r.client.Get(ctx, r.prefix+key).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("redis get: %w", err)
+	}
+	return v, true, nil
+}
