@@ -24,7 +24,7 @@ const caseColumns = `channel, channel_ref,
 	excl_reason, excl_note, excl_approved_by, excl_at, version`
 
 // caseColumnCount is how many names caseColumns lists.
-var caseColumnCount = strings.Count(caseColumns, ",") + 1
+func caseColumnCount() int { return strings.Count(caseColumns, ",") + 1 }
 
 // selectCase reads a whole case row (its co-units come separately).
 const selectCase = `SELECT id, COALESCE(number, ''), ` + caseColumns + ` FROM cases`

@@ -19,7 +19,8 @@ var errDuplicate = errors.New("duplicate case")
 // already names a case, nothing is written and that case is returned with
 // created=false. Concurrent duplicates resolve to one case: the unique
 // indexes decide, and on PostgreSQL the loser's insert waits for the
-// winner's commit.
+// winner's commit. Instants are stored to the microsecond, so a case read
+// back may differ from the returned one below that.
 func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey) (c cases.Case, created bool, err error) {
 	c = out.Case
 	if c.RegisteredAt.IsZero() {
@@ -60,7 +61,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 	// No conflict target: any unique index that objects (channel reference
 	// or idempotency key; the number is still NULL) means "already there".
 	q := `INSERT INTO cases (` + caseColumns + `, idempotency_key, created_by)
-		VALUES ` + values(0, 1, caseColumnCount+2) + `
+		VALUES ` + values(0, 1, caseColumnCount()+2) + `
 		ON CONFLICT DO NOTHING RETURNING id`
 	if err := tx.QueryRowContext(ctx, q, args...).Scan(&c.ID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -121,7 +122,7 @@ func (s *Store) ApplyOutcome(ctx context.Context, prevVersion int, out cases.Out
 	if err != nil {
 		return fmt.Errorf("apply to case %d: %w", c.ID, err)
 	}
-	n := caseColumnCount
+	n := caseColumnCount()
 	args = append(args, c.ID, prevVersion)
 	q := `UPDATE cases SET (` + caseColumns + `) = ` + values(0, 1, n) +
 		fmt.Sprintf(` WHERE id = $%d AND version = $%d`, n+1, n+2)

@@ -54,7 +54,7 @@ func (d dialect) ilike() string {
 // SQLite's single connection serialises claimers anyway.
 func (d dialect) skipLocked() string {
 	if d.postgres() {
-		return ""
+		return " FOR UPDATE SKIP LOCKED"
 	}
 	return ""
 }

@@ -41,6 +41,18 @@ func TestOpenRefusesBadOptions(t *testing.T) {
 	}
 }
 
+func TestOpenSQLiteInMemory(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.Options{SQLitePath: ":memory:"})
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := dispatched(t, s)
+	if _, err := s.GetCase(context.Background(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // mustNotFound fails unless err is ErrNotFound.
 func mustNotFound(t *testing.T, err error) {
 	t.Helper()

@@ -6,8 +6,6 @@ import (
 	"time"
 )
 
-var timeType = reflect.TypeOf(time.Time{})
-
 // Diff describes the first difference between want and got, or returns ""
 // if they are equal. Instants compare with time.Time.Equal, so a time read
 // back in UTC equals the one written in Asia/Shanghai.
@@ -25,7 +23,7 @@ func diff(path string, w, g reflect.Value) string {
 	if w.Type() != g.Type() {
 		return fmt.Sprintf("%s: want type %s, got %s", path, w.Type(), g.Type())
 	}
-	if w.Type() == timeType {
+	if w.Type() == reflect.TypeFor[time.Time]() {
 		wt, gt := w.Interface().(time.Time), g.Interface().(time.Time)
 		if !wt.Equal(gt) {
 			return fmt.Sprintf("%s: want %s, got %s", path, wt.UTC().Format(time.RFC3339Nano), gt.UTC().Format(time.RFC3339Nano))
