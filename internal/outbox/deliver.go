@@ -80,6 +80,12 @@ func (w *Worker) deliver(ctx context.Context, it store.OutboxItem) error {
 		}
 		a.c = c
 		a.log = a.log.With(zap.String("case", c.Number))
+		if it.OnlyWhile != "" && c.State != it.OnlyWhile {
+			// Overtaken: e.g. a survey for a case the complainant already
+			// rated. Done, with nothing to send.
+			a.log.Info("case moved on; not sent", zap.String("state", string(c.State)), zap.String("only_while", string(it.OnlyWhile)))
+			return w.markSent(ctx, a, bot.PlatformNone, "skipped")
+		}
 	}
 	msg, err := w.render.Render(it.Template, render.Data{Case: a.c, Extra: it.Data, Now: w.clock.Now()})
 	if err != nil {

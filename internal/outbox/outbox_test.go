@@ -423,3 +423,33 @@ func TestMessageWithoutCase(t *testing.T) {
 		t.Fatalf("item = %+v", it)
 	}
 }
+
+func TestOvertakenMessageIsNotSent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := dispatchedCase(1, cases.ChannelWeChatOA)
+	c.State = cases.StateRated
+	b.store.addCase(c)
+	survey := b.store.queue(1, "case_result", cases.Recipient{Kind: cases.ToComplainant}, nil, start)
+	b.store.mu.Lock()
+	b.store.items[survey].OnlyWhile = cases.StateFeedbackGiven
+	b.store.mu.Unlock()
+	still := b.store.queue(1, "case_result", cases.Recipient{Kind: cases.ToComplainant}, nil, start)
+	b.store.mu.Lock()
+	b.store.items[still].OnlyWhile = cases.StateRated
+	b.store.mu.Unlock()
+	b.runOnce(t)
+	if it := b.store.item(survey); it.State != "sent" || it.Platform != bot.PlatformNone || it.PlatformMsgID != "skipped" {
+		t.Errorf("overtaken message: %+v, want sent as skipped", it)
+	}
+	if it := b.store.item(still); it.State != "sent" || it.Platform == bot.PlatformNone {
+		t.Errorf("message whose state still holds: %+v, want delivered", it)
+	}
+	sent := 0
+	for _, s := range b.senders {
+		sent += len(s.outbounds())
+	}
+	if sent != 1 {
+		t.Errorf("%d sends, want 1", sent)
+	}
+}

@@ -27,7 +27,7 @@ const caseColumns = `channel, channel_ref,
 func caseColumnCount() int { return strings.Count(caseColumns, ",") + 1 }
 
 // selectCase reads a whole case row (its co-units come separately).
-const selectCase = `SELECT id, COALESCE(number, ''), ` + caseColumns + ` FROM cases`
+const selectCase = `SELECT id, number, ` + caseColumns + ` FROM cases`
 
 // caseArgs returns c's values for caseColumns.
 func (s *Store) caseArgs(c cases.Case) ([]any, error) {

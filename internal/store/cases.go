@@ -19,8 +19,10 @@ var errDuplicate = errors.New("duplicate case")
 // already names a case, nothing is written and that case is returned with
 // created=false. Concurrent duplicates resolve to one case: the unique
 // indexes decide, and on PostgreSQL the loser's insert waits for the
-// winner's commit. Instants are stored to the microsecond, so a case read
-// back may differ from the returned one below that.
+// winner's commit.
+//
+// Numbers never repeat but may skip: a registration that fails, or loses a
+// race to a duplicate, has used its number.
 func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey) (c cases.Case, created bool, err error) {
 	c = out.Case
 	if c.RegisteredAt.IsZero() {
@@ -31,24 +33,31 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 	}
 	args = append(args, key.IdempotencyKey, key.MemberID)
+	deduplicated := c.ChannelRef != "" || key.IdempotencyKey != ""
 	// A winner that vanished (deleted by hand) sends us round again; twice is
 	// already more than the database should ever need.
 	for attempt := 0; attempt < 3; attempt++ {
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			var err error
-			c, err = s.insertCase(ctx, tx, out, args)
-			return err
-		})
+		if deduplicated {
+			// A retry usually finds its case here, before it spends a number.
+			existing, err := s.findDuplicate(ctx, out.Case, key)
+			if err == nil {
+				return existing, false, nil
+			}
+			if !errors.Is(err, ErrNotFound) {
+				return cases.Case{}, false, err
+			}
+		}
+		err = s.createOnce(ctx, out, args, &c)
 		if !errors.Is(err, errDuplicate) {
 			break
 		}
+	}
+	if errors.Is(err, errDuplicate) {
 		existing, err := s.findDuplicate(ctx, out.Case, key)
-		if err == nil {
-			return existing, false, nil
-		}
-		if !errors.Is(err, ErrNotFound) {
+		if err != nil {
 			return cases.Case{}, false, err
 		}
+		return existing, false, nil
 	}
 	if err != nil {
 		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
@@ -56,14 +65,66 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 	return c, true, nil
 }
 
-func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any) (cases.Case, error) {
+// createOnce numbers and inserts the case. On PostgreSQL the number comes
+// from its own short transaction (see nextNumberDetached), so that creators
+// queue on the day's counter only for that, not for the whole registration
+// and its commit.
+func (s *Store) createOnce(ctx context.Context, out cases.Outcome, args []any, c *cases.Case) error {
+	day := cases.Day(out.Case.RegisteredAt)
+	var seq int
+	if s.d.postgres() {
+		var err error
+		if seq, err = s.nextNumberDetached(ctx, day); err != nil {
+			return err
+		}
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if !s.d.postgres() {
+			// SQLite has one writer anyway: number inside the transaction,
+			// which keeps the sequence gapless there.
+			var err error
+			if seq, err = nextNumber(ctx, tx, day); err != nil {
+				return err
+			}
+		}
+		var err error
+		*c, err = s.insertCase(ctx, tx, out, args, cases.Number(out.Case.RegisteredAt, seq))
+		return err
+	})
+}
+
+// nextNumber takes the day's next sequence number in tx.
+func nextNumber(ctx context.Context, q querier, day string) (int, error) {
+	var seq int
+	err := q.QueryRowContext(ctx, `INSERT INTO case_sequences (day, last) VALUES ($1, 1)
+		ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1
+		RETURNING last`, day).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("next number: %w", err)
+	}
+	return seq, nil
+}
+
+// nextNumberDetached takes the day's next number outside the registration's
+// transaction, through a function that commits without waiting for the
+// disk (see the migration for why that cannot repeat a number).
+func (s *Store) nextNumberDetached(ctx context.Context, day string) (int, error) {
+	var seq int
+	if err := s.db.QueryRowContext(ctx, `SELECT jiesu_next_case_number($1)`, day).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("next number: %w", err)
+	}
+	return seq, nil
+}
+
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, number string) (cases.Case, error) {
 	c := out.Case
+	c.Number = number
 	// No conflict target: any unique index that objects (channel reference
-	// or idempotency key; the number is still NULL) means "already there".
-	q := `INSERT INTO cases (` + caseColumns + `, idempotency_key, created_by)
-		VALUES ` + values(0, 1, caseColumnCount()+2) + `
+	// or idempotency key) means "already there".
+	q := `INSERT INTO cases (number, ` + caseColumns + `, idempotency_key, created_by)
+		VALUES ` + values(0, 1, caseColumnCount()+3) + `
 		ON CONFLICT DO NOTHING RETURNING id`
-	if err := tx.QueryRowContext(ctx, q, args...).Scan(&c.ID); err != nil {
+	if err := tx.QueryRowContext(ctx, q, append([]any{number}, args...)...).Scan(&c.ID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return c, errDuplicate
 		}
@@ -78,35 +139,24 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 	if err := s.queueMessages(ctx, tx, c, out.Messages); err != nil {
 		return c, err
 	}
-	// The day's counter last: its row lock serialises every creator of the
-	// day until commit, so it is held for two statements only.
-	var seq int
-	if err := tx.QueryRowContext(ctx, `INSERT INTO case_sequences (day, last) VALUES ($1, 1)
-		ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1
-		RETURNING last`, cases.Day(c.RegisteredAt)).Scan(&seq); err != nil {
-		return c, fmt.Errorf("next number: %w", err)
-	}
-	c.Number = cases.Number(c.RegisteredAt, seq)
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET number = $1 WHERE id = $2`, c.Number, c.ID); err != nil {
-		return c, fmt.Errorf("set number %s: %w", c.Number, err)
-	}
 	return c, nil
 }
 
-// findDuplicate returns the case that c's channel reference or key names.
+// findDuplicate returns the case that c's channel reference or key names:
+// one indexed probe, then the whole case only when there is one.
 func (s *Store) findDuplicate(ctx context.Context, c cases.Case, key CreateKey) (cases.Case, error) {
-	var found cases.Case
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		found, err = s.getCase(ctx, tx, `WHERE (channel_ref <> '' AND channel = $1 AND channel_ref = $2)
-			OR (idempotency_key <> '' AND created_by = $3 AND idempotency_key = $4)
-			ORDER BY id LIMIT 1`, string(c.Channel), c.ChannelRef, key.MemberID, key.IdempotencyKey)
-		return err
-	})
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM cases
+		WHERE (channel_ref <> '' AND channel = $1 AND channel_ref = $2)
+		   OR (idempotency_key <> '' AND created_by = $3 AND idempotency_key = $4)
+		ORDER BY id LIMIT 1`, string(c.Channel), c.ChannelRef, key.MemberID, key.IdempotencyKey).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cases.Case{}, ErrNotFound
+	}
 	if err != nil {
 		return cases.Case{}, fmt.Errorf("find duplicate of %s %q: %w", c.Channel, c.ChannelRef, err)
 	}
-	return found, nil
+	return s.GetCase(ctx, id)
 }
 
 // ApplyOutcome writes a transition: the case as it is now (out.Case.Version

@@ -16,13 +16,13 @@ const DefaultClaimLimit = 50
 
 // outboxColumns reads a whole OutboxItem, in scanOutbox's order.
 const outboxColumns = `id, COALESCE(case_id, 0), template, to_kind, to_id, data, dedup_key, state, attempts,
-	next_attempt_at, lease_until, last_error, created_at, sent_at, platform, platform_msg_id`
+	next_attempt_at, lease_until, last_error, created_at, sent_at, platform, platform_msg_id, only_while`
 
 func scanOutbox(row scanner) (OutboxItem, error) {
 	var it OutboxItem
 	err := row.Scan(&it.ID, &it.CaseID, &it.Template, &it.To.Kind, &it.To.ID, jsonCol{&it.Data}, &it.DedupKey,
 		&it.State, &it.Attempts, timeCol{&it.NextAttemptAt}, timeCol{&it.LeaseUntil}, &it.LastError,
-		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, &it.Platform, &it.PlatformMsgID)
+		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, &it.Platform, &it.PlatformMsgID, &it.OnlyWhile)
 	return it, err
 }
 
@@ -46,7 +46,7 @@ func (s *Store) queueMessages(ctx context.Context, tx *sql.Tx, c cases.Case, msg
 	items := make([]OutboxItem, len(msgs))
 	for i, m := range msgs {
 		items[i] = OutboxItem{CaseID: c.ID, Template: m.Template, To: m.To, Data: m.Data,
-			DedupKey: messageKey(c, i, m), NextAttemptAt: now, CreatedAt: now}
+			DedupKey: messageKey(c, i, m), NextAttemptAt: now.Add(m.Delay), CreatedAt: now, OnlyWhile: m.OnlyWhile}
 	}
 	_, err := s.insertOutbox(ctx, tx, items)
 	return err
@@ -55,7 +55,7 @@ func (s *Store) queueMessages(ctx context.Context, tx *sql.Tx, c cases.Case, msg
 // insertOutbox queues items as pending, skipping any whose dedup key is
 // already queued, and returns how many were new.
 func (s *Store) insertOutbox(ctx context.Context, q querier, items []OutboxItem) (int, error) {
-	const cols = 8
+	const cols = 9
 	args := make([]any, 0, cols*len(items))
 	for _, it := range items {
 		if it.DedupKey == "" {
@@ -69,10 +69,10 @@ func (s *Store) insertOutbox(ctx context.Context, q querier, items []OutboxItem)
 			}
 		}
 		args = append(args, nullInt64(it.CaseID), it.Template, string(it.To.Kind), it.To.ID, data,
-			it.DedupKey, s.d.time(it.NextAttemptAt), s.d.time(it.CreatedAt))
+			it.DedupKey, s.d.time(it.NextAttemptAt), s.d.time(it.CreatedAt), string(it.OnlyWhile))
 	}
 	res, err := q.ExecContext(ctx, `INSERT INTO outbox
-		(case_id, template, to_kind, to_id, data, dedup_key, next_attempt_at, created_at)
+		(case_id, template, to_kind, to_id, data, dedup_key, next_attempt_at, created_at, only_while)
 		VALUES `+values(0, len(items), cols)+`
 		ON CONFLICT (dedup_key) DO NOTHING`, args...)
 	if err != nil {

@@ -255,3 +255,32 @@ func TestConcurrentClaimers(t *testing.T) {
 		t.Fatalf("claimed %d of %d", len(owner), total)
 	}
 }
+
+func TestDelayedMessagesWaitAndKeepTheirCondition(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := dispatched(t, s)
+		out := storetest.Apply(t, c, storetest.Handler("logistics", "logistics-ma"), cases.Command{Action: cases.ActionAccept}, at(time.Minute))
+		out.Messages = []cases.Message{{Template: "case_survey", To: cases.Recipient{Kind: cases.ToComplainant},
+			Delay: day, OnlyWhile: cases.StateFeedbackGiven}}
+		if err := s.ApplyOutcome(ctx, c.Version, out); err != nil {
+			t.Fatal(err)
+		}
+		// The dispatch notice is due at once; the survey a day later.
+		first, err := s.ClaimOutbox(ctx, at(2*time.Minute), time.Minute, 10)
+		if err != nil || len(first) != 1 || first[0].Template != "case_dispatched" {
+			t.Fatalf("claim before the delay: %+v, %v", first, err)
+		}
+		if err := s.MarkSent(ctx, first[0].ID, "log", "1", at(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		later, err := s.ClaimOutbox(ctx, at(time.Minute+day), time.Minute, 10)
+		if err != nil || len(later) != 1 {
+			t.Fatalf("claim after the delay: %+v, %v", later, err)
+		}
+		if it := later[0]; it.Template != "case_survey" || it.OnlyWhile != cases.StateFeedbackGiven || !it.NextAttemptAt.Equal(at(time.Minute+day)) {
+			t.Errorf("delayed item %+v", it)
+		}
+	})
+}

@@ -80,6 +80,8 @@ type OutboxItem struct {
 	SentAt        time.Time
 	Platform      string // which sender delivered it
 	PlatformMsgID string
+	// OnlyWhile: deliver only while the case is still in this state.
+	OnlyWhile cases.State
 }
 
 // DefaultMaxConns caps the PostgreSQL pool when Options.MaxConns is 0.

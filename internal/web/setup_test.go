@@ -39,7 +39,7 @@ type bundle struct {
 
 func noEnv(string) (string, bool) { return "", false }
 
-func setup(t *testing.T, st *store.Store) *bundle {
+func setup(t testing.TB, st *store.Store) *bundle {
 	t.Helper()
 	cfg, err := config.Load("", noEnv)
 	if err != nil {

@@ -3,9 +3,7 @@
 
 CREATE TABLE cases (
     id                         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    -- NULL only inside the creating transaction: the number is allocated
-    -- last so that the day counter's row lock is held as briefly as possible.
-    number                     text UNIQUE,
+    number                     text NOT NULL UNIQUE,
     channel                    text NOT NULL,
     channel_ref                text NOT NULL DEFAULT '',
     idempotency_key            text NOT NULL DEFAULT '',
@@ -124,6 +122,7 @@ CREATE TABLE outbox (
     created_at      timestamptz NOT NULL,
     sent_at         timestamptz,
     dead_at         timestamptz,
+    only_while      text NOT NULL DEFAULT '', -- deliver only while the case is in this state
     platform        text NOT NULL DEFAULT '',
     platform_msg_id text NOT NULL DEFAULT ''
 );
@@ -135,6 +134,24 @@ CREATE TABLE case_sequences (
     day  text PRIMARY KEY, -- yyyymmdd in Asia/Shanghai
     last integer NOT NULL
 );
+
+-- The day's next case number in one round trip, committed without waiting
+-- for the disk so that creators hold the counter's row lock only briefly.
+-- A case using the number commits later and synchronously, and the WAL is
+-- flushed in order, so a durable case always has a durable counter behind
+-- it: no number is handed out twice, even after a crash.
+CREATE FUNCTION jiesu_next_case_number(p_day text) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
+    INSERT INTO case_sequences (day, last) VALUES (p_day, 1)
+    ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1
+    RETURNING last INTO n;
+    RETURN n;
+END
+$$;
 
 CREATE TABLE api_tokens (
     hash       text PRIMARY KEY, -- only the hash is kept; the token is shown once

@@ -5,8 +5,7 @@
 
 CREATE TABLE cases (
     id                         INTEGER PRIMARY KEY AUTOINCREMENT,
-    -- NULL only inside the creating transaction: the number is allocated last.
-    number                     TEXT UNIQUE,
+    number                     TEXT NOT NULL UNIQUE,
     channel                    TEXT NOT NULL,
     channel_ref                TEXT NOT NULL DEFAULT '',
     idempotency_key            TEXT NOT NULL DEFAULT '',
@@ -120,6 +119,7 @@ CREATE TABLE outbox (
     created_at      TEXT NOT NULL,
     sent_at         TEXT,
     dead_at         TEXT,
+    only_while      TEXT NOT NULL DEFAULT '',
     platform        TEXT NOT NULL DEFAULT '',
     platform_msg_id TEXT NOT NULL DEFAULT ''
 ) STRICT;
