@@ -1,6 +1,9 @@
 package cases
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Action is something a person or the system does to a case.
 type Action string
@@ -36,12 +39,7 @@ var Actions = []Action{
 
 // Valid reports whether a is an action Apply knows.
 func (a Action) Valid() bool {
-	for _, k := range Actions {
-		if k == a {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Actions, a)
 }
 
 // Command is an action with its parameters; each action reads the fields it

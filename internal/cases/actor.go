@@ -1,5 +1,7 @@
 package cases
 
+import "slices"
+
 // Role is what a member may do. A member holds one or more roles in one unit.
 type Role string
 
@@ -18,12 +20,7 @@ var Roles = []Role{RoleAdmin, RoleSchoolOffice, RoleOperator, RoleHandler, RoleU
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
-	for _, k := range Roles {
-		if k == r {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Roles, r)
 }
 
 // Actor is who performs an action: a configured member or the system itself

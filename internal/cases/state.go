@@ -4,6 +4,8 @@
 // to append and the messages to queue, or a typed error.
 package cases
 
+import "slices"
+
 // State is where a case stands in its life. DESIGN.md §3 draws the graph.
 type State string
 
@@ -33,22 +35,12 @@ var OpenStates = []State{StateRegistered, StateDispatched, StateAccepted, StateC
 
 // Valid reports whether s is a known state.
 func (s State) Valid() bool {
-	for _, k := range States {
-		if k == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(States, s)
 }
 
 // Open reports whether the case still waits on a unit.
 func (s State) Open() bool {
-	for _, k := range OpenStates {
-		if k == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(OpenStates, s)
 }
 
 // Final reports whether nothing more can happen to the case.
@@ -94,12 +86,7 @@ var Channels = []Channel{
 
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool {
-	for _, k := range Channels {
-		if k == c {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Channels, c)
 }
 
 // Chat reports whether the result can go back through the channel itself
@@ -131,12 +118,7 @@ var Ratings = []Rating{RatingVerySatisfied, RatingSatisfied, RatingBasicallySati
 
 // Valid reports whether r is a known rating.
 func (r Rating) Valid() bool {
-	for _, k := range Ratings {
-		if k == r {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Ratings, r)
 }
 
 // Score is the policy's score for the rating: 100, 80 or 0.

@@ -105,15 +105,26 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	return st, nil
 }
 
-func migrate(ctx context.Context, cfg *config.Config, env Env) error {
+// openMigrated opens the store and brings its schema up to date, as every
+// command that writes does.
+func openMigrated(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return st, nil
+}
+
+func migrate(ctx context.Context, cfg *config.Config, env Env) error {
+	st, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	cur, _, err := st.SchemaVersion(ctx)
 	if err != nil {
 		return err
@@ -132,14 +143,11 @@ func checkConfig(cfg *config.Config, env Env) error {
 }
 
 func createToken(ctx context.Context, cfg *config.Config, member string, env Env) error {
-	st, err := openStore(ctx, cfg)
+	st, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	token, err := auth.New(st, cfg).Create(ctx, member, time.Now())
 	if err != nil {
 		return err

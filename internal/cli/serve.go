@@ -86,7 +86,7 @@ func (a *app) close() { _ = a.store.Close() }
 // build opens and migrates the store and wires the service, the API and
 // the background workers.
 func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, error) {
-	st, err := openStore(ctx, cfg)
+	st, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +96,6 @@ func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, erro
 			_ = st.Close()
 		}
 	}()
-	if err := st.Migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
 	keys, err := secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("encryption keys: %w", err)
