@@ -6,6 +6,9 @@ import "strings"
 type Outbound struct {
 	Address Address
 	Message Message
+	// Part is the delivery of the outbound to make, when the sender plans
+	// it in parts (see Planner); "" means the whole outbound.
+	Part string
 }
 
 // SendResult is what a platform said about a delivered message.
@@ -72,6 +75,10 @@ type Message struct {
 	// platform with server-side deduplication (WeCom duplicate check,
 	// DingTalk msgUuid) drops a retry that already went through.
 	DedupKey string
+	// Digest, when not empty, makes this message a digest: the outbox
+	// folded these messages, oldest first, into one because the target's
+	// rate limit had no room for each; Title and Text introduce them.
+	Digest []Message
 }
 
 // MessageKind says how prominent a message is.

@@ -17,7 +17,14 @@ type TierPolicy struct {
 type Policy struct {
 	Tiers    map[Tier]TierPolicy
 	Calendar Calendar
+	// SurveyDelay is how long after feedback through a chat channel the
+	// satisfaction survey goes to the complainant (回访). Zero queues none.
+	SurveyDelay time.Duration
 }
+
+// DefaultSurveyDelay is the policy's follow-up timing: a day after
+// feedback, well inside the 48 hours the policy allows.
+const DefaultSurveyDelay = 24 * time.Hour
 
 // Calendar adds a window to an instant. The policy counts natural days, so
 // the default is plain wall-clock arithmetic in Asia/Shanghai; a calendar of
@@ -46,7 +53,8 @@ func Shanghai() *time.Location {
 }
 
 // DefaultPolicy returns the policy's own numbers: 2 h, 24 h and 5 natural
-// days to resolve, with contact within 30 min, 2 h and 24 h.
+// days to resolve, with contact within 30 min, 2 h and 24 h, and the
+// satisfaction survey a day after feedback.
 func DefaultPolicy() Policy {
 	return Policy{
 		Tiers: map[Tier]TierPolicy{
@@ -54,7 +62,8 @@ func DefaultPolicy() Policy {
 			TierEssential: {ContactWithin: 2 * time.Hour, ResolveWithin: 24 * time.Hour},
 			TierGeneral:   {ContactWithin: 24 * time.Hour, ResolveWithin: 5 * 24 * time.Hour},
 		},
-		Calendar: NaturalCalendar{Location: Shanghai()},
+		Calendar:    NaturalCalendar{Location: Shanghai()},
+		SurveyDelay: DefaultSurveyDelay,
 	}
 }
 

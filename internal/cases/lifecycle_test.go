@@ -99,8 +99,14 @@ func TestWholeLifeOfAChatCase(t *testing.T) {
 	if c.State != StateFeedbackGiven || len(res.Events) != 2 || res.Events[1].Kind != "feedback" {
 		t.Fatalf("after resolve: %s, %+v", c.State, res.Events)
 	}
-	if len(res.Messages) != 1 || res.Messages[0].Template != "case_result" || res.Messages[0].To.Kind != ToComplainant {
+	// The result goes back at once; the survey follows a day later, only
+	// if the case is still waiting for a rating then.
+	if len(res.Messages) != 2 || res.Messages[0].Template != "case_result" || res.Messages[0].To.Kind != ToComplainant || res.Messages[0].Delay != 0 {
 		t.Errorf("messages = %+v", res.Messages)
+	}
+	if s := res.Messages[len(res.Messages)-1]; s.Template != "case_survey" || s.To.Kind != ToComplainant ||
+		s.Delay != DefaultSurveyDelay || s.OnlyWhile != StateFeedbackGiven {
+		t.Errorf("survey = %+v", s)
 	}
 	if c.Overdue(t0.Add(48 * time.Hour)) {
 		t.Error("resolved on time but reported overdue")

@@ -295,10 +295,24 @@ func (t *transition) resolve() error {
 		t.c.FeedbackAt = t.now
 		t.record(ActionFeedback, map[string]any{"via": string(t.c.Channel)})
 		t.send("case_result", Recipient{Kind: ToComplainant}, map[string]string{"result": t.cmd.Result})
+		t.survey()
 	} else {
 		t.send("case_resolved", Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"result": t.cmd.Result})
 	}
 	return nil
+}
+
+// survey queues the satisfaction survey (回访) to the complainant, held
+// back by the policy's delay and dropped at delivery if the case was rated
+// (or closed) meanwhile.
+func (t *transition) survey() {
+	if t.policy.SurveyDelay <= 0 {
+		return
+	}
+	t.messages = append(t.messages, Message{
+		Template: "case_survey", To: Recipient{Kind: ToComplainant},
+		Delay: t.policy.SurveyDelay, OnlyWhile: StateFeedbackGiven,
+	})
 }
 
 func (t *transition) feedback() error {
@@ -451,7 +465,11 @@ func (t *transition) decideExtension() error {
 }
 
 func (t *transition) exclude() error {
-	if !t.actor.Office() {
+	// A chat channel may exclude on its own exactly one kind of case: the
+	// complainant left no phone (匿名, or never answered), which the policy
+	// takes out of assessment without anyone's judgement.
+	systemNoContact := t.actor.System && t.cmd.Exclusion == ExcludeNoContact && t.c.Complainant.NoContact
+	if !t.actor.Office() && !systemNoContact {
 		return forbidden(ActionExclude, t.actor, "only the school office may exclude a case from assessment")
 	}
 	if t.c.Exclusion != nil {

@@ -17,15 +17,20 @@ import (
 
 // newOutbox builds the delivery worker with the templates parsed now, so a
 // broken template stops the start rather than a delivery.
-func newOutbox(cfg *config.Config, st *store.Store, m *metrics.Metrics, log *zap.Logger) (*outbox.Worker, error) {
+// opts add platforms' senders and the like.
+func newOutbox(cfg *config.Config, st *store.Store, m *metrics.Metrics, log *zap.Logger, opts ...func(*outbox.Params)) (*outbox.Worker, error) {
 	r, err := render.New(templates.FS, "", render.BaseFrom(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	w, err := outbox.New(outbox.Params{
+	p := outbox.Params{
 		Config: outbox.ConfigFrom(cfg.Outbox), Store: st, Renderer: r, Resolver: outbox.NewDirectory(cfg),
 		Senders: []bot.Sender{logsender.New(log.Named("send"))}, Log: log, Metrics: m,
-	})
+	}
+	for _, o := range opts {
+		o(&p)
+	}
+	w, err := outbox.New(p)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}

@@ -79,9 +79,15 @@ type app struct {
 	web     *web.Server
 	metrics *metrics.Metrics
 	start   func(ctx context.Context) (done <-chan struct{})
+	closers []func() error // run before the store closes
 }
 
-func (a *app) close() { _ = a.store.Close() }
+func (a *app) close() {
+	for _, c := range a.closers {
+		_ = c()
+	}
+	_ = a.store.Close()
+}
 
 // build opens and migrates the store and wires the service, the API and
 // the background workers.
@@ -105,21 +111,37 @@ func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, erro
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 	m := metrics.New(metrics.Options{Source: st, ErrorLog: zap.NewStdLog(log.Named("metrics"))})
-	worker, err := newOutbox(cfg, st, m, log)
+	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("unit chat: %w", err)
+	}
+	students, err := newStudents(ctx, cfg, keys, clock.Real{}, log)
+	if err != nil {
+		return nil, fmt.Errorf("students: %w", err)
+	}
+	worker, err := newOutbox(cfg, st, m, log, units.outboxOptions, students.outboxOptions)
 	if err != nil {
 		return nil, err
 	}
 	clk := clock.Real{}
 	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: clk, Log: log, Committed: worker.Notify})
+	scheduler, err := newScheduler(cfg, st, svc, worker.Notify, log)
+	if err != nil {
+		return nil, err
+	}
 	srv := web.New(web.Options{
 		Service: svc, Tokens: auth.New(st, cfg), Clock: clk, Log: log.Named("http"), Metrics: m,
-		Ready: ready(st), MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Ready: units.ready(ready(st)), MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
+	if err := units.mount(srv, svc, m); err != nil {
+		return nil, fmt.Errorf("wecom: %w", err)
+	}
+	if err := students.mount(srv, svc, m); err != nil {
+		return nil, fmt.Errorf("students: %w", err)
+	}
 	ok = true
-	return &app{store: st, web: srv, metrics: m, start: func(ctx context.Context) <-chan struct{} {
-		done := make(chan struct{})
-		go func() { defer close(done); _ = worker.Run(ctx) }()
-		return done
+	return &app{store: st, web: srv, metrics: m, closers: []func() error{units.close, students.close}, start: func(ctx context.Context) <-chan struct{} {
+		return runAll(ctx, worker.Run, scheduler.Run, students.run)
 	}}, nil
 }
 

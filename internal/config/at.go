@@ -110,9 +110,21 @@ func (a At) String() string {
 	}
 	switch {
 	case a.Offset > 0:
-		return a.Anchor + "+" + a.Offset.String()
+		return a.Anchor + "+" + shortDuration(a.Offset)
 	case a.Offset < 0:
-		return a.Anchor + "-" + (-a.Offset).String()
+		return a.Anchor + "-" + shortDuration(-a.Offset)
 	}
 	return a.Anchor
+}
+
+// shortDuration writes d as a person would in the file: 24h, not 24h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

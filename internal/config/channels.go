@@ -14,6 +14,8 @@ const (
 	DefaultSupplementWindow   = 10 * time.Minute
 	DefaultWeComAPIBase       = "https://qyapi.weixin.qq.com"
 	DefaultWeComPath          = "/wecom/callback"
+	DefaultWeComOAuthBase     = "https://open.weixin.qq.com"
+	DefaultWeComReplayWindow  = 5 * time.Minute
 )
 
 // WeChat is the Official Account students write to (wechat.*). With no
@@ -44,6 +46,25 @@ type WeChat struct {
 	SubscribeTemplateID string `yaml:"subscribe_template_id"`
 	// TemplateID is the template message used when neither of the others can.
 	TemplateID string `yaml:"template_id"`
+	// SubscribeFields fill the subscribe message's keys (wechat.subscribe_fields),
+	// each "key=part" with part one of number (the case number), title
+	// (the message's first line), text (its second line) or time (when it
+	// is sent). The keys are those of the template chosen in the WeChat
+	// admin console.
+	// Default DefaultWeChatFields. See wechat.go.
+	SubscribeFields []string `yaml:"subscribe_fields"`
+	// TemplateFields fill the template message's keys (wechat.template_fields),
+	// in the same form. Default DefaultWeChatFields.
+	TemplateFields []string `yaml:"template_fields"`
+	// APITimeout bounds each call to the WeChat API (wechat.api_timeout).
+	// Default 5s.
+	APITimeout time.Duration `yaml:"api_timeout"`
+	// MaxBodyBytes caps a callback's body (wechat.max_body_bytes); WeChat's
+	// messages are a few KiB. Default 64 KiB.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// AttachmentsDir holds the images students send (wechat.attachments_dir).
+	// Empty: <server.data_dir>/attachments.
+	AttachmentsDir string `yaml:"attachments_dir"`
 }
 
 // Enabled reports whether the Official Account channel is configured.
@@ -63,6 +84,12 @@ type WeCom struct {
 	// Path is where the app callback is served (wecom.path). Default
 	// /wecom/callback.
 	Path string `yaml:"path"`
+	// OAuthBase replaces https://open.weixin.qq.com, the host of the OAuth
+	// page the case page sends members through (wecom.oauth_base).
+	OAuthBase string `yaml:"oauth_base"`
+	// ReplayWindow refuses callbacks whose timestamp is further than this
+	// from now (wecom.replay_window). Default 5m.
+	ReplayWindow time.Duration `yaml:"replay_window"`
 }
 
 // Enabled reports whether the WeCom platform is configured.
@@ -73,8 +100,11 @@ func (c *Config) channelDefaults() {
 	setStr(&c.WeChat.Path, DefaultWeChatPath)
 	setNum(&c.WeChat.ReplayWindow, DefaultWeChatReplayWindow)
 	setNum(&c.WeChat.SupplementWindow, DefaultSupplementWindow)
+	c.weChatDefaults()
 	setStr(&c.WeCom.APIBase, DefaultWeComAPIBase)
 	setStr(&c.WeCom.Path, DefaultWeComPath)
+	setStr(&c.WeCom.OAuthBase, DefaultWeComOAuthBase)
+	setNum(&c.WeCom.ReplayWindow, DefaultWeComReplayWindow)
 }
 
 func (c *Config) validateChannels(ps *problems) {
@@ -90,6 +120,7 @@ func (c *Config) validateChannels(ps *problems) {
 	}
 	checkBase("wechat.api_base", c.WeChat.APIBase)
 	checkBase("wecom.api_base", c.WeCom.APIBase)
+	checkBase("wecom.oauth_base", c.WeCom.OAuthBase)
 	checkPath("wechat.path", c.WeChat.Path)
 	checkPath("wecom.path", c.WeCom.Path)
 	if w := c.WeChat; w.Enabled() {
@@ -119,4 +150,6 @@ func (c *Config) validateChannels(ps *problems) {
 	if c.WeChat.ReplayWindow < 0 || c.WeChat.SupplementWindow < 0 {
 		ps.add("wechat.replay_window", "must not be negative")
 	}
+	c.validateWeChat(ps)
+	c.validateWeComUnits(ps)
 }

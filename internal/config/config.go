@@ -190,6 +190,13 @@ type UnitChat struct {
 	Group string `yaml:"group"`
 	// RobotKey is the group robot's webhook key.
 	RobotKey string `yaml:"robot_key" secret:"true"`
+	// Departments and Tags are the platform's lists of the unit's handlers
+	// (WeCom department or tag ids, units[].chat.departments and .tags).
+	// A WeCom group cannot carry callback buttons, so the 接单 card goes
+	// to them privately through the app. Both empty: to the unit's
+	// members that have a wecom_user. See wecom.go.
+	Departments []string `yaml:"departments"`
+	Tags        []string `yaml:"tags"`
 }
 
 // Chat platforms of units[].chat.platform.

@@ -139,5 +139,5 @@ func (c *Config) Policy() cases.Policy {
 		tier, _ := c.Tier(t)
 		tiers[t] = cases.TierPolicy{ContactWithin: tier.ContactWithin, ResolveWithin: tier.ResolveWithin}
 	}
-	return cases.Policy{Tiers: tiers, Calendar: cases.NaturalCalendar{Location: cases.Shanghai()}}
+	return cases.Policy{Tiers: tiers, Calendar: cases.NaturalCalendar{Location: cases.Shanghai()}, SurveyDelay: c.Survey.Delay}
 }

@@ -39,6 +39,7 @@ func (c *Config) Validate() error {
 	c.validateCategories(&ps)
 	c.validateTiers(&ps)
 	c.validateEscalation(&ps)
+	c.validateChains(&ps)
 	c.validateChannels(&ps)
 	c.validateTiming(&ps)
 	if _, ok := c.Unit(c.Dispatch.TriageUnit); !ok {

@@ -19,28 +19,16 @@ import (
 // the errors of recording outcomes (a failed send is not an error here: it
 // is recorded as a retry or a dead letter).
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	// Digests first: what waited for a rate limit is the oldest.
+	folded, err := w.foldDue(ctx)
+	errs := []error{err}
 	claimedAt := w.clock.Now()
 	items, err := w.store.ClaimOutbox(ctx, claimedAt, w.cfg.Lease, w.cfg.Batch)
 	if err != nil {
-		return 0, fmt.Errorf("outbox: %w", err)
+		return folded, errors.Join(append(errs, fmt.Errorf("outbox: %w", err))...)
 	}
-	leaseEnd := claimedAt.Add(w.cfg.Lease)
-	var errs []error
-	for i, it := range items {
-		if ctx.Err() != nil {
-			break // the rest stay claimed until the lease ends, then return to the queue
-		}
-		// Past this point a send could outlast the lease and race another
-		// replica that reclaims the message.
-		if w.clock.Now().Add(w.cfg.SendTimeout).After(leaseEnd) {
-			w.log.Warn("lease running out; leaving the rest of the batch", zap.Int("left", len(items)-i))
-			break
-		}
-		if err := w.deliver(ctx, it); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return len(items), errors.Join(errs...)
+	errs = append(errs, w.deliverAll(ctx, items, claimedAt.Add(w.cfg.Lease))...)
+	return folded + len(items), errors.Join(errs...)
 }
 
 // attempt is one message's way through the worker, gathering what the
@@ -66,17 +54,40 @@ type failure struct {
 // deliver tries one message and records the outcome. It returns only an
 // error of recording it.
 func (w *Worker) deliver(ctx context.Context, it store.OutboxItem) error {
-	a := &attempt{it: it, log: w.log.With(
+	a := w.newAttempt(it)
+	msg, addrs, done, err := w.prepare(ctx, a)
+	if done {
+		return err
+	}
+	if planned, err := w.deliverPlanned(ctx, a, addrs, msg); planned {
+		return err
+	}
+	for _, addr := range addrs {
+		w.send(ctx, a, addr, msg, "")
+	}
+	return w.outcome(ctx, a)
+}
+
+func (w *Worker) newAttempt(it store.OutboxItem) *attempt {
+	return &attempt{it: it, log: w.log.With(
 		zap.Int64("outbox_id", it.ID), zap.Int64("case_id", it.CaseID), zap.String("template", it.Template),
 		zap.String("to", string(it.To.Kind)+":"+it.To.ID), zap.Int("attempt", it.Attempts),
 	)}
+}
+
+// prepare loads the message's case, renders the message and resolves its
+// addresses. When there is nothing to send after all (the case is gone or
+// moved on, the template is broken, nobody is there), it records that
+// outcome and returns done, with the error of recording it.
+func (w *Worker) prepare(ctx context.Context, a *attempt) (msg bot.Message, addrs []bot.Address, done bool, err error) {
+	it := a.it
 	if it.CaseID != 0 {
 		c, err := w.store.GetCase(ctx, it.CaseID)
 		if errors.Is(err, store.ErrNotFound) {
-			return w.dead(ctx, a, fmt.Errorf("case %d: %w", it.CaseID, err))
+			return msg, nil, true, w.dead(ctx, a, fmt.Errorf("case %d: %w", it.CaseID, err))
 		}
 		if err != nil {
-			return w.retry(ctx, a, fmt.Errorf("load case %d: %w", it.CaseID, err))
+			return msg, nil, true, w.retry(ctx, a, fmt.Errorf("load case %d: %w", it.CaseID, err))
 		}
 		a.c = c
 		a.log = a.log.With(zap.String("case", c.Number))
@@ -84,31 +95,33 @@ func (w *Worker) deliver(ctx context.Context, it store.OutboxItem) error {
 			// Overtaken: e.g. a survey for a case the complainant already
 			// rated. Done, with nothing to send.
 			a.log.Info("case moved on; not sent", zap.String("state", string(c.State)), zap.String("only_while", string(it.OnlyWhile)))
-			return w.markSent(ctx, a, bot.PlatformNone, "skipped")
+			return msg, nil, true, w.markSent(ctx, a, bot.PlatformNone, "skipped")
 		}
 	}
-	msg, err := w.render.Render(it.Template, render.Data{Case: a.c, Extra: it.Data, Now: w.clock.Now()})
+	msg, err = w.render.Render(it.Template, render.Data{Case: a.c, Extra: it.Data, Now: w.clock.Now()})
 	if err != nil {
 		// A template that cannot render will not render on the next try
 		// either; the operator fixes it and requeues.
-		return w.dead(ctx, a, err)
+		return msg, nil, true, w.dead(ctx, a, err)
 	}
 	msg.DedupKey = it.DedupKey
 	if msg.DedupKey == "" {
 		msg.DedupKey = fmt.Sprintf("outbox/%d", it.ID)
 	}
-	addrs, err := w.resolver.Resolve(a.c, it.To)
+	addrs, err = w.resolver.Resolve(a.c, it.To)
 	if errors.Is(err, ErrNoChatPath) {
 		// By design, not a failure: the hotline calls this complainant back.
 		a.log.Info("no chat path; marked sent without sending", zap.String("reason", err.Error()))
-		return w.markSent(ctx, a, bot.PlatformNone, "")
+		return msg, nil, true, w.markSent(ctx, a, bot.PlatformNone, "")
 	}
 	if err != nil {
-		return w.dead(ctx, a, err)
+		return msg, nil, true, w.dead(ctx, a, err)
 	}
-	for _, addr := range addrs {
-		w.send(ctx, a, addr, msg)
-	}
+	return msg, addrs, false, nil
+}
+
+// outcome records what the sends noted in a: sent, retry or dead.
+func (w *Worker) outcome(ctx context.Context, a *attempt) error {
 	if len(a.fail) == 0 {
 		platforms, ids := make([]string, len(a.sent)), make([]string, len(a.sent))
 		for i, s := range a.sent {
@@ -134,8 +147,8 @@ func (w *Worker) deliver(ctx context.Context, it store.OutboxItem) error {
 	return w.retry(ctx, a, errs...)
 }
 
-// send delivers msg to one address and notes the outcome in a.
-func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot.Message) {
+// send delivers msg (or its part) to one address and notes the outcome in a.
+func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot.Message, part string) {
 	s, ok := w.senders[addr.Platform]
 	if !ok {
 		a.fail = append(a.fail, failure{addr.Platform, bot.Permanent(fmt.Errorf("%q: %w", addr.Platform, ErrNoSender))})
@@ -143,7 +156,7 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 	}
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
 	defer cancel()
-	res, err := s.Send(sctx, bot.Outbound{Address: addr, Message: msg})
+	res, err := s.Send(sctx, bot.Outbound{Address: addr, Message: msg, Part: part})
 	if err != nil {
 		a.fail = append(a.fail, failure{addr.Platform, err})
 		return

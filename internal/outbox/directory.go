@@ -3,6 +3,7 @@ package outbox
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/cases"
@@ -46,6 +47,9 @@ func (d *Directory) Resolve(c cases.Case, to cases.Recipient) ([]bot.Address, er
 	case cases.ToMember:
 		m, ok := d.cfg.Member(to.ID)
 		if !ok {
+			if a, ok := chatMember(to.ID); ok {
+				return []bot.Address{a}, nil
+			}
 			return nil, fmt.Errorf("member %q: %w", to.ID, ErrUnknownRecipient)
 		}
 		platform, id := d.memberChat(m)
@@ -67,11 +71,8 @@ func (d *Directory) unit(id string) (bot.Address, error) {
 	if platform == "" {
 		platform = bot.PlatformLog
 	}
-	group := u.Chat.Group
-	if group == "" {
-		// The log and the sandbox need no configured group: the unit is one.
-		group = u.ID
-	}
+	// The log and the sandbox need no configured group: the unit is one.
+	group := u.ChatGroup()
 	var members []string
 	for _, m := range d.cfg.UnitMembers(u.ID) {
 		if id := chatID(m, platform); id != "" {
@@ -149,4 +150,15 @@ func complainant(c cases.Case) ([]bot.Address, error) {
 		return nil, fmt.Errorf("complainant of %s has no identity on %s: %w", c.Number, platform, ErrNoChatPath)
 	}
 	return []bot.Address{{Platform: platform, Kind: bot.AddressUser, IDs: []string{c.Complainant.Identity}, Label: "complainant"}}, nil
+}
+
+// chatMember reads the id of a member known from a platform's address book
+// rather than the configuration, "wecom:ZhangSan" (see
+// internal/unitchat): they are reached on that platform by that user id.
+func chatMember(id string) (bot.Address, bool) {
+	platform, user, ok := strings.Cut(id, ":")
+	if !ok || user == "" || (platform != bot.PlatformWeCom && platform != bot.PlatformDingTalk) {
+		return bot.Address{}, false
+	}
+	return bot.Address{Platform: platform, Kind: bot.AddressUser, IDs: []string{user}, Label: "member:" + id}, true
 }

@@ -82,6 +82,7 @@ type Config struct {
 	MaxBackoff   time.Duration // cap of the ceiling; default config.DefaultOutboxMaxWait
 	Lease        time.Duration // how long a claim is ours; default config.DefaultOutboxLease
 	SendTimeout  time.Duration // one send's limit; default DefaultSendTimeout
+	Concurrency  int           // cases delivered at once; default DefaultConcurrency
 }
 
 // ConfigFrom takes the worker's settings from the configuration.
@@ -109,6 +110,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = config.DefaultOutboxAttempts
 	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
 	// RunOnce stops a batch when a send might outlast the lease; a send
 	// longer than the lease would stop every batch before its first message.
 	c.SendTimeout = min(c.SendTimeout, c.Lease/2)
@@ -131,6 +135,9 @@ type Params struct {
 	// Jitter picks a delay in [0, ceiling]. Default: uniformly at random.
 	// Tests inject a fixed choice.
 	Jitter func(ceiling time.Duration) time.Duration
+	// Limiter keeps sends under the limits senders plan (bot.Planner).
+	// Default: in-process; a RedisLimiter shares them between replicas.
+	Limiter Limiter
 }
 
 // Worker drains the outbox.
@@ -145,6 +152,8 @@ type Worker struct {
 	metrics  Recorder
 	jitter   func(time.Duration) time.Duration
 	wake     chan struct{}
+	limiter  Limiter
+	folds    FoldStore // nil when the store cannot split, hold or fold
 }
 
 // Sentinels callers and logs test with errors.Is.
@@ -185,6 +194,11 @@ func New(p Params) (*Worker, error) {
 	if w.jitter == nil {
 		w.jitter = fullJitter
 	}
+	w.limiter = p.Limiter
+	if w.limiter == nil {
+		w.limiter = NewMemoryLimiter()
+	}
+	w.folds, _ = p.Store.(FoldStore)
 	return w, nil
 }
 

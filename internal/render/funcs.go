@@ -36,7 +36,19 @@ func (r *Renderer) funcs() template.FuncMap {
 		"mask":          mask,
 		"oneLine":       oneLine,
 		"summary":       summary,
+		"surveyLink":    r.surveyLink,
+		"split":         strings.Split,
+		"duration":      r.durationText,
+		"caseLink":      r.caseLink,
 	}
+}
+
+// surveyLink is the case's survey page, or "" when none is configured.
+func (r *Renderer) surveyLink(caseNumber string) string {
+	if r.base.SurveyLink == nil || caseNumber == "" {
+		return ""
+	}
+	return r.base.SurveyLink(caseNumber)
 }
 
 // label returns the Chinese name of code in kind ("state", "dispatched"),

@@ -49,6 +49,9 @@ type Base struct {
 	// an id without a name shows as itself.
 	Units   map[string]string
 	Members map[string]string
+	// SurveyLink returns the signed link of a case's satisfaction survey
+	// page (templates call surveyLink); nil: no link, the digits only.
+	SurveyLink func(caseNumber string) string
 }
 
 // Data is what one message is rendered from.

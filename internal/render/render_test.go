@@ -48,8 +48,12 @@ func hasHan(s string) bool {
 func TestEveryTemplateRenders(t *testing.T) {
 	t.Parallel()
 	r := newRenderer(t, "")
-	if got := r.Names(); !slices.Equal(got, slices.Sorted(slices.Values(machineTemplates))) {
-		t.Errorf("Names = %v\nwant %v", got, machineTemplates)
+	// Platforms add templates of their own (digests, card updates); the
+	// machine's must all be there.
+	for _, name := range machineTemplates {
+		if !slices.Contains(r.Names(), name) {
+			t.Errorf("Names = %v lacks %s", r.Names(), name)
+		}
 	}
 	d := sample()
 	for _, name := range machineTemplates {

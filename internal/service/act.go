@@ -17,6 +17,14 @@ import (
 // the domain decide again, so two members pressing 接单 together get one
 // acceptance and one clear refusal.
 func (s *Service) Act(ctx context.Context, actor cases.Actor, ref string, cmd cases.Command, primary string) (cases.Case, error) {
+	return s.ActWith(ctx, actor, ref, cmd, primary, nil)
+}
+
+// ActWith is Act with messages of the caller's own, made from the case as
+// the transition left it, queued in the same transaction: a chat front end
+// sends the member who accepted the complainant's contact, and a crash
+// cannot lose it after the acceptance committed.
+func (s *Service) ActWith(ctx context.Context, actor cases.Actor, ref string, cmd cases.Command, primary string, extra func(cases.Case) []cases.Message) (cases.Case, error) {
 	if err := s.checkUnits("lead_unit", cmd.LeadUnit); err != nil {
 		return cases.Case{}, err
 	}
@@ -25,6 +33,12 @@ func (s *Service) Act(ctx context.Context, actor cases.Actor, ref string, cmd ca
 	}
 	if cmd.Category != "" && !s.knownCategory(cmd.Category) {
 		return cases.Case{}, &cases.ValidationError{Field: "category", Why: "unknown category " + cmd.Category}
+	}
+	if incidentAction(cmd.Action) {
+		// A case of an incident passes the action on to all its cases.
+		if c, handled, err := s.actOnIncident(ctx, actor, ref, cmd, extra); handled {
+			return c, err
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		c, err := s.Get(ctx, actor, ref)
@@ -39,6 +53,9 @@ func (s *Service) Act(ctx context.Context, actor cases.Actor, ref string, cmd ca
 		out, err := cases.Apply(c, actor, cmd, s.clock.Now(), s.policy)
 		if err != nil {
 			return cases.Case{}, err
+		}
+		if extra != nil {
+			out.Messages = append(out.Messages, extra(out.Case)...)
 		}
 		err = s.store.ApplyOutcome(ctx, c.Version, out)
 		if errors.Is(err, store.ErrConflict) && attempt < conflictRetries {

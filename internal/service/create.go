@@ -74,7 +74,7 @@ func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput)
 	if err != nil {
 		return Created{}, err
 	}
-	c, created, err := s.store.CreateCase(ctx, out, store.CreateKey{IdempotencyKey: in.IdempotencyKey, MemberID: actor.MemberID})
+	c, created, err := s.store.CreateCase(ctx, out, store.CreateKey{IdempotencyKey: in.IdempotencyKey, MemberID: actor.MemberID}, store.Grouped(s.grouping()))
 	if err != nil {
 		return Created{}, fmt.Errorf("create case: %w", err)
 	}
@@ -88,7 +88,9 @@ func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput)
 // the people who may not see it.
 func (s *Service) seal(identity, name, contact string) (cases.Complainant, error) {
 	name, contact = strings.TrimSpace(name), strings.TrimSpace(contact)
-	who := cases.Complainant{Identity: identity, NoContact: contact == "" && identity == ""}
+	// A chat identity reaches the person by message, not by phone: the unit
+	// still has nobody to call, which is what NoContact means.
+	who := cases.Complainant{Identity: identity, NoContact: contact == ""}
 	var err error
 	if who.NameSealed, err = s.keys.Seal(name); err != nil {
 		return who, fmt.Errorf("seal name: %w", err)

@@ -23,7 +23,11 @@ var errDuplicate = errors.New("duplicate case")
 //
 // Numbers never repeat but may skip: a registration that fails, or loses a
 // race to a duplicate, has used its number.
-func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey) (c cases.Case, created bool, err error) {
+func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey, opts ...CreateOption) (c cases.Case, created bool, err error) {
+	var o createOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	c = out.Case
 	if c.RegisteredAt.IsZero() {
 		return cases.Case{}, false, errors.New("create case: registered_at is required")
@@ -47,7 +51,7 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 				return cases.Case{}, false, err
 			}
 		}
-		err = s.createOnce(ctx, out, args, &c)
+		err = s.createOnce(ctx, out, args, &c, o)
 		if !errors.Is(err, errDuplicate) {
 			break
 		}
@@ -69,7 +73,7 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 // from its own short transaction (see nextNumberDetached), so that creators
 // queue on the day's counter only for that, not for the whole registration
 // and its commit.
-func (s *Store) createOnce(ctx context.Context, out cases.Outcome, args []any, c *cases.Case) error {
+func (s *Store) createOnce(ctx context.Context, out cases.Outcome, args []any, c *cases.Case, o createOptions) error {
 	day := cases.Day(out.Case.RegisteredAt)
 	var seq int
 	if s.d.postgres() {
@@ -88,7 +92,7 @@ func (s *Store) createOnce(ctx context.Context, out cases.Outcome, args []any, c
 			}
 		}
 		var err error
-		*c, err = s.insertCase(ctx, tx, out, args, cases.Number(out.Case.RegisteredAt, seq))
+		*c, err = s.insertCase(ctx, tx, out, args, cases.Number(out.Case.RegisteredAt, seq), o)
 		return err
 	})
 }
@@ -116,7 +120,7 @@ func (s *Store) nextNumberDetached(ctx context.Context, day string) (int, error)
 	return seq, nil
 }
 
-func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, number string) (cases.Case, error) {
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, number string, o createOptions) (cases.Case, error) {
 	c := out.Case
 	c.Number = number
 	// No conflict target: any unique index that objects (channel reference
@@ -136,7 +140,11 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 	if err := s.insertEvents(ctx, tx, c.ID, out.Events); err != nil {
 		return c, err
 	}
-	if err := s.queueMessages(ctx, tx, c, out.Messages); err != nil {
+	msgs, err := s.groupNew(ctx, tx, c, out.Messages, o)
+	if err != nil {
+		return c, err
+	}
+	if err := s.queueMessages(ctx, tx, c, msgs); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -64,6 +64,11 @@ func (s *Server) routes() {
 	s.api("GET /api/v1/cases/{ref}/events", s.caseEvents)
 	s.api("POST /api/v1/cases/{ref}/reveal", s.reveal)
 	s.api("POST /api/v1/cases/{ref}/{action}", s.act)
+	s.api("GET /api/v1/follow-ups", s.followUps)
+	s.api("GET /api/v1/incidents/{id}", s.getIncident)
+	s.api("POST /api/v1/incidents/{id}/cases", s.addToIncident)
+	s.api("DELETE /api/v1/incidents/{id}/cases/{ref}", s.removeFromIncident)
+	s.api("POST /api/v1/incidents/{id}/{action}", s.actOnIncident)
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": apiError{Code: "not_found", Message: "no such endpoint"}})
 	})

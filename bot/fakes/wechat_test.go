@@ -1,0 +1,166 @@
+package fakes
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/clock"
+)
+
+func TestWeChatCryptoMatchesTheOfficialVectors(t *testing.T) {
+	t.Parallel()
+	if got := WeChatSignature(vecOAToken, vecOATimestamp, vecOANonce); got != vecOASig {
+		t.Errorf("signature = %s, want %s", got, vecOASig)
+	}
+	if got := WeChatSignature(vecOAToken, vecOATimestamp, vecOANonce, vecOAEncrypt); got != vecOAMsgSig {
+		t.Errorf("msg_signature = %s, want %s", got, vecOAMsgSig)
+	}
+	random, plain, err := WeChatDecrypt(vecOAEncrypt, vecOAAppID, vecOAKey)
+	if err != nil || string(random) != vecOARandom || string(plain) != vecOAPlain {
+		t.Fatalf("decrypt = %q %q %v", random, plain, err)
+	}
+	enc, err := WeChatEncrypt([]byte(vecOARandom), []byte(vecOAPlain), vecOAAppID, vecOAKey)
+	if err != nil || enc != vecOAEncrypt {
+		t.Fatalf("encrypt with the vector's random:\n got %s\nwant %s (%v)", enc, vecOAEncrypt, err)
+	}
+	// The WeCom sample uses the same algorithm with the corp id.
+	if got := WeChatSignature(vecWCToken, vecWCTs, vecWCNonce, vecWCEncrypt); got != vecWCMsgSig {
+		t.Errorf("WeCom msg_signature = %s", got)
+	}
+	random, plain, err = WeChatDecrypt(vecWCEncrypt, vecWCCorpID, vecWCKey)
+	if err != nil || string(random) != vecWCRandom || string(plain) != vecWCPlain {
+		t.Fatalf("WeCom decrypt = %q %q %v", random, plain, err)
+	}
+	if enc, _ := WeChatEncrypt([]byte(vecWCRandom), []byte(vecWCPlain), vecWCCorpID, vecWCKey); enc != vecWCEncrypt {
+		t.Errorf("WeCom encrypt differs")
+	}
+	if _, _, err := WeChatDecrypt(vecOAEncrypt, "wx-another", vecOAKey); err == nil {
+		t.Error("decrypted for another app id")
+	}
+}
+
+func TestFakeWeChatSignsWhatItReadsBack(t *testing.T) {
+	t.Parallel()
+	f := NewFakeWeChat(t, clock.NewFake(time.Unix(1409735669, 0)))
+	s := f.Sign(WeChatSafe, []byte(vecOAPlain), time.Unix(1409735669, 0), []byte(vecOARandom), vecOANonce)
+	if s.Query.Get("signature") != vecOASig || s.Query.Get("msg_signature") != vecOAMsgSig {
+		t.Errorf("query = %v", s.Query)
+	}
+	if !bytes.Contains(s.Body, []byte(vecOAEncrypt)) {
+		t.Errorf("body does not carry the vector's Encrypt: %s", s.Body)
+	}
+	compat := f.Sign(WeChatCompatible, []byte(vecOAPlain), time.Unix(1409735669, 0), []byte(vecOARandom), vecOANonce)
+	if !bytes.Contains(compat.Body, []byte("<Content><![CDATA[abcdteT]]></Content>")) || !bytes.Contains(compat.Body, []byte(vecOAEncrypt)) {
+		t.Errorf("compatible body = %s", compat.Body)
+	}
+	m := f.Text("oStudent", "a]]>b")
+	if !bytes.Contains(m.XML(), []byte("<![CDATA[a]]]]><![CDATA[>b]]>")) {
+		t.Errorf("CDATA end not escaped: %s", m.XML())
+	}
+}
+
+func post(t *testing.T, url string, body any) map[string]any {
+	t.Helper()
+	raw, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func code(m map[string]any) int64 { f, _ := m["errcode"].(float64); return int64(f) }
+
+func TestFakeWeChatEnforcesTheRules(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
+	f := NewFakeWeChat(t, clk)
+	tok := post(t, f.URL()+WeChatPathToken+"?grant_type=client_credential&appid="+FakeWeChatAppID+"&secret=wrong", nil)
+	if code(tok) != FakeCodeInvalidSecret {
+		t.Fatalf("wrong secret = %v", tok)
+	}
+	newToken := func() string {
+		resp, err := http.Get(f.URL() + WeChatPathToken + "?grant_type=client_credential&appid=" + FakeWeChatAppID + "&secret=" + FakeWeChatSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var got struct {
+			AccessToken string `json:"access_token"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&got)
+		return "?access_token=" + got.AccessToken
+	}
+	at := newToken()
+	text := map[string]any{"touser": "o1", "msgtype": "text", "text": map[string]any{"content": "hi"}}
+	if c := code(post(t, f.URL()+WeChatPathCustom+at, text)); c != FakeCodeOutOfWindow {
+		t.Errorf("no message from the student yet: %d, want 45015", c)
+	}
+	f.UserWrote("o1", clk.Now())
+	for i := 0; i < FakeWeChatWindowQuota; i++ {
+		if c := code(post(t, f.URL()+WeChatPathCustom+at, text)); c != 0 {
+			t.Fatalf("message %d in the window: %d", i+1, c)
+		}
+	}
+	if c := code(post(t, f.URL()+WeChatPathCustom+at, text)); c != FakeCodeOutOfWindow {
+		t.Errorf("sixth message: %d, want 45015 (quota)", c)
+	}
+	f.UserWrote("o1", clk.Now())
+	clk.Advance(FakeWeChatWindow)
+	if c := code(post(t, f.URL()+WeChatPathCustom+at, text)); c != FakeCodeTokenExpired {
+		t.Errorf("a token past its 2 hours: %d, want 42001", c)
+	}
+	at = newToken()
+	if c := code(post(t, f.URL()+WeChatPathCustom+at, text)); c != FakeCodeOutOfWindow {
+		t.Errorf("48 h later: %d, want 45015", c)
+	}
+	sub := map[string]any{"touser": "o1", "template_id": "TPL", "data": map[string]any{"thing1": map[string]any{"value": "诉求已办结"}}}
+	if c := code(post(t, f.URL()+WeChatPathSubscribe+at, sub)); c != FakeCodeNoSubscription {
+		t.Errorf("without a subscription: %d", c)
+	}
+	f.GrantSubscription("o1", "TPL")
+	if c := code(post(t, f.URL()+WeChatPathSubscribe+at, sub)); c != 0 {
+		t.Errorf("with a subscription: %d", c)
+	}
+	if c := code(post(t, f.URL()+WeChatPathSubscribe+at, sub)); c != FakeCodeNoSubscription {
+		t.Errorf("a one-time subscription used twice: %d", c)
+	}
+	long := map[string]any{"touser": "o1", "template_id": "T", "data": map[string]any{"thing1": map[string]any{"value": strings.Repeat("字", 21)}}}
+	if c := code(post(t, f.URL()+WeChatPathTemplate+at, long)); c != FakeCodeBadArgument {
+		t.Errorf("a 21-character thing: %d", c)
+	}
+	f.InvalidateTokens()
+	if c := code(post(t, f.URL()+WeChatPathTemplate+at, sub)); c != FakeCodeInvalidToken {
+		t.Errorf("invalidated token: %d", c)
+	}
+	f.AddMedia("M1", "image/jpeg", []byte("jpeg"))
+	at = newToken()
+	if n := len(f.Calls(WeChatPathCustom)); n != 9 {
+		t.Errorf("recorded %d custom calls, want 9", n)
+	}
+	if d := f.Delivered("o1"); len(d) != 6 || d[0].Text() != "hi" || d[5].Data("thing1") != "诉求已办结" {
+		t.Errorf("delivered = %+v", d)
+	}
+	resp, err := http.Get(f.URL() + WeChatPathMedia + at + "&media_id=M1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Content-Type") != "image/jpeg" || string(body) != "jpeg" {
+		t.Errorf("media = %s %q", resp.Header.Get("Content-Type"), body)
+	}
+	if c := code(post(t, f.URL()+WeChatPathTemplate+at, map[string]any{"touser": "o1", "template_id": "T", "data": map[string]any{"time2": map[string]any{"value": "x"}}})); c != 0 {
+		t.Errorf("template = %d", c)
+	}
+}

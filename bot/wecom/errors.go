@@ -1,0 +1,136 @@
+package wecom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jiesu/jiesu/bot"
+)
+
+// APIError is an errcode other than 0 from a WeCom API.
+type APIError struct {
+	API  string // e.g. "message/send"
+	Code int
+	Msg  string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("wecom %s: errcode %d: %s", e.API, e.Code, e.Msg)
+}
+
+// Error codes jiesu acts on (WeCom's 全局错误码).
+const (
+	codeBusy            = -1
+	codeInvalidCredit   = 40001 // invalid secret or access_token
+	codeInvalidCorpID   = 40013
+	codeInvalidToken    = 40014
+	codeInvalidAgentID  = 40056
+	codeInvalidSecret   = 40091
+	codeTokenMissing    = 41001
+	codeTokenExpired    = 42001
+	codeTaskIDUsed      = 42014 // template card task_id already used (or empty, or too long)
+	codeFrequency       = 45009 // API called too often
+	codeConcurrency     = 45033 // too many concurrent calls
+	codeAPIForbidden    = 48002 // the app may not call this API
+	codeNoPrivilege     = 60011 // outside the app's visible range
+	codeIPNotTrusted    = 60020 // the server's IP is not in the app's 企业可信IP
+	codeAllInvalidUsers = 81013 // every receiver is invalid
+)
+
+// tokenCode reports an errcode that a fresh access token cures.
+func tokenCode(code int) bool {
+	return code == codeInvalidCredit || code == codeInvalidToken || code == codeTokenExpired || code == codeTokenMissing
+}
+
+// configCode reports an errcode that only the operator can cure: retrying
+// cannot help, and the service is not ready until someone fixes WeCom's
+// side or the configuration.
+func configCode(code int) bool {
+	switch code {
+	case codeIPNotTrusted, codeInvalidCorpID, codeInvalidAgentID, codeInvalidSecret, codeAPIForbidden, codeNoPrivilege:
+		return true
+	}
+	return false
+}
+
+// hint is what the operator does about a configuration error.
+func hint(code int) string {
+	switch code {
+	case codeIPNotTrusted:
+		return "add this server's public IP to the app's 企业可信IP in the WeCom admin console"
+	case codeInvalidCorpID, codeInvalidSecret, codeInvalidAgentID:
+		return "check wecom.corp_id, wecom.secret and wecom.agent_id"
+	case codeAPIForbidden, codeNoPrivilege:
+		return "widen the app's visible range or API permissions in the WeCom admin console"
+	}
+	return "check the WeCom configuration"
+}
+
+// classify turns an API failure into the outbox's SendError: rate limits
+// and a busy server are retried (45009 after the minute the limit counts),
+// a token that did not refresh too; everything else is permanent.
+func classify(err error) error {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return err // transport: the worker retries
+	}
+	code := strconv.Itoa(ae.Code)
+	switch {
+	case ae.Code == codeFrequency:
+		return &bot.SendError{Code: code, Retryable: true, RetryAfter: time.Minute, Err: err}
+	case ae.Code == codeConcurrency:
+		return &bot.SendError{Code: code, Retryable: true, RetryAfter: time.Second, Err: err}
+	case ae.Code == codeBusy || tokenCode(ae.Code):
+		return &bot.SendError{Code: code, Retryable: true, Err: err}
+	}
+	return &bot.SendError{Code: code, Err: err}
+}
+
+// Health remembers the last configuration error WeCom answered, for
+// /readyz: a message dead-lettered for a missing trusted IP must be seen by
+// the operator, not only by whoever reads the logs.
+type Health struct {
+	mu    sync.Mutex
+	err   *APIError
+	since time.Time
+	count int
+}
+
+// fail records a configuration error.
+func (h *Health) fail(err *APIError, now time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.err == nil || h.err.Code != err.Code {
+		h.since = now
+		h.count = 0
+	}
+	h.err = err
+	h.count++
+}
+
+// ok records a call that worked: the configuration is fixed.
+func (h *Health) ok() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.err = nil
+	h.count = 0
+}
+
+// Check is a readiness check: an error while WeCom refuses the app's
+// configuration, until a later call succeeds.
+func (h *Health) Check(context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.err == nil {
+		return nil
+	}
+	return fmt.Errorf("wecom: errcode %d (%s) on %s, %d time(s) since %s: messages are dead-lettered; %s",
+		h.err.Code, h.err.Msg, h.err.API, h.count, h.since.UTC().Format(time.RFC3339), hint(h.err.Code))
+}
+
+// ErrNotMember is an OAuth visitor who is not a member of the corp.
+var ErrNotMember = errors.New("wecom: not a member of the corp")

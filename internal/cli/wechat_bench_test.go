@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jiesu/jiesu/bot/fakes"
+	"github.com/jiesu/jiesu/internal/storetest"
+)
+
+// callbackLatencies collects request durations from many goroutines.
+type callbackLatencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *callbackLatencies) add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
+
+func (l *callbackLatencies) report(b *testing.B, elapsed time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.d) == 0 {
+		return
+	}
+	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
+	pct := func(p float64) float64 {
+		return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(l.d))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(0, "ns/op") // the wall time per op says nothing in parallel
+}
+
+// wechatBenchRig is jiesu on PostgreSQL, quiet, with a client that keeps enough
+// connections open for the load.
+func wechatBenchRig(b *testing.B) (*studentRig, *http.Client) {
+	r := newStudentRig(b, storetest.NewPostgres(b), studentRigOpts{quiet: true})
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 256
+	b.Cleanup(tr.CloseIdleConnections)
+	return r, &http.Client{Transport: tr}
+}
+
+// callback posts the i-th student's first complaint, signed and encrypted
+// as WeChat would (safe mode), and fails unless it is answered.
+func (r *studentRig) callback(b *testing.B, c *http.Client, i int64) time.Duration {
+	openid := "oBench" + strconv.FormatInt(i, 10)
+	m := r.fake.Text(openid, "学生公寓3号楼"+strconv.FormatInt(i%500, 10)+"室停水了，请尽快处理")
+	req := r.fake.SignedRequest(r.url+r.cfg.WeChat.Path, r.fake.Sign(fakes.WeChatSafe, m.XML(), r.clock.Now(), nil, ""))
+	start := time.Now()
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Error(err)
+		return 0
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	took := time.Since(start)
+	if resp.StatusCode != http.StatusOK {
+		b.Errorf("status %d", resp.StatusCode)
+	}
+	return took
+}
+
+// BenchmarkSafeModeCallback is the whole callback under parallel load:
+// verify both signatures, decrypt, deduplicate (claim the message), route
+// and create the case on PostgreSQL with its events and outbox messages,
+// record the reply, encrypt it. Each request is a new student's first
+// complaint, so it also keeps the student's record and asks for a phone.
+// It reports throughput and latency percentiles over HTTP.
+func BenchmarkSafeModeCallback(b *testing.B) {
+	r, c := wechatBenchRig(b)
+	var seq atomic.Int64
+	var lat callbackLatencies
+	b.SetParallelism(8) // 8 × GOMAXPROCS clients
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			lat.add(r.callback(b, c, seq.Add(1)))
+		}
+	})
+	lat.report(b, time.Since(start))
+}
+
+// BenchmarkSafeModeCallbackAt500 offers the callback 500 requests a
+// second (JIESU_BENCH_RATE to change it), open loop (a request does not
+// wait for the one before, as WeChat does not), and reports the latency at
+// that rate. Run it with -benchtime=5000x for ten seconds of load.
+func BenchmarkSafeModeCallbackAt500(b *testing.B) {
+	r, c := wechatBenchRig(b)
+	rate := 500
+	if v, err := strconv.Atoi(os.Getenv("JIESU_BENCH_RATE")); err == nil && v > 0 {
+		rate = v
+	}
+	var seq atomic.Int64
+	var lat callbackLatencies
+	var wg sync.WaitGroup
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat.add(r.callback(b, c, seq.Add(1)))
+		}()
+	}
+	wg.Wait()
+	lat.report(b, time.Since(start))
+	b.ReportMetric(float64(rate), "offered/s")
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
+}

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jiesu/jiesu/bot/fakes"
+	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/storetest"
+)
+
+// studentRedis is a Redis cache with a fresh key prefix, for replicas that
+// share one; skipped when Redis does not answer, unless CI or
+// JIESU_REQUIRE_SERVICES says it must.
+func studentRedis(t *testing.T) cache.Cache {
+	t.Helper()
+	url := os.Getenv("JIESU_TEST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	r, err := cache.NewRedis(context.Background(), url, "jiesu-test-"+hex.EncodeToString(b[:])+":")
+	if err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("JIESU_REQUIRE_SERVICES") != "" {
+			t.Fatalf("redis required: %v", err)
+		}
+		t.Skipf("redis not reachable: %v", err)
+	}
+	t.Cleanup(func() { _ = r.Close() })
+	return r
+}
+
+// retriedCallback posts one signed callback n times at once, to the given
+// replicas in turn, as WeChat does when it retries, and returns the
+// answers.
+func retriedCallback(t *testing.T, fake *fakes.FakeWeChat, s fakes.WeChatSigned, n int, replicas ...*studentRig) [][]byte {
+	t.Helper()
+	bodies := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		r := replicas[i%len(replicas)]
+		req := fake.SignedRequest(r.url+r.cfg.WeChat.Path, s)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("retry %d: status %d %s", i, resp.StatusCode, b)
+			}
+			bodies[i] = b
+		}()
+	}
+	wg.Wait()
+	return bodies
+}
+
+func TestConcurrentRetriesMakeOneCase(t *testing.T) {
+	t.Parallel()
+	for _, setup := range []struct {
+		name     string
+		replicas int
+		redis    bool
+	}{
+		{"one replica", 1, false},
+		{"two replicas", 2, false},
+		{"two replicas sharing redis", 2, true},
+	} {
+		t.Run(setup.name, func(t *testing.T) {
+			t.Parallel()
+			storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
+				var c cache.Cache
+				if setup.redis {
+					c = studentRedis(t)
+				}
+				first := newStudentRig(t, st, studentRigOpts{cache: c})
+				replicas := []*studentRig{first}
+				for len(replicas) < setup.replicas {
+					replicas = append(replicas, newStudentRig(t, st, studentRigOpts{shared: first, cache: c}))
+				}
+				const student = "oRetry"
+				m := first.fake.Text(student, "学生公寓5号楼没有热水")
+				first.fake.UserWrote(student, first.clock.Now())
+				s := first.fake.Sign(fakes.WeChatSafe, m.XML(), first.clock.Now(), nil, "")
+				bodies := retriedCallback(t, first.fake, s, 3, replicas...)
+				for i := 1; i < len(bodies); i++ {
+					if !bytes.Equal(bodies[i], bodies[0]) {
+						t.Errorf("answer %d differs:\n%s\n%s", i, bodies[i], bodies[0])
+					}
+				}
+				reply, err := first.fake.ReadReply(fakes.WeChatSafe, bodies[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				number := caseNumberRe.FindString(reply.Content)
+				list, err := st.ListCases(context.Background(), store.CaseFilter{Identity: student})
+				if err != nil || len(list) != 1 || list[0].Number != number {
+					t.Fatalf("cases = %d (%v), reply %q", len(list), err, reply.Content)
+				}
+				if kinds := first.eventKinds(number); strings.Join(kinds, ",") != "register,dispatch" {
+					t.Errorf("events = %v", kinds)
+				}
+				// A supplement, not idempotent by itself, retriedCallback at once.
+				first.clock.Advance(60e9)
+				sup := first.fake.Text(student, "补充：302和303都没有")
+				s = first.fake.Sign(fakes.WeChatSafe, sup.XML(), first.clock.Now(), nil, "")
+				bodies = retriedCallback(t, first.fake, s, 3, replicas...)
+				for i := 1; i < len(bodies); i++ {
+					if !bytes.Equal(bodies[i], bodies[0]) {
+						t.Errorf("supplement answer %d differs", i)
+					}
+				}
+				n := 0
+				for _, k := range first.eventKinds(number) {
+					if k == string(cases.ActionSupplement) {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("%d supplements from one message retriedCallback three times", n)
+				}
+				// A retry a minute later still gets the first answer (in a
+				// reply stamped with its own time).
+				first.clock.Advance(60e9)
+				later := retriedCallback(t, first.fake, s, 1, replicas[len(replicas)-1])
+				a, _ := first.fake.ReadReply(fakes.WeChatSafe, later[0])
+				b, _ := first.fake.ReadReply(fakes.WeChatSafe, bodies[0])
+				if a.Content != b.Content || !strings.Contains(a.Content, number) {
+					t.Errorf("a later retry got another answer: %q, first %q", a.Content, b.Content)
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,59 @@
+package config
+
+import "testing"
+
+func TestValidateChains(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		break_ func(c *Config)
+		want   string
+	}{
+		{"two steps that are one", func(c *Config) {
+			c.Escalation.Urgent = append(c.Escalation.Urgent, EscalationStep{At: "80 %", If: IfNotResolved, Notify: []string{NotifySchoolOffice}})
+		}, `escalation.urgent[4]: same at (80 %) and if (not_resolved) as escalation.urgent[2]`},
+		{"the handler of a case nobody accepted", func(c *Config) {
+			c.Escalation.Essential[0].Notify = []string{NotifyUnitGroup, NotifyHandler}
+		}, `escalation.essential[0].notify[1]: handler names nobody when the case is not accepted`},
+		{"a target twice", func(c *Config) {
+			c.Escalation.General[1].Notify = []string{NotifyUnitHead, NotifySchoolOffice, NotifyUnitHead}
+		}, `escalation.general[1].notify[2]: "unit_head" given twice`},
+		{"sweeping faster than cron", func(c *Config) { c.SLA.SweepInterval = 500_000_000 },
+			`sla.sweep_interval: 500ms: must be at least 1s`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := example(t)
+			tt.break_(c)
+			wantErr(t, c.Validate(), tt.want)
+		})
+	}
+}
+
+// The same at and if in two tiers are two steps; the handler of a case
+// that is accepted but not contacted is someone.
+func TestValidateChainsAcceptsDistinctSteps(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	c.Escalation.General = append(c.Escalation.General, EscalationStep{At: "80%", If: IfNotResolved, Notify: []string{NotifyHandler}})
+	c.Escalation.Essential[1].Notify = []string{NotifyHandler, NotifyUnitHead}
+	if err := c.Validate(); err != nil {
+		t.Errorf("unexpected problems:\n%v", err)
+	}
+}
+
+// An at reads back as the file would write it, which is also how the
+// sweep's records name the step.
+func TestAtStringIsShort(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"dispatch+10m": "dispatch+10m", "resolve_by-24h": "resolve_by-24h", "contact_by+1h30m": "contact_by+1h30m",
+		"resolve_by+90s": "resolve_by+1m30s", "resolve_by+0": "resolve_by", "80 %": "80%",
+	} {
+		at, err := ParseAt(in)
+		if err != nil || at.String() != want {
+			t.Errorf("ParseAt(%q).String() = %q, %v; want %q", in, at.String(), err, want)
+		}
+	}
+}

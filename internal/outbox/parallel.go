@@ -1,0 +1,69 @@
+package outbox
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/jiesu/jiesu/internal/store"
+)
+
+// DefaultConcurrency is how many cases' messages a worker delivers at once.
+// A delivery waits mostly on the platform and the database; one at a time,
+// a burst of dispatches (three sends and a dozen statements each) queues up
+// behind itself.
+const DefaultConcurrency = 4
+
+// deliverAll delivers a claimed batch: the messages of one case in their
+// order (a group sees "new case" before "accepted"), different cases side
+// by side. It stops starting deliveries when one could outlast the lease.
+func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, leaseEnd time.Time) []error {
+	var groups [][]store.OutboxItem
+	byCase := map[int64]int{}
+	for _, it := range items {
+		if i, ok := byCase[it.CaseID]; ok && it.CaseID != 0 {
+			groups[i] = append(groups[i], it)
+			continue
+		}
+		byCase[it.CaseID] = len(groups)
+		groups = append(groups, []store.OutboxItem{it})
+	}
+	var (
+		mu    sync.Mutex
+		errs  []error
+		wg    sync.WaitGroup
+		left  atomic.Int32
+		warn  sync.Once
+		slots = make(chan struct{}, w.cfg.Concurrency)
+	)
+	left.Store(int32(len(items)))
+	for _, g := range groups {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			for _, it := range g {
+				if ctx.Err() != nil {
+					return // the rest stay claimed until the lease ends, then return to the queue
+				}
+				// Past this point a send could outlast the lease and race
+				// another replica that reclaims the message.
+				if w.clock.Now().Add(w.cfg.SendTimeout).After(leaseEnd) {
+					warn.Do(func() { w.log.Warn("lease running out; leaving the rest of the batch", zap.Int32("left", left.Load())) })
+					return
+				}
+				err := w.deliver(ctx, it)
+				left.Add(-1)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errs
+}

@@ -1,0 +1,53 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/store"
+)
+
+// AddAttachment links a file a complainant sent to case c and records it
+// in the timeline. The same platform message (SourceRef) adds one
+// attachment however often it is retried.
+func (s *Service) AddAttachment(ctx context.Context, c cases.Case, a store.Attachment) (store.Attachment, error) {
+	a.CaseID = c.ID
+	a.CreatedAt = s.clock.Now()
+	got, created, err := s.store.AddAttachment(ctx, a)
+	if err != nil {
+		return store.Attachment{}, err
+	}
+	if created {
+		ev := cases.Event{CaseID: c.ID, Kind: "attach", Actor: cases.SystemActor().MemberID, At: a.CreatedAt,
+			From: c.State, To: c.State, Data: map[string]any{"attachment": got.ID, "kind": got.Kind}}
+		if err := s.store.AppendEvent(ctx, ev); err != nil {
+			return got, fmt.Errorf("record attachment of %s: %w", c.Number, err)
+		}
+	}
+	return got, nil
+}
+
+// AttachmentStored records that an attachment's file is in the store.
+func (s *Service) AttachmentStored(ctx context.Context, a store.Attachment) error {
+	return s.store.MarkAttachmentStored(ctx, a, s.clock.Now())
+}
+
+// AttachmentFailed counts a failed download; giveUp makes it final.
+func (s *Service) AttachmentFailed(ctx context.Context, id int64, err error, giveUp bool) error {
+	return s.store.MarkAttachmentFailed(ctx, id, err.Error(), giveUp)
+}
+
+// PendingAttachments lists attachments still to download.
+func (s *Service) PendingAttachments(ctx context.Context, limit int) ([]store.Attachment, error) {
+	return s.store.PendingAttachments(ctx, limit)
+}
+
+// Attachments lists the attachments of a case the actor may read.
+func (s *Service) Attachments(ctx context.Context, actor cases.Actor, ref string) ([]store.Attachment, error) {
+	c, err := s.Get(ctx, actor, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Attachments(ctx, c.ID)
+}

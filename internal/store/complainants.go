@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+)
+
+// ContactState is where a chat complainant stands on giving a phone: the
+// first case asks once, and the answer (or its absence) holds for later
+// cases.
+type ContactState string
+
+const (
+	ContactNeverAsked ContactState = ""
+	ContactAsked      ContactState = "asked"      // the receipt asked; no answer yet
+	ContactBound      ContactState = "bound"      // a valid mobile was given
+	ContactAnonymous  ContactState = "anonymous"  // 匿名
+	ContactUnanswered ContactState = "unanswered" // the question lapsed
+)
+
+// Complainant is what jiesu keeps about a person who writes through a chat
+// channel, beside their cases. The phone is sealed by the service.
+type Complainant struct {
+	Channel       cases.Channel
+	Identity      string
+	ContactSealed string
+	ContactMasked string
+	ContactState  ContactState
+	AskedAt       time.Time
+	// SupplementUntil: a bare 补充 makes the next message, until then, an
+	// addition to the open case.
+	SupplementUntil time.Time
+	// LastMessageAt is the person's latest message: it opens the
+	// platform's window for free-form replies (WeChat: 48 hours).
+	LastMessageAt time.Time
+	UpdatedAt     time.Time
+}
+
+const complainantColumns = `channel, identity, contact_sealed, contact_masked, contact_state,
+	asked_at, supplement_until, last_message_at, updated_at`
+
+func scanComplainant(row scanner) (Complainant, error) {
+	var c Complainant
+	err := row.Scan(&c.Channel, &c.Identity, &c.ContactSealed, &c.ContactMasked, &c.ContactState,
+		timeCol{&c.AskedAt}, timeCol{&c.SupplementUntil}, timeCol{&c.LastMessageAt}, timeCol{&c.UpdatedAt})
+	return c, err
+}
+
+// TouchComplainant records a message from the person at `at` and returns
+// what is kept about them, creating the record on their first message: one
+// round trip on the path of every message.
+func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, identity string, at time.Time) (Complainant, error) {
+	q := `INSERT INTO complainants (channel, identity, last_message_at, updated_at)
+		VALUES ($1, $2, $3, $3)
+		ON CONFLICT (channel, identity) DO UPDATE SET last_message_at = $3, updated_at = $3
+		RETURNING ` + complainantColumns
+	if s.d.postgres() {
+		// The same, committed without waiting for the disk (migration 0003).
+		q = `SELECT ` + complainantColumns + ` FROM jiesu_touch_complainant($1, $2, $3)`
+	}
+	row := s.db.QueryRowContext(ctx, q, string(channel), identity, s.d.time(at))
+	c, err := scanComplainant(row)
+	if err != nil {
+		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
+	}
+	return c, nil
+}
+
+// GetComplainant returns what is kept about a chat complainant, or
+// ErrNotFound before their first message.
+func (s *Store) GetComplainant(ctx context.Context, channel cases.Channel, identity string) (Complainant, error) {
+	c, err := scanComplainant(s.db.QueryRowContext(ctx, `SELECT `+complainantColumns+`
+		FROM complainants WHERE channel = $1 AND identity = $2`, string(channel), identity))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Complainant{}, ErrNotFound
+	}
+	if err != nil {
+		return Complainant{}, fmt.Errorf("get complainant: %w", err)
+	}
+	return c, nil
+}
+
+// UpdateComplainant reads the complainant under a row lock, lets fn change
+// it, and writes it back, so that two messages of one person handled at
+// once cannot undo each other's change (a phone bound while the question
+// lapses). fn returning an error writes nothing; the record is created
+// first if the person has none yet.
+func (s *Store) UpdateComplainant(ctx context.Context, channel cases.Channel, identity string, now time.Time, fn func(*Complainant) error) (Complainant, error) {
+	var out Complainant
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO complainants (channel, identity, updated_at) VALUES ($1, $2, $3)
+			ON CONFLICT (channel, identity) DO NOTHING`, string(channel), identity, s.d.time(now)); err != nil {
+			return err
+		}
+		lock := ""
+		if s.d.postgres() {
+			lock = " FOR UPDATE"
+		}
+		c, err := scanComplainant(tx.QueryRowContext(ctx, `SELECT `+complainantColumns+`
+			FROM complainants WHERE channel = $1 AND identity = $2`+lock, string(channel), identity))
+		if err != nil {
+			return err
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+		c.UpdatedAt = now
+		_, err = tx.ExecContext(ctx, `UPDATE complainants SET contact_sealed = $3, contact_masked = $4,
+			contact_state = $5, asked_at = $6, supplement_until = $7, last_message_at = $8, updated_at = $9
+			WHERE channel = $1 AND identity = $2`,
+			string(channel), identity, c.ContactSealed, c.ContactMasked, string(c.ContactState),
+			s.d.time(c.AskedAt), s.d.time(c.SupplementUntil), s.d.time(c.LastMessageAt), s.d.time(c.UpdatedAt))
+		out = c
+		return err
+	})
+	if err != nil {
+		return Complainant{}, fmt.Errorf("update complainant: %w", err)
+	}
+	return out, nil
+}
+
+// ComplainantsAskedBefore returns up to limit complainants whose phone
+// question has waited since before `before`: the sweep settles them as
+// unanswered.
+func (s *Store) ComplainantsAskedBefore(ctx context.Context, before time.Time, limit int) ([]Complainant, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+complainantColumns+` FROM complainants
+		WHERE contact_state = 'asked' AND asked_at < $1 ORDER BY asked_at LIMIT $2`, s.d.time(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("complainants asked before %s: %w", before, err)
+	}
+	defer rows.Close()
+	var out []Complainant
+	for rows.Next() {
+		c, err := scanComplainant(rows)
+		if err != nil {
+			return nil, fmt.Errorf("complainants asked before: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// AskContact marks that the complainant was asked for a phone at `at`,
+// if they never were, and reports whether this call did: only the first
+// case's receipt asks. One statement, on the path of a first complaint.
+func (s *Store) AskContact(ctx context.Context, channel cases.Channel, identity string, at time.Time) (bool, error) {
+	t := s.d.time(at)
+	if s.d.postgres() {
+		var asked bool
+		err := s.db.QueryRowContext(ctx, `SELECT jiesu_ask_contact($1, $2, $3)`, string(channel), identity, t).Scan(&asked)
+		if err != nil {
+			return false, fmt.Errorf("ask contact: %w", err)
+		}
+		return asked, nil
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE complainants SET contact_state = 'asked', asked_at = $3, updated_at = $3
+		WHERE channel = $1 AND identity = $2 AND contact_state = ''`, string(channel), identity, t)
+	if err != nil {
+		return false, fmt.Errorf("ask contact: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("ask contact: %w", err)
+	}
+	return n == 1, nil
+}
+
+// LatestOpenCase returns the complainant's newest case that a unit still
+// works on, without its co-units (one query on the path of every message:
+// is this an addition to it?), or ErrNotFound.
+func (s *Store) LatestOpenCase(ctx context.Context, channel cases.Channel, identity string) (cases.Case, error) {
+	c, err := scanCase(s.db.QueryRowContext(ctx, selectCase+` WHERE complainant_identity = $1 AND channel = $2
+		AND state IN `+openStatesSQL+` ORDER BY id DESC LIMIT 1`, identity, string(channel)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return cases.Case{}, ErrNotFound
+	}
+	if err != nil {
+		return cases.Case{}, fmt.Errorf("latest open case: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// IncidentNotice is an incident whose notice of the running count is due,
+// with the count as it stands.
+type IncidentNotice struct {
+	Incident Incident
+	Count    int   // cases in the incident now
+	Pending  int   // of which not yet accepted
+	First    int64 // the oldest case still its unit's: the notice is shown on it (0: none)
+}
+
+// DueIncidentNotices returns up to limit incidents whose notice is due at
+// now, with their counts.
+func (t *SweepTx) DueIncidentNotices(ctx context.Context, now time.Time, limit int) ([]IncidentNotice, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents
+		WHERE next_notice_at IS NOT NULL AND next_notice_at <= $1 ORDER BY next_notice_at, id LIMIT $2`,
+		t.s.d.time(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due incident notices: %w", err)
+	}
+	var out []IncidentNotice
+	for rows.Next() {
+		inc, err := scanIncident(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("due incident notices: %w", err)
+		}
+		out = append(out, IncidentNotice{Incident: inc})
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("due incident notices: %w", err)
+	}
+	for i := range out {
+		n := &out[i]
+		var first *int64
+		err := t.tx.QueryRowContext(ctx, `SELECT count(*),
+				COALESCE(SUM(CASE WHEN c.state IN ('dispatched', 'reopened') THEN 1 ELSE 0 END), 0),
+				MIN(CASE WHEN c.lead_unit = $2 AND c.state IN `+clockStatesSQL+` THEN c.id END)
+			FROM incident_cases ic JOIN cases c ON c.id = ic.case_id WHERE ic.incident_id = $1`,
+			n.Incident.ID, n.Incident.LeadUnit).Scan(&n.Count, &n.Pending, &first)
+		if err != nil {
+			return nil, fmt.Errorf("count incident %d: %w", n.Incident.ID, err)
+		}
+		if first != nil {
+			n.First = *first
+		}
+	}
+	return out, nil
+}
+
+// IncidentNotified claims incident id's due notice for this run, recording
+// the count it gives; false if another run claimed it first.
+func (t *SweepTx) IncidentNotified(ctx context.Context, id int64, count int, now time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `UPDATE incidents SET notified_count = $2, notified_at = $3, next_notice_at = NULL
+		WHERE id = $1 AND next_notice_at IS NOT NULL AND next_notice_at <= $3`, id, count, t.s.d.time(now))
+	if err != nil {
+		return false, fmt.Errorf("incident %d notified: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("incident %d notified: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// IncidentSizes returns how many cases each of the incidents ids holds.
+func (t *SweepTx) IncidentSizes(ctx context.Context, ids []int64) (map[int64]int, error) {
+	sizes := make(map[int64]int, len(ids))
+	if len(ids) == 0 {
+		return sizes, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT incident_id, count(*) FROM incident_cases
+		WHERE incident_id IN `+values(0, 1, len(ids))+` GROUP BY incident_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("incident sizes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("incident sizes: %w", err)
+		}
+		sizes[id] = n
+	}
+	return sizes, rows.Err()
+}

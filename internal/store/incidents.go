@@ -1,0 +1,396 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+)
+
+// Sentinels of incident membership, which callers test with errors.Is.
+var (
+	ErrOtherIncident = errors.New("the case is in another incident")
+	ErrNotGroupable  = errors.New("the case cannot join this incident")
+)
+
+// GroupKey is what the cases of one incident share: the lead unit that
+// handles them, the category and the place routing found.
+type GroupKey struct {
+	LeadUnit, Category, Place string
+}
+
+// GroupKeyOf returns the key of a dispatched case, or false when the case
+// lacks a unit, a category or a place and so cannot be grouped.
+func GroupKeyOf(c cases.Case) (GroupKey, bool) {
+	k := GroupKey{LeadUnit: c.LeadUnit, Category: c.Category, Place: c.Place}
+	return k, k.LeadUnit != "" && k.Category != "" && k.Place != ""
+}
+
+func (k GroupKey) String() string { return k.LeadUnit + "|" + k.Category + "|" + k.Place }
+
+// Grouping is the timing of incidents (sla.incident_*).
+type Grouping struct {
+	// Window: a case joins an open incident whose newest case was
+	// registered at most this long before it.
+	Window time.Duration
+	// GroupWait holds an incident's first notice back from its opening.
+	GroupWait time.Duration
+	// GroupInterval spaces the notices of a growing incident.
+	GroupInterval time.Duration
+}
+
+// Incident is a group of open cases about one thing at one place, handled
+// as one: the unit gets one notice with a running count, and accepting,
+// contacting or resolving it does so for every case in it.
+type Incident struct {
+	ID            int64
+	LeadUnit      string
+	Category      string
+	Place         string
+	OpenedAt      time.Time
+	LastCaseAt    time.Time // the newest case's registration: the window slides from here
+	ClosedAt      time.Time // closed to new cases (its cases are still handled as one)
+	NotifiedCount int       // the count the last notice gave
+	NotifiedAt    time.Time
+	NextNoticeAt  time.Time // a notice is due then; zero: none pending
+}
+
+// schedule plans the notice that a change of membership calls for, the way
+// Alertmanager plans a group's: the first after GroupWait from the opening,
+// later ones no sooner than GroupInterval after the previous. A notice
+// already planned will carry this change too.
+func (inc *Incident) schedule(now time.Time, g Grouping) {
+	switch {
+	case !inc.NextNoticeAt.IsZero():
+	case inc.NotifiedAt.IsZero():
+		inc.NextNoticeAt = inc.OpenedAt.Add(g.GroupWait)
+	default:
+		inc.NextNoticeAt = inc.NotifiedAt.Add(g.GroupInterval)
+		if inc.NextNoticeAt.Before(now) {
+			inc.NextNoticeAt = now
+		}
+	}
+}
+
+const incidentColumns = `id, lead_unit, category, place, opened_at, last_case_at, closed_at,
+	notified_count, notified_at, next_notice_at`
+
+func scanIncident(row scanner) (Incident, error) {
+	var inc Incident
+	err := row.Scan(&inc.ID, &inc.LeadUnit, &inc.Category, &inc.Place, timeCol{&inc.OpenedAt},
+		timeCol{&inc.LastCaseAt}, timeCol{&inc.ClosedAt}, &inc.NotifiedCount, timeCol{&inc.NotifiedAt},
+		timeCol{&inc.NextNoticeAt})
+	return inc, err
+}
+
+// forUpdate locks the rows a read inside a transaction returns, on
+// PostgreSQL; SQLite's transactions hold the whole database anyway.
+func (d dialect) forUpdate() string {
+	if d.postgres() {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// CreateOption adjusts CreateCase.
+type CreateOption func(*createOptions)
+
+type createOptions struct {
+	group *Grouping
+}
+
+// Grouped has CreateCase put a dispatched case into its incident, in the
+// registration's own transaction (see groupNew), so that whether the unit
+// hears of the case on its own or through the incident is decided once.
+func Grouped(g Grouping) CreateOption {
+	return func(o *createOptions) { o.group = &g }
+}
+
+// groupNew puts the newly inserted case c into its key's incident, opening
+// one with the recent open cases of the key when there is none, and
+// returns the messages of c's registration to queue: without its notice
+// to the lead unit when it joined, since the incident's notice counts it.
+// c stays on its own when it has no company within the window. An
+// incident past its window, or with no open case left, is closed to new
+// cases on the way. Concurrent registrations end in one incident: the
+// unique index on open keys lets one open it and the others join it.
+//
+// Two registrations of one key committing at the same instant do not see
+// each other; both go out on their own, and the next one groups them.
+func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []cases.Message, o createOptions) ([]cases.Message, error) {
+	k, ok := GroupKeyOf(c)
+	if o.group == nil || !ok || c.State != cases.StateDispatched {
+		return msgs, nil
+	}
+	g, now := *o.group, c.RegisteredAt
+	inc, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	members := []peer{{id: c.ID, state: c.State, registered: c.RegisteredAt}}
+	if errors.Is(err, ErrNotFound) {
+		peers, err := s.peers(ctx, tx, k, c.ID, now.Add(-g.Window))
+		if err != nil {
+			return nil, err
+		}
+		if len(peers) == 0 {
+			return msgs, nil
+		}
+		members = append(peers, members...)
+		if inc, err = s.insertIncident(ctx, tx, k, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.addMembers(ctx, tx, &inc, members, "system", "incident_join", now, g); err != nil {
+		return nil, err
+	}
+	kept := msgs[:0:0]
+	for _, m := range msgs {
+		if !(m.To.Kind == cases.ToUnit && m.To.ID == c.LeadUnit) {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
+}
+
+// openIncident returns the key's incident that c may join, locked, closing
+// it instead when it is past its window or has no open case left.
+func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, now time.Time, window time.Duration) (Incident, error) {
+	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
+		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Incident{}, ErrNotFound
+	}
+	if err != nil {
+		return Incident{}, fmt.Errorf("open incident: %w", err)
+	}
+	var open bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
+		WHERE ic.incident_id = $1 AND ic.case_id <> $2 AND m.state IN `+clockStatesSQL+`)`, inc.ID, caseID).Scan(&open); err != nil {
+		return Incident{}, fmt.Errorf("open incident: %w", err)
+	}
+	if open && !inc.LastCaseAt.Before(now.Add(-window)) {
+		return inc, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET closed_at = $2 WHERE id = $1`, inc.ID, s.d.time(now)); err != nil {
+		return Incident{}, fmt.Errorf("close incident %d: %w", inc.ID, err)
+	}
+	return Incident{}, ErrNotFound
+}
+
+// peer is an open case of a key that is in no incident yet.
+type peer struct {
+	id         int64
+	state      cases.State
+	registered time.Time
+}
+
+// peers returns the open cases of k registered since, in no incident, but c.
+func (s *Store) peers(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, since time.Time) ([]peer, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, state, registered_at FROM cases c
+		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
+		AND c.state IN `+clockStatesSQL+` AND c.registered_at >= $4 AND c.id <> $5
+		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)
+		ORDER BY id`, k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID)
+	if err != nil {
+		return nil, fmt.Errorf("peers of %s: %w", k, err)
+	}
+	defer rows.Close()
+	var out []peer
+	for rows.Next() {
+		var p peer
+		if err := rows.Scan(&p.id, &p.state, timeCol{&p.registered}); err != nil {
+			return nil, fmt.Errorf("peers of %s: %w", k, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// insertIncident opens the key's incident, or, when a concurrent joiner
+// opened it first, returns that one.
+func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, k GroupKey, now time.Time) (Incident, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO incidents (group_key, lead_unit, category, place, opened_at, last_case_at)
+		VALUES ($1, $2, $3, $4, $5, $5)
+		ON CONFLICT (group_key) WHERE closed_at IS NULL DO NOTHING RETURNING id`,
+		k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Incident{}, fmt.Errorf("open incident %s: %w", k, err)
+	}
+	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
+		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
+	if err != nil {
+		return Incident{}, fmt.Errorf("open incident %s: %w", k, err)
+	}
+	return inc, nil
+}
+
+// addMembers puts cases into inc (a case already in an incident stays where
+// it is), records an event of kind on each one added, and plans the notice.
+func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *Incident, members []peer, by, kind string, now time.Time, g Grouping) error {
+	added := 0
+	for _, m := range members {
+		res, err := tx.ExecContext(ctx, `INSERT INTO incident_cases (case_id, incident_id, added_at, added_by)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING`, m.id, inc.ID, s.d.time(now), by)
+		if err != nil {
+			return fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
+		} else if n == 0 {
+			continue
+		}
+		added++
+		if m.registered.After(inc.LastCaseAt) {
+			inc.LastCaseAt = m.registered
+		}
+		ev := cases.Event{Kind: kind, Actor: by, At: now, From: m.state, To: m.state,
+			Data: map[string]any{"incident": inc.ID, "place": inc.Place, "category": inc.Category}}
+		if err := s.insertEvents(ctx, tx, m.id, []cases.Event{ev}); err != nil {
+			return err
+		}
+	}
+	if added == 0 {
+		return nil
+	}
+	return s.replan(ctx, tx, inc, now, g)
+}
+
+// replan stores inc's newest case time and plans its next notice.
+func (s *Store) replan(ctx context.Context, tx *sql.Tx, inc *Incident, now time.Time, g Grouping) error {
+	inc.schedule(now, g)
+	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET last_case_at = $2, next_notice_at = $3 WHERE id = $1`,
+		inc.ID, s.d.time(inc.LastCaseAt), s.d.time(inc.NextNoticeAt)); err != nil {
+		return fmt.Errorf("plan notice of incident %d: %w", inc.ID, err)
+	}
+	return nil
+}
+
+// AddToIncident puts the case c into incident id by hand. The case must be
+// on its unit's clock and the incident's unit's; ErrOtherIncident if it is
+// in another incident. Adding a case already in it changes nothing.
+func (s *Store) AddToIncident(ctx context.Context, id int64, c cases.Case, by string, now time.Time, g Grouping) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.lockIncident(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.LeadUnit != inc.LeadUnit || !c.State.OnClock() {
+			return fmt.Errorf("case %s (%s, unit %q) and incident of unit %q: %w", c.Number, c.State, c.LeadUnit, inc.LeadUnit, ErrNotGroupable)
+		}
+		var in int64
+		err = tx.QueryRowContext(ctx, `SELECT incident_id FROM incident_cases WHERE case_id = $1`, c.ID).Scan(&in)
+		switch {
+		case err == nil && in == id:
+			return nil
+		case err == nil:
+			return fmt.Errorf("case %s is in incident %d: %w", c.Number, in, ErrOtherIncident)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("incident of case %d: %w", c.ID, err)
+		}
+		return s.addMembers(ctx, tx, &inc, []peer{{id: c.ID, state: c.State, registered: c.RegisteredAt}}, by, "incident_add", now, g)
+	})
+	if err != nil {
+		return fmt.Errorf("add case %d to incident %d: %w", c.ID, id, err)
+	}
+	return nil
+}
+
+// RemoveFromIncident takes the case c out of incident id by hand; from then
+// on it is handled, and chased, on its own. ErrNotFound if it is not in it.
+func (s *Store) RemoveFromIncident(ctx context.Context, id int64, c cases.Case, by string, now time.Time, g Grouping) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.lockIncident(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM incident_cases WHERE case_id = $1 AND incident_id = $2`, c.ID, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("case %s is not in it: %w", c.Number, ErrNotFound)
+		}
+		ev := cases.Event{Kind: "incident_remove", Actor: by, At: now, From: c.State, To: c.State,
+			Data: map[string]any{"incident": id}}
+		if err := s.insertEvents(ctx, tx, c.ID, []cases.Event{ev}); err != nil {
+			return err
+		}
+		return s.replan(ctx, tx, &inc, now, g)
+	})
+	if err != nil {
+		return fmt.Errorf("remove case %d from incident %d: %w", c.ID, id, err)
+	}
+	return nil
+}
+
+func (s *Store) lockIncident(ctx context.Context, tx *sql.Tx, id int64) (Incident, error) {
+	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id = $1`+s.d.forUpdate(), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Incident{}, fmt.Errorf("incident %d: %w", id, err)
+	}
+	return inc, nil
+}
+
+// GetIncident returns incident id, or ErrNotFound.
+func (s *Store) GetIncident(ctx context.Context, id int64) (Incident, error) {
+	inc, err := scanIncident(s.db.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Incident{}, fmt.Errorf("incident %d: %w", id, err)
+	}
+	return inc, nil
+}
+
+// IncidentOf returns the incident case caseID is in, or ErrNotFound.
+func (s *Store) IncidentOf(ctx context.Context, caseID int64) (Incident, error) {
+	inc, err := scanIncident(s.db.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
+		WHERE id = (SELECT incident_id FROM incident_cases WHERE case_id = $1)`, caseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Incident{}, fmt.Errorf("incident of case %d: %w", caseID, ErrNotFound)
+	}
+	if err != nil {
+		return Incident{}, fmt.Errorf("incident of case %d: %w", caseID, err)
+	}
+	return inc, nil
+}
+
+// IncidentCases returns the cases in incident id, with their co-units,
+// oldest first, read in one snapshot.
+func (s *Store) IncidentCases(ctx context.Context, id int64) ([]cases.Case, error) {
+	var list []cases.Case
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, selectCase+` WHERE id IN (SELECT case_id FROM incident_cases WHERE incident_id = $1) ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return s.loadAssignments(ctx, tx, list)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cases of incident %d: %w", id, err)
+	}
+	return list, nil
+}

@@ -1,0 +1,159 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/storetest"
+)
+
+var grouping = store.Grouping{Window: 30 * time.Minute, GroupWait: 30 * time.Second, GroupInterval: 5 * time.Minute}
+
+// powerCut is a dispatched complaint about the power at one dormitory.
+func powerCut(t *testing.T, s *store.Store, at time.Time, ref string) cases.Case {
+	t.Helper()
+	out := storetest.NewCase(t, at, "logistics", func(in *cases.Intake) {
+		in.Place, in.Category, in.ChannelRef, in.Content = "学生公寓3号楼", "water_power", ref, "学生公寓3号楼停电"
+	})
+	c, created, err := s.CreateCase(context.Background(), out, store.CreateKey{}, store.Grouped(grouping))
+	if err != nil || !created {
+		t.Fatalf("create %s: %v, %v", ref, created, err)
+	}
+	return c
+}
+
+// unitNotices counts the messages queued for the case to its lead unit.
+func unitNotices(t *testing.T, s *store.Store, c cases.Case) int {
+	t.Helper()
+	items, err := s.ListOutbox(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, it := range items {
+		if it.To.Kind == cases.ToUnit && it.To.ID == c.LeadUnit {
+			n++
+		}
+	}
+	return n
+}
+
+func TestGroupingAtRegistration(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		first := powerCut(t, s, at(0), "m1")
+		if _, err := s.IncidentOf(ctx, first.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a lone case is in an incident: %v", err)
+		}
+		// Another place, another category: no company.
+		storetest.Create(t, s, storetest.NewCase(t, at(time.Second), "logistics"))
+		second := powerCut(t, s, at(2*time.Minute), "m2")
+		third := powerCut(t, s, at(3*time.Minute), "m3")
+		inc, err := s.IncidentOf(ctx, second.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members, err := s.IncidentCases(ctx, inc.ID)
+		if err != nil || len(members) != 3 || members[0].ID != first.ID || members[1].ID != second.ID || members[2].ID != third.ID {
+			t.Fatalf("cases of the incident = %v, %v", members, err)
+		}
+		// The first case went out on its own; the others only through the
+		// incident, whose first notice waits group_wait from its opening.
+		if unitNotices(t, s, first) != 1 || unitNotices(t, s, second) != 0 || unitNotices(t, s, third) != 0 {
+			t.Errorf("unit notices %d, %d, %d; want 1, 0, 0", unitNotices(t, s, first), unitNotices(t, s, second), unitNotices(t, s, third))
+		}
+		if !inc.NextNoticeAt.Equal(at(2*time.Minute + 30*time.Second)) {
+			t.Errorf("first notice at %s, want the opening plus group_wait", inc.NextNoticeAt)
+		}
+		evs, _ := s.Events(ctx, second.ID)
+		if last := evs[len(evs)-1]; last.Kind != "incident_join" {
+			t.Errorf("last event of a joined case = %s", last.Kind)
+		}
+
+		// The notice, once claimed, is not claimed again; the next waits
+		// group_interval.
+		var notices []store.IncidentNotice
+		claim := func(now time.Time) (won bool) {
+			t.Helper()
+			if err := s.Sweep(ctx, func(tx *store.SweepTx) error {
+				var err error
+				if notices, err = tx.DueIncidentNotices(ctx, now, 10); err != nil || len(notices) == 0 {
+					return err
+				}
+				won, err = tx.IncidentNotified(ctx, notices[0].Incident.ID, notices[0].Count, now)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return won
+		}
+		if claim(at(2*time.Minute + 29*time.Second)) {
+			t.Fatal("notice claimed before group_wait")
+		}
+		if !claim(at(3*time.Minute)) || notices[0].Count != 3 || notices[0].Pending != 3 || notices[0].First != first.ID {
+			t.Fatalf("notice = %+v", notices)
+		}
+		if claim(at(3 * time.Minute)) {
+			t.Fatal("notice claimed twice")
+		}
+		fourth := powerCut(t, s, at(4*time.Minute), "m4")
+		inc, _ = s.IncidentOf(ctx, fourth.ID)
+		if !inc.NextNoticeAt.Equal(at(8 * time.Minute)) {
+			t.Errorf("update at %s, want the last notice plus group_interval", inc.NextNoticeAt)
+		}
+
+		// By hand: out, and in again.
+		if err := s.RemoveFromIncident(ctx, inc.ID, third, "office-1", at(5*time.Minute), grouping); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RemoveFromIncident(ctx, inc.ID, third, "office-1", at(5*time.Minute), grouping); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("removing twice: %v", err)
+		}
+		if err := s.AddToIncident(ctx, inc.ID, third, "office-1", at(6*time.Minute), grouping); err != nil {
+			t.Fatal(err)
+		}
+		other := storetest.Create(t, s, storetest.NewCase(t, at(time.Second), "dormitory"))
+		if err := s.AddToIncident(ctx, inc.ID, other, "office-1", at(6*time.Minute), grouping); !errors.Is(err, store.ErrNotGroupable) {
+			t.Fatalf("a case of another unit joined: %v", err)
+		}
+
+		// Past the window after its newest case, the incident takes no more.
+		late := powerCut(t, s, at(40*time.Minute), "m5")
+		if got, err := s.IncidentOf(ctx, late.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a case after the window joined incident %d: %v", got.ID, err)
+		}
+		if unitNotices(t, s, late) != 1 {
+			t.Error("the late case's own notice is missing")
+		}
+	})
+}
+
+// A burst of registrations at once ends in one incident.
+func TestGroupingConcurrently(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		first := powerCut(t, s, at(0), "seed")
+		var wg sync.WaitGroup
+		ids := make([]int64, 20)
+		for i := range ids {
+			wg.Go(func() { ids[i] = powerCut(t, s, at(time.Minute), fmt.Sprintf("burst-%d", i)).ID })
+		}
+		wg.Wait()
+		inc, err := s.IncidentOf(ctx, first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members, err := s.IncidentCases(ctx, inc.ID)
+		if err != nil || len(members) != 21 {
+			t.Fatalf("incident %d holds %d cases, want 21: %v", inc.ID, len(members), err)
+		}
+	})
+}

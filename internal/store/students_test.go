@@ -1,0 +1,220 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/storetest"
+)
+
+func TestComplainants(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, err := s.GetComplainant(ctx, cases.ChannelWeChatOA, "o1")
+		mustNotFound(t, err)
+		c, err := s.TouchComplainant(ctx, cases.ChannelWeChatOA, "o1", at(0))
+		if err != nil || !c.LastMessageAt.Equal(at(0)) || c.ContactState != store.ContactNeverAsked {
+			t.Fatalf("first touch = %+v, %v", c, err)
+		}
+		c, err = s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o1", at(1*time.Minute), func(c *store.Complainant) error {
+			c.ContactState, c.AskedAt = store.ContactAsked, at(1*time.Minute)
+			return nil
+		})
+		if err != nil || c.ContactState != store.ContactAsked {
+			t.Fatalf("update = %+v, %v", c, err)
+		}
+		// A refusing fn writes nothing.
+		boom := errors.New("boom")
+		if _, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o1", at(2*time.Minute), func(c *store.Complainant) error {
+			c.ContactState = store.ContactBound
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("refused update: %v", err)
+		}
+		c, err = s.TouchComplainant(ctx, cases.ChannelWeChatOA, "o1", at(3*time.Minute))
+		if err != nil || c.ContactState != store.ContactAsked || !c.AskedAt.Equal(at(1*time.Minute)) || !c.LastMessageAt.Equal(at(3*time.Minute)) {
+			t.Fatalf("second touch = %+v, %v", c, err)
+		}
+		// Another channel is another person.
+		if other, err := s.TouchComplainant(ctx, cases.ChannelWeb, "o1", at(3*time.Minute)); err != nil || other.ContactState != "" {
+			t.Fatalf("web o1 = %+v, %v", other, err)
+		}
+		// Asking is once: the second ask says so.
+		if ok, err := s.AskContact(ctx, cases.ChannelWeChatOA, "o1", at(2*time.Minute)); err != nil || ok {
+			t.Errorf("ask an asked complainant = %v, %v", ok, err)
+		}
+		if _, err := s.TouchComplainant(ctx, cases.ChannelWeChatOA, "o3", at(0)); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.AskContact(ctx, cases.ChannelWeChatOA, "o3", at(0)); err != nil || !ok {
+			t.Errorf("first ask = %v, %v", ok, err)
+		}
+		if ok, _ := s.AskContact(ctx, cases.ChannelWeChatOA, "o3", at(0)); ok {
+			t.Error("asked twice")
+		}
+		asked, err := s.ComplainantsAskedBefore(ctx, at(2*time.Minute), 10)
+		if err != nil || len(asked) != 2 || asked[0].Identity != "o3" || asked[1].Identity != "o1" {
+			t.Fatalf("asked before = %+v, %v", asked, err)
+		}
+		if asked, _ := s.ComplainantsAskedBefore(ctx, at(1*time.Minute), 10); len(asked) != 1 || asked[0].Identity != "o3" {
+			t.Errorf("asked before o1's question: %+v", asked)
+		}
+	})
+}
+
+func TestConcurrentComplainantUpdatesSerialise(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o2", at(0), func(c *store.Complainant) error {
+					c.ContactMasked += "x"
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		c, err := s.GetComplainant(ctx, cases.ChannelWeChatOA, "o2")
+		if err != nil || c.ContactMasked != "xxxxxxxx" {
+			t.Fatalf("after 8 updates: %q, %v (an update was lost)", c.ContactMasked, err)
+		}
+	})
+}
+
+func TestInboundClaims(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const ch = "wechat_oa"
+		lease := 30 * time.Second
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := s.ClaimInbound(ctx, ch, "m1", at(0), lease)
+				if err != nil {
+					t.Error(err)
+				}
+				if c.Claimed {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d claims of one message, want 1", wins.Load())
+		}
+		c, err := s.ClaimInbound(ctx, ch, "m1", at(0).Add(time.Second), lease)
+		if err != nil || c.Claimed || c.Done {
+			t.Fatalf("claim while processing = %+v, %v", c, err)
+		}
+		// The lease ran out: the claimer died; a retry takes over.
+		c, err = s.ClaimInbound(ctx, ch, "m1", at(0).Add(lease+time.Second), lease)
+		if err != nil || !c.Claimed {
+			t.Fatalf("claim after the lease = %+v, %v", c, err)
+		}
+		if err := s.FinishInbound(ctx, ch, "m1", "sealed-reply"); err != nil {
+			t.Fatal(err)
+		}
+		c, err = s.ClaimInbound(ctx, ch, "m1", at(0).Add(time.Hour), lease)
+		if err != nil || c.Claimed || !c.Done || c.ReplySealed != "sealed-reply" {
+			t.Fatalf("claim when done = %+v, %v", c, err)
+		}
+		// A failed handling is released at once.
+		if c, _ := s.ClaimInbound(ctx, ch, "m2", at(0), lease); !c.Claimed {
+			t.Fatal("m2 not claimed")
+		}
+		if err := s.ReleaseInbound(ctx, ch, "m2"); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.ClaimInbound(ctx, ch, "m2", at(0), lease); !c.Claimed {
+			t.Fatal("m2 not claimable after release")
+		}
+		// Release never forgets a finished message.
+		if err := s.ReleaseInbound(ctx, ch, "m1"); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.GetInbound(ctx, ch, "m1"); !c.Done {
+			t.Fatal("release dropped a finished message")
+		}
+		n, err := s.PruneInbound(ctx, at(0).Add(time.Millisecond))
+		if err != nil || n != 2 {
+			t.Fatalf("prune = %d, %v", n, err)
+		}
+	})
+}
+
+func TestAttachmentsAndAwaitingRating(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) { in.Channel = cases.ChannelWeChatOA }))
+		a := store.Attachment{CaseID: c.ID, Kind: "image", Platform: "wechat", MediaID: "MEDIA1", SourceRef: "m9", State: store.AttachmentPending, CreatedAt: at(0)}
+		got, created, err := s.AddAttachment(ctx, a)
+		if err != nil || !created || got.ID == 0 {
+			t.Fatalf("add = %+v %v %v", got, created, err)
+		}
+		again, created, err := s.AddAttachment(ctx, a)
+		if err != nil || created || again.ID != got.ID {
+			t.Fatalf("add again = %+v %v %v", again, created, err)
+		}
+		pending, err := s.PendingAttachments(ctx, 10)
+		if err != nil || len(pending) != 1 {
+			t.Fatalf("pending = %+v, %v", pending, err)
+		}
+		if err := s.MarkAttachmentFailed(ctx, got.ID, "timeout", false); err != nil {
+			t.Fatal(err)
+		}
+		got.Path, got.ContentType, got.Size, got.SHA256 = "2026/11/ab.jpg", "image/jpeg", 3, "ab"
+		if err := s.MarkAttachmentStored(ctx, got, at(1*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.Attachments(ctx, c.ID)
+		if err != nil || len(list) != 1 || list[0].State != store.AttachmentStored || list[0].Attempts != 2 || list[0].Path != "2026/11/ab.jpg" || !list[0].StoredAt.Equal(at(1*time.Minute)) {
+			t.Fatalf("attachments = %+v, %v", list, err)
+		}
+		if pending, _ := s.PendingAttachments(ctx, 10); len(pending) != 0 {
+			t.Errorf("still pending: %+v", pending)
+		}
+
+		latest, err := s.LatestOpenCase(ctx, cases.ChannelWeChatOA, "openid-1")
+		if err != nil || latest.ID != c.ID {
+			t.Fatalf("latest open = %+v, %v", latest, err)
+		}
+		_, err = s.LatestOpenCase(ctx, cases.ChannelWeb, "openid-1")
+		mustNotFound(t, err)
+
+		// Feedback at 1 h; the list at 1 h includes it, just before does not.
+		accepted := storetest.Transition(t, s, c, storetest.Handler("logistics", "l1"), cases.Command{Action: cases.ActionAccept}, at(0))
+		contacted := storetest.Transition(t, s, accepted, storetest.Handler("logistics", "l1"), cases.Command{Action: cases.ActionContact}, at(0))
+		done := storetest.Transition(t, s, contacted, storetest.Handler("logistics", "l1"), cases.Command{Action: cases.ActionResolve, Result: "ok"}, at(1*time.Minute))
+		if done.State != cases.StateFeedbackGiven {
+			t.Fatalf("state %s", done.State)
+		}
+		_, err = s.LatestOpenCase(ctx, cases.ChannelWeChatOA, "openid-1")
+		mustNotFound(t, err)
+		list2, err := s.AwaitingRating(ctx, at(1*time.Minute), 10)
+		if err != nil || len(list2) != 1 || list2[0].ID != c.ID {
+			t.Fatalf("awaiting = %+v, %v", list2, err)
+		}
+		if list2, _ := s.AwaitingRating(ctx, at(1*time.Minute).Add(-time.Second), 10); len(list2) != 0 {
+			t.Errorf("awaiting before feedback: %d", len(list2))
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/service"
+	"github.com/jiesu/jiesu/internal/store"
+)
+
+// incidentView is an incident as the API shows it.
+type incidentView struct {
+	ID            int64      `json:"id"`
+	LeadUnit      string     `json:"lead_unit"`
+	Category      string     `json:"category"`
+	Place         string     `json:"place"`
+	OpenedAt      time.Time  `json:"opened_at"`
+	LastCaseAt    time.Time  `json:"last_case_at"`
+	ClosedAt      *time.Time `json:"closed_at,omitempty"`
+	NotifiedCount int        `json:"notified_count"`
+	Cases         []caseView `json:"cases"`
+}
+
+func viewIncident(v service.IncidentView, now time.Time) incidentView {
+	inc := v.Incident
+	out := incidentView{ID: inc.ID, LeadUnit: inc.LeadUnit, Category: inc.Category, Place: inc.Place,
+		OpenedAt: inc.OpenedAt, LastCaseAt: inc.LastCaseAt, NotifiedCount: inc.NotifiedCount, Cases: make([]caseView, 0, len(v.Cases))}
+	if !inc.ClosedAt.IsZero() {
+		out.ClosedAt = &inc.ClosedAt
+	}
+	for _, c := range v.Cases {
+		out.Cases = append(out.Cases, viewCase(c, now))
+	}
+	return out
+}
+
+// incidentID reads {id}; a malformed one is as absent as an unknown one.
+func incidentID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}
+
+// getIncident serves GET /api/v1/incidents/{id}.
+func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	s.replyIncident(w, r, actor, nil)
+}
+
+// replyIncident answers with the incident as it is after change, if any.
+func (s *Server) replyIncident(w http.ResponseWriter, r *http.Request, actor actorCtx, change func(id int64) error) {
+	id, err := incidentID(r)
+	if err == nil && change != nil {
+		err = change(id)
+	}
+	var v service.IncidentView
+	if err == nil {
+		v, err = s.svc.Incident(r.Context(), actor, id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewIncident(v, s.clock.Now()))
+}
+
+// addToIncident serves POST /api/v1/incidents/{id}/cases {"case": "JS…"}.
+func (s *Server) addToIncident(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	var req struct {
+		Case string `json:"case"`
+	}
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Case == "" {
+		s.fail(w, r, &cases.ValidationError{Field: "case", Why: "is required"})
+		return
+	}
+	s.replyIncident(w, r, actor, func(id int64) error { return s.svc.AddToIncident(r.Context(), actor, id, req.Case) })
+}
+
+// removeFromIncident serves DELETE /api/v1/incidents/{id}/cases/{ref}.
+func (s *Server) removeFromIncident(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	s.replyIncident(w, r, actor, func(id int64) error {
+		return s.svc.RemoveFromIncident(r.Context(), actor, id, r.PathValue("ref"))
+	})
+}
+
+// actOnIncident serves POST /api/v1/incidents/{id}/{action}: accept,
+// contact or resolve every case of the incident waiting for it. The body
+// takes note and result; skipped lists the cases that refused, by number.
+func (s *Server) actOnIncident(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	var req struct {
+		Note   string `json:"note"`
+		Result string `json:"result"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	id, err := incidentID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := cases.Command{Action: cases.Action(r.PathValue("action")), Note: req.Note, Result: req.Result}
+	res, err := s.svc.ActIncident(r.Context(), actor, id, cmd)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	skipped := map[string]string{}
+	for number, why := range res.Skipped {
+		skipped[number] = why.Error()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"incident": res.Incident.ID, "moved": len(res.Moved), "skipped": skipped})
+}
