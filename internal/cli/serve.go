@@ -119,7 +119,9 @@ func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, erro
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
-	worker, err := newOutbox(cfg, st, m, log, units.outboxOptions, students.outboxOptions)
+	// units wraps the renderer, so it comes after options that need the
+	// *render.Renderer itself.
+	worker, err := newOutbox(cfg, st, m, log, students.outboxOptions, units.outboxOptions)
 	if err != nil {
 		return nil, err
 	}

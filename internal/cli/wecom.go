@@ -124,7 +124,8 @@ func (u *unitChat) close() error {
 }
 
 // outboxOptions add the WeCom sender, the shared limiter and the renderer
-// that reveals the complainant to the member who accepted.
+// that reveals the complainant to the member who accepted. It wraps
+// p.Renderer: an option that needs the *render.Renderer must run before.
 func (u *unitChat) outboxOptions(p *outbox.Params) {
 	if u.sender != nil {
 		p.Senders = append(p.Senders, u.sender)

@@ -74,7 +74,8 @@ func fillCases(b *testing.B, url string, total int, now time.Time) {
 // BenchmarkSweep measures one escalation sweep on PostgreSQL with 100,000
 // and 1,000,000 cases, 10,000 of them open: cold-ms is the first sweep
 // after a deploy (every open case looked at, every step already due
-// fired), ms/sweep the median of the sweeps after it, 30 s of clock apart
+// fired; cold-steps says how many), ms/sweep the median of the sweeps
+// after it, 30 s of clock apart
 // as the cron runs them, and late-s the most any step fired after it was
 // due (at most one interval). Run it with
 //
@@ -121,6 +122,7 @@ func BenchmarkSweep(b *testing.B) {
 			slices.Sort(took)
 			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms/sweep")
 			b.ReportMetric(float64(coldTook.Microseconds())/1000, "cold-ms")
+			b.ReportMetric(float64(cold.Fired), "cold-steps")
 			b.ReportMetric(float64(fired)/float64(b.N), "steps/sweep")
 			b.ReportMetric(maxLateness(b, url, firstSteady).Seconds(), "late-s")
 		})

@@ -18,8 +18,8 @@ import (
 	"github.com/jiesu/jiesu/templates"
 )
 
-// all runs fn for each of n replicas at once and waits for them.
-func all(n int, fn func(i int)) {
+// concurrently runs fn for each of n replicas at once and waits for them.
+func concurrently(n int, fn func(i int)) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() { fn(i) })
@@ -58,7 +58,7 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 		units[i] = cfg.Units[i%len(cfg.Units)].ID
 		perUnit[units[i]]++
 	}
-	all(8, func(w int) {
+	concurrently(8, func(w int) {
 		for i := w; i < total; i += 8 {
 			out := storetest.NewCase(t, t0, units[i])
 			out.Messages = nil
@@ -67,7 +67,7 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 	})
 
 	deliver := func() {
-		all(3, func(i int) { replicas[i].drain(t) })
+		concurrently(3, func(i int) { replicas[i].drain(t) })
 	}
 	// count sums, per recipient, the cases the escalations shown since
 	// `since` speak of.
@@ -87,7 +87,7 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 
 	// 30 min: not accepted → each unit's group and head.
 	clk.Set(t0.Add(30 * minute))
-	all(3, func(i int) {
+	concurrently(3, func(i int) {
 		if err := replicas[i].scheduler.RunOnce(context.Background(), clk.Now()); err != nil {
 			t.Error(err)
 		}
@@ -103,7 +103,7 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 	// 2 h: not contacted → each unit's head and the school office; three
 	// sweeps at once, with no lease between them.
 	clk.Set(t0.Add(2 * hour))
-	all(3, func(i int) {
+	concurrently(3, func(i int) {
 		if _, err := replicas[i].sweeper.RunAt(context.Background(), clk.Now()); err != nil {
 			t.Error(err)
 		}

@@ -111,7 +111,9 @@ func TestSchedulerRunsOnTheCron(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not stop")
 	}
-	if gap := got[1].Sub(got[0]); gap <= 0 || gap > 2*time.Second {
+	// The cron rounds to whole seconds and a loaded machine runs late:
+	// what matters is that the second tick waited for the cron.
+	if gap := got[1].Sub(got[0]); gap < 100*time.Millisecond || gap > 5*time.Second {
 		t.Errorf("ticks %s apart, want about the 1s interval", gap)
 	}
 }

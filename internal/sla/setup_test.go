@@ -212,8 +212,8 @@ func field(m bot.Message, label string) string {
 	return ""
 }
 
-// cases counts the cases a shown escalation message speaks of: one for a
-// message about one case, the 件数 of a digest.
+// caseCount is how many cases a shown escalation message speaks of: one for
+// a message about one case, the 件数 of a digest.
 func caseCount(t testing.TB, m bot.Message) int {
 	t.Helper()
 	if m.Template != sla.DigestTemplate {
@@ -226,7 +226,7 @@ func caseCount(t testing.TB, m bot.Message) int {
 	return n
 }
 
-// handler and office are members of the example configuration.
+// member is a member of the example configuration as an actor.
 func member(t testing.TB, cfg *config.Config, id string) cases.Actor {
 	t.Helper()
 	a, err := cfg.Actor(id)

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/outbox"
+	"github.com/jiesu/jiesu/internal/storetest"
+)
+
+// TestUnitChatSharesRedis: with redis.url set, the access token, the
+// callback dedup marks and the rate limits live in Redis, shared by every
+// replica; without it, in the process.
+func TestUnitChatSharesRedis(t *testing.T) {
+	t.Parallel()
+	url := os.Getenv("JIESU_TEST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	cfg, err := config.Load("", func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.NewSQLite(t)
+	local, err := newUnitChat(context.Background(), unitChatDeps{Config: cfg, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := local.limiter.(*outbox.MemoryLimiter); !ok {
+		t.Errorf("without redis.url the limiter is %T", local.limiter)
+	}
+	if _, ok := local.cache.(*cache.Memory); !ok {
+		t.Errorf("without redis.url the cache is %T", local.cache)
+	}
+
+	cfg.Redis.URL = url
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	shared, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st})
+	if err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("JIESU_REQUIRE_SERVICES") != "" {
+			t.Fatalf("redis required: %v", err)
+		}
+		t.Skipf("redis not reachable: %v", err)
+	}
+	t.Cleanup(func() { _ = shared.close() })
+	if _, ok := shared.limiter.(*outbox.RedisLimiter); !ok {
+		t.Errorf("with redis.url the limiter is %T", shared.limiter)
+	}
+	if _, ok := shared.cache.(*cache.Redis); !ok {
+		t.Errorf("with redis.url the cache is %T", shared.cache)
+	}
+}
