@@ -75,9 +75,8 @@ func fillCases(b *testing.B, url string, total int, now time.Time) {
 // and 1,000,000 cases, 10,000 of them open: cold-ms is the first sweep
 // after a deploy (every open case looked at, every step already due
 // fired; cold-steps says how many), ms/sweep the median of the sweeps
-// after it, 30 s of clock apart
-// as the cron runs them, and late-s the most any step fired after it was
-// due (at most one interval). Run it with
+// after it, 30 s of clock apart as the cron runs them, and late-s the most
+// any step fired after it was due (at most one interval). Run it with
 //
 //	go test -run '^$' -bench BenchmarkSweep -benchtime 20x ./internal/sla/
 func BenchmarkSweep(b *testing.B) {
