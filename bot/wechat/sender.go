@@ -47,6 +47,7 @@ type Sender struct {
 	windows Windows
 	clock   clock.Clock
 	log     *zap.Logger
+	zone    *time.Location // of the time template fields show
 }
 
 // NewSender returns the sender; windows may be nil (then the customer-
@@ -58,7 +59,7 @@ func NewSender(cfg Config, api *API, windows Windows, clk clock.Clock, log *zap.
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Sender{api: api, cfg: cfg, windows: windows, clock: clk, log: log.Named("wechat")}
+	return &Sender{api: api, cfg: cfg, windows: windows, clock: clk, log: log.Named("wechat"), zone: cases.Shanghai()}
 }
 
 // Platform is "wechat".
@@ -156,7 +157,7 @@ func (s *Sender) customerService(ctx context.Context, openid string, m bot.Messa
 func (s *Sender) subscribe(ctx context.Context, openid string, m bot.Message) (string, error) {
 	msg := &message.SubscribeMessage{ToUser: openid, TemplateID: s.cfg.SubscribeTemplateID, Page: firstLink(m), Data: map[string]*message.SubscribeDataItem{}}
 	for key, part := range s.cfg.SubscribeFields {
-		msg.Data[key] = &message.SubscribeDataItem{Value: fieldValue(key, part, m, s.clock.Now())}
+		msg.Data[key] = &message.SubscribeDataItem{Value: fieldValue(key, part, m, s.clock.Now().In(s.zone))}
 	}
 	_, err := s.api.Post(ctx, "subscribe/bizsend", "/cgi-bin/message/subscribe/bizsend", msg)
 	return "", err
@@ -165,7 +166,7 @@ func (s *Sender) subscribe(ctx context.Context, openid string, m bot.Message) (s
 func (s *Sender) template(ctx context.Context, openid string, m bot.Message) (string, error) {
 	msg := &message.TemplateMessage{ToUser: openid, TemplateID: s.cfg.TemplateID, URL: firstLink(m), Data: map[string]*message.TemplateDataItem{}}
 	for key, part := range s.cfg.TemplateFields {
-		msg.Data[key] = &message.TemplateDataItem{Value: fieldValue(key, part, m, s.clock.Now())}
+		msg.Data[key] = &message.TemplateDataItem{Value: fieldValue(key, part, m, s.clock.Now().In(s.zone))}
 	}
 	res, err := s.api.Post(ctx, "template/send", "/cgi-bin/message/template/send", msg)
 	if err != nil {
@@ -202,7 +203,8 @@ func firstLink(m bot.Message) string {
 
 // fieldValue fills one key of a subscribe or template message, within
 // the limits WeChat sets by the key's type (thing: 20 characters,
-// character_string: 32, phrase: 5; time: a date and time).
+// character_string: 32, phrase: 5; time: now, a date and time in
+// Shanghai).
 func fieldValue(key, part string, m bot.Message, now time.Time) string {
 	var v string
 	switch part {
@@ -213,7 +215,7 @@ func fieldValue(key, part string, m bot.Message, now time.Time) string {
 	case "text":
 		v, _, _ = strings.Cut(m.Text, "\n")
 	case "time":
-		return now.In(cases.Shanghai()).Format("2006-01-02 15:04")
+		return now.Format("2006-01-02 15:04")
 	}
 	switch {
 	case strings.HasPrefix(key, "thing"):

@@ -47,12 +47,35 @@ func wechatBenchRig(b *testing.B) (*studentRig, *http.Client) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 256
 	b.Cleanup(tr.CloseIdleConnections)
-	return r, &http.Client{Transport: tr}
+	c := &http.Client{Transport: tr}
+	// Warm up: every pooled connection has prepared its statements, and
+	// the fresh schema's tables and indexes are in memory.
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 10 {
+				r.callback(b, c, -int64(i*10+j+1))
+			}
+		}()
+	}
+	wg.Wait()
+	return r, c
 }
 
 // callback posts the i-th student's first complaint, signed and encrypted
 // as WeChat would (safe mode), and fails unless it is answered.
 func (r *studentRig) callback(b *testing.B, c *http.Client, i int64) time.Duration {
+	took, status := r.callbackStatus(b, c, i)
+	if status != http.StatusOK {
+		b.Errorf("status %d", status)
+	}
+	return took
+}
+
+// callbackStatus is callback that returns the status instead of failing.
+func (r *studentRig) callbackStatus(b *testing.B, c *http.Client, i int64) (time.Duration, int) {
 	openid := "oBench" + strconv.FormatInt(i, 10)
 	m := r.fake.Text(openid, "学生公寓3号楼"+strconv.FormatInt(i%500, 10)+"室停水了，请尽快处理")
 	req := r.fake.SignedRequest(r.url+r.cfg.WeChat.Path, r.fake.Sign(fakes.WeChatSafe, m.XML(), r.clock.Now(), nil, ""))
@@ -60,15 +83,11 @@ func (r *studentRig) callback(b *testing.B, c *http.Client, i int64) time.Durati
 	resp, err := c.Do(req)
 	if err != nil {
 		b.Error(err)
-		return 0
+		return 0, 0
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	took := time.Since(start)
-	if resp.StatusCode != http.StatusOK {
-		b.Errorf("status %d", resp.StatusCode)
-	}
-	return took
+	return time.Since(start), resp.StatusCode
 }
 
 // BenchmarkSafeModeCallback is the whole callback under parallel load:
@@ -102,7 +121,7 @@ func BenchmarkSafeModeCallbackAt500(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("JIESU_BENCH_RATE")); err == nil && v > 0 {
 		rate = v
 	}
-	var seq atomic.Int64
+	var seq, failed atomic.Int64
 	var lat callbackLatencies
 	var wg sync.WaitGroup
 	tick := time.NewTicker(time.Second / time.Duration(rate))
@@ -114,11 +133,18 @@ func BenchmarkSafeModeCallbackAt500(b *testing.B) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lat.add(r.callback(b, c, seq.Add(1)))
+			took, status := r.callbackStatus(b, c, seq.Add(1))
+			if status != http.StatusOK {
+				// Over capacity the handler's 4.5 s budget runs out (503,
+				// which WeChat retries): counted, not a failure of the run.
+				failed.Add(1)
+			}
+			lat.add(took)
 		}()
 	}
 	wg.Wait()
 	lat.report(b, time.Since(start))
+	b.ReportMetric(float64(failed.Load())/float64(b.N)*100, "%unanswered")
 	b.ReportMetric(float64(rate), "offered/s")
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
 }

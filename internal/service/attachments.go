@@ -42,12 +42,3 @@ func (s *Service) AttachmentFailed(ctx context.Context, id int64, err error, giv
 func (s *Service) PendingAttachments(ctx context.Context, limit int) ([]store.Attachment, error) {
 	return s.store.PendingAttachments(ctx, limit)
 }
-
-// Attachments lists the attachments of a case the actor may read.
-func (s *Service) Attachments(ctx context.Context, actor cases.Actor, ref string) ([]store.Attachment, error) {
-	c, err := s.Get(ctx, actor, ref)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.Attachments(ctx, c.ID)
-}
