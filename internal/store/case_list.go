@@ -102,26 +102,7 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]cases.Case, erro
 	limit = min(limit, MaxListLimit)
 	q := selectCase + ` ` + w.String() + ` ORDER BY id DESC LIMIT ` + w.arg(limit)
 
-	var list []cases.Case
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q, w.args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCase(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, c)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		return s.loadAssignments(ctx, tx, list)
-	})
+	list, err := s.queryCases(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -152,4 +133,30 @@ func (s *Store) CountCasesByState(ctx context.Context) (map[cases.State]int, err
 		return nil, fmt.Errorf("count cases: %w", err)
 	}
 	return counts, nil
+}
+
+// queryCases runs a SELECT of whole cases (selectCase and its clauses) and
+// loads their co-units in the same snapshot, so both agree.
+func (s *Store) queryCases(ctx context.Context, q string, args ...any) ([]cases.Case, error) {
+	var list []cases.Case
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return s.loadAssignments(ctx, tx, list)
+	})
+	return list, err
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -18,27 +17,8 @@ func (s *Store) AwaitingRating(ctx context.Context, before time.Time, limit int)
 		limit = DefaultListLimit
 	}
 	limit = min(limit, MaxListLimit)
-	var list []cases.Case
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, selectCase+` WHERE state = 'feedback_given' AND feedback_at <= $1
+	list, err := s.queryCases(ctx, selectCase+` WHERE state = 'feedback_given' AND feedback_at <= $1
 			ORDER BY feedback_at, id LIMIT $2`, s.d.time(before), limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCase(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, c)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		return s.loadAssignments(ctx, tx, list)
-	})
 	if err != nil {
 		return nil, fmt.Errorf("cases awaiting rating: %w", err)
 	}

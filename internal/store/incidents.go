@@ -369,26 +369,7 @@ func (s *Store) IncidentOf(ctx context.Context, caseID int64) (Incident, error) 
 // IncidentCases returns the cases in incident id, with their co-units,
 // oldest first, read in one snapshot.
 func (s *Store) IncidentCases(ctx context.Context, id int64) ([]cases.Case, error) {
-	var list []cases.Case
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, selectCase+` WHERE id IN (SELECT case_id FROM incident_cases WHERE incident_id = $1) ORDER BY id`, id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCase(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, c)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		return s.loadAssignments(ctx, tx, list)
-	})
+	list, err := s.queryCases(ctx, selectCase+` WHERE id IN (SELECT case_id FROM incident_cases WHERE incident_id = $1) ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("cases of incident %d: %w", id, err)
 	}
