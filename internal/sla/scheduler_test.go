@@ -111,9 +111,11 @@ func TestSchedulerRunsOnTheCron(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not stop")
 	}
-	// The cron rounds to whole seconds and a loaded machine runs late:
-	// what matters is that the second tick waited for the cron.
-	if gap := got[1].Sub(got[0]); gap < 100*time.Millisecond || gap > 5*time.Second {
-		t.Errorf("ticks %s apart, want about the 1s interval", gap)
+	// The first run is the one at start; the second came from the cron.
+	// robfig/cron rounds @every to whole seconds, so the second can follow
+	// the first by anything up to the interval (or later on a loaded
+	// machine): only an upper bound is a fact.
+	if gap := got[1].Sub(got[0]); gap <= 0 || gap > 5*time.Second {
+		t.Errorf("ticks %s apart, want within the 1s interval (plus slack)", gap)
 	}
 }
