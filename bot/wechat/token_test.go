@@ -2,16 +2,13 @@ package wechat_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jiesu/jiesu/bot/fakes"
 	"github.com/jiesu/jiesu/bot/wechat"
-	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/cachetest"
 	"github.com/jiesu/jiesu/internal/clock"
 )
 
@@ -19,20 +16,7 @@ import (
 // and a token one of them drops is renewed once for all.
 func TestTokenIsSharedThroughRedis(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("JIESU_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	r, err := cache.NewRedis(context.Background(), url, "jiesu-test-"+hex.EncodeToString(b[:])+":")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("JIESU_REQUIRE_SERVICES") != "" {
-			t.Fatalf("redis required: %v", err)
-		}
-		t.Skipf("redis not reachable: %v", err)
-	}
-	t.Cleanup(func() { _ = r.Close() })
+	r := cachetest.NewRedis(t)
 	clk := clock.NewFake(time.Now())
 	fake := fakes.NewFakeWeChat(t, clk)
 	cfg := testConfig()

@@ -1,62 +1,38 @@
-package cache
+package cache_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/cachetest"
 	"github.com/jiesu/jiesu/internal/clock"
 )
 
 // forEachCache runs fn on a Memory cache and on a real Redis with a fresh
-// key prefix. Redis is skipped when it does not answer, unless CI or
-// JIESU_REQUIRE_SERVICES is set.
-func forEachCache(t *testing.T, fn func(t *testing.T, c Cache, advance func(time.Duration))) {
+// key prefix (cachetest.NewRedis: skipped when Redis does not answer, unless
+// CI or JIESU_REQUIRE_SERVICES is set).
+func forEachCache(t *testing.T, fn func(t *testing.T, c cache.Cache, advance func(time.Duration))) {
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
 		clk := clock.NewFake(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
-		fn(t, NewMemory(clk), func(d time.Duration) { clk.Advance(d) })
+		fn(t, cache.NewMemory(clk), func(d time.Duration) { clk.Advance(d) })
 	})
 	t.Run("redis", func(t *testing.T) {
 		t.Parallel()
-		r := NewTestRedis(t)
+		r := cachetest.NewRedis(t)
 		// Redis expires on its own clock; only tests that advance time
 		// beyond a TTL need a real one, and they set TTLs of milliseconds.
 		fn(t, r, nil)
 	})
 }
 
-// NewTestRedis connects to JIESU_TEST_REDIS_URL (default local) with a
-// random key prefix, or skips/fails as forEachCache says.
-func NewTestRedis(t testing.TB) *Redis {
-	t.Helper()
-	url := os.Getenv("JIESU_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	r, err := NewRedis(ctx, url, "jiesu-test-"+hex.EncodeToString(b[:])+":")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("JIESU_REQUIRE_SERVICES") != "" {
-			t.Fatalf("redis required: %v", err)
-		}
-		t.Skipf("redis not reachable (%v); start redis-server or run .ci/run", err)
-	}
-	t.Cleanup(func() { _ = r.Close() })
-	return r
-}
-
 func TestCacheContract(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, c Cache, advance func(time.Duration)) {
+	forEachCache(t, func(t *testing.T, c cache.Cache, advance func(time.Duration)) {
 		ctx := context.Background()
 		if c.Get("token") != nil || c.IsExist("token") {
 			t.Fatal("empty cache has a token")
@@ -99,7 +75,7 @@ func TestCacheContract(t *testing.T) {
 
 func TestConcurrentSetNXHasOneWinner(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, c Cache, _ func(time.Duration)) {
+	forEachCache(t, func(t *testing.T, c cache.Cache, _ func(time.Duration)) {
 		var wins atomic.Int32
 		var wg sync.WaitGroup
 		for i := 0; i < 20; i++ {

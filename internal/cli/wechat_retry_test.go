@@ -3,43 +3,23 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jiesu/jiesu/bot/fakes"
 	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/cachetest"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
 // studentRedis is a Redis cache with a fresh key prefix, for replicas that
-// share one; skipped when Redis does not answer, unless CI or
-// JIESU_REQUIRE_SERVICES says it must.
-func studentRedis(t *testing.T) cache.Cache {
-	t.Helper()
-	url := os.Getenv("JIESU_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	r, err := cache.NewRedis(context.Background(), url, "jiesu-test-"+hex.EncodeToString(b[:])+":")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("JIESU_REQUIRE_SERVICES") != "" {
-			t.Fatalf("redis required: %v", err)
-		}
-		t.Skipf("redis not reachable: %v", err)
-	}
-	t.Cleanup(func() { _ = r.Close() })
-	return r
-}
+// share one.
+func studentRedis(t *testing.T) cache.Cache { return cachetest.NewRedis(t) }
 
 // retriedCallback posts one signed callback n times at once, to the given
 // replicas in turn, as WeChat does when it retries, and returns the

@@ -2,11 +2,11 @@ package cli
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/cachetest"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/outbox"
 	"github.com/jiesu/jiesu/internal/storetest"
@@ -17,10 +17,6 @@ import (
 // replica; without it, in the process.
 func TestUnitChatSharesRedis(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("JIESU_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
 	cfg, err := config.Load("", func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
@@ -37,15 +33,12 @@ func TestUnitChatSharesRedis(t *testing.T) {
 		t.Errorf("without redis.url the cache is %T", local.cache)
 	}
 
-	cfg.Redis.URL = url
+	cfg.Redis.URL = cachetest.RedisURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	shared, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st})
 	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("JIESU_REQUIRE_SERVICES") != "" {
-			t.Fatalf("redis required: %v", err)
-		}
-		t.Skipf("redis not reachable: %v", err)
+		cachetest.Unavailable(t, err)
 	}
 	t.Cleanup(func() { _ = shared.close() })
 	if _, ok := shared.limiter.(*outbox.RedisLimiter); !ok {

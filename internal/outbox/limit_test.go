@@ -2,40 +2,20 @@ package outbox
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jiesu/jiesu/bot"
-	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/cachetest"
 )
 
-// testRedisLimiter connects to JIESU_TEST_REDIS_URL (default the local
-// Redis) with a fresh key prefix. It skips when Redis does not answer,
-// unless CI or JIESU_REQUIRE_SERVICES is set: then it fails.
+// testRedisLimiter is a limiter on the test Redis under a key prefix of
+// its own (skipped or failed as cachetest says when Redis is missing).
 func testRedisLimiter(t *testing.T) *RedisLimiter {
 	t.Helper()
-	url := os.Getenv("JIESU_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	r, err := cache.NewRedis(ctx, url, "")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("JIESU_REQUIRE_SERVICES") != "" {
-			t.Fatalf("redis required: %v", err)
-		}
-		t.Skipf("redis not reachable (%v); start redis-server", err)
-	}
-	t.Cleanup(func() { _ = r.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return NewRedisLimiter(r.Client(), "jiesu-test-"+hex.EncodeToString(b[:])+":")
+	return NewRedisLimiter(cachetest.NewRedis(t).Client(), cachetest.UniquePrefix())
 }
 
 func forEachLimiter(t *testing.T, fn func(t *testing.T, l Limiter)) {
