@@ -34,16 +34,20 @@ func (s *Service) ActWith(ctx context.Context, actor cases.Actor, ref string, cm
 	if cmd.Category != "" && !s.knownCategory(cmd.Category) {
 		return cases.Case{}, &cases.ValidationError{Field: "category", Why: "unknown category " + cmd.Category}
 	}
-	if incidentAction(cmd.Action) {
-		// A case of an incident passes the action on to all its cases.
-		if c, handled, err := s.actOnIncident(ctx, actor, ref, cmd, extra); handled {
-			return c, err
-		}
-	}
 	for attempt := 0; ; attempt++ {
 		c, err := s.Get(ctx, actor, ref)
 		if err != nil {
 			return cases.Case{}, err
+		}
+		if attempt == 0 && incidentAction(cmd.Action) {
+			// A case of an incident passes the action on to all its cases.
+			inc, err := s.store.IncidentOf(ctx, c.ID)
+			if err == nil {
+				return s.actOnIncident(ctx, actor, c, inc, cmd, extra)
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return cases.Case{}, err
+			}
 		}
 		if cmd.Action == cases.ActionMerge {
 			if cmd.Primary, err = s.primary(ctx, primary); err != nil {

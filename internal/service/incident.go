@@ -47,27 +47,13 @@ type IncidentResult struct {
 	Skipped map[string]error
 }
 
-// actOnIncident is Act for an incident action on a case of an incident: it
-// acts on the whole incident and returns the case as it is now. handled is
-// false when the case is in no incident (or cannot be read: Act then says
-// why).
-func (s *Service) actOnIncident(ctx context.Context, actor cases.Actor, ref string, cmd cases.Command, extra func(cases.Case) []cases.Message) (c cases.Case, handled bool, err error) {
-	c, err = s.Get(ctx, actor, ref)
-	if err != nil {
-		return cases.Case{}, false, nil
-	}
-	inc, err := s.store.IncidentOf(ctx, c.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return cases.Case{}, false, nil
-	}
-	if err != nil {
-		return cases.Case{}, true, err
-	}
+// actOnIncident is Act for an incident action on case c of incident inc:
+// it acts on the whole incident and returns c as it is now.
+func (s *Service) actOnIncident(ctx context.Context, actor cases.Actor, c cases.Case, inc store.Incident, cmd cases.Command, extra func(cases.Case) []cases.Message) (cases.Case, error) {
 	if _, err := s.actIncident(ctx, actor, inc, cmd, extra); err != nil {
-		return cases.Case{}, true, err
+		return cases.Case{}, err
 	}
-	c, err = s.store.GetCase(ctx, c.ID)
-	return c, true, err
+	return s.store.GetCase(ctx, c.ID)
 }
 
 // ActIncident performs an accept, contact or resolve on every case of
