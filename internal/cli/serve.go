@@ -115,7 +115,8 @@ func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, erro
 	if err != nil {
 		return nil, fmt.Errorf("unit chat: %w", err)
 	}
-	students, err := newStudents(ctx, cfg, keys, clock.Real{}, log)
+	clk := clock.Real{}
+	students, err := newStudents(ctx, cfg, keys, clk, log)
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
@@ -125,7 +126,6 @@ func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, erro
 	if err != nil {
 		return nil, err
 	}
-	clk := clock.Real{}
 	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: clk, Log: log, Committed: worker.Notify})
 	scheduler, err := newScheduler(cfg, st, svc, worker.Notify, log)
 	if err != nil {
