@@ -1,5 +1,5 @@
 // Package cli parses jiesu's command line and runs its subcommands: serve
-// (the default), migrate, check-config and token create.
+// (the default), migrate, check-config and token create, list and revoke.
 package cli
 
 import (
@@ -10,9 +10,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"text/tabwriter"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/auth"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/store"
 )
@@ -28,10 +30,13 @@ type Env struct {
 const usage = `jiesu: 接诉即办, a complaint-handling service
 
 Usage:
-  jiesu [--config FILE] [serve]          serve HTTP (the default)
-  jiesu [--config FILE] migrate          apply database migrations and exit
-  jiesu [--config FILE] check-config     validate and print the effective config (secrets masked)
-  jiesu [--config FILE] token create ID  print a new API token for configured member ID
+  jiesu [--config FILE] [serve]              serve HTTP (the default)
+  jiesu [--config FILE] migrate              apply database migrations and exit
+  jiesu [--config FILE] check-config         validate and print the effective config (secrets masked)
+  jiesu [--config FILE] token create MEMBER  print a new API token for configured member MEMBER
+  jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's
+  jiesu [--config FILE] token revoke ID      delete the API token with id ID (from token list);
+                                             a running server refuses it within 30 s
 
 The config file is --config, else $JIESU_CONFIG, else the built-in example
 (configs/jiesu.example.yaml). Every key can be overridden by JIESU_<KEY_PATH>,
@@ -77,6 +82,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = checkConfig(cfg, env)
 	case cmd == "token" && len(rest) == 2 && rest[0] == "create":
 		err = createToken(ctx, cfg, rest[1], env)
+	case cmd == "token" && len(rest) >= 1 && len(rest) <= 2 && rest[0] == "list":
+		err = listTokens(ctx, cfg, rest[1:], env)
+	case cmd == "token" && len(rest) == 2 && rest[0] == "revoke":
+		err = revokeToken(ctx, cfg, rest[1], env)
 	default:
 		fmt.Fprint(env.Stderr, usage)
 		return 2
@@ -148,10 +157,51 @@ func createToken(ctx context.Context, cfg *config.Config, member string, env Env
 		return err
 	}
 	defer st.Close()
-	token, err := auth.New(st, cfg).Create(ctx, member, time.Now())
+	token, err := auth.New(st, cfg, auth.Options{}).Create(ctx, member, time.Now())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, token)
+	return nil
+}
+
+// listTokens does not check the member against the config: the tokens of a
+// member who left are the ones most worth finding and revoking.
+func listTokens(ctx context.Context, cfg *config.Config, member []string, env Env) error {
+	st, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var memberID string
+	if len(member) > 0 {
+		memberID = member[0]
+	}
+	tokens, err := st.ListTokens(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	for _, tok := range tokens {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", tok.ID, tok.MemberID, tok.CreatedAt.In(cases.Shanghai()).Format("2006-01-02 15:04:05 -07:00"))
+	}
+	return w.Flush()
+}
+
+func revokeToken(ctx context.Context, cfg *config.Config, id string, env Env) error {
+	st, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// The revocation is immediate in this process only; a running server
+	// keeps its cached lookup for up to its cache TTL.
+	if err := auth.New(st, cfg, auth.Options{}).Revoke(ctx, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w; jiesu token list shows the ids", err)
+		}
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "revoked token %s; a running server refuses it within %s\n", id, auth.DefaultCacheTTL)
 	return nil
 }

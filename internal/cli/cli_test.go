@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jiesu/jiesu/internal/auth"
+	"github.com/jiesu/jiesu/internal/store"
 )
 
 // run runs a command line with env as the whole environment.
@@ -72,7 +75,63 @@ func TestUsage(t *testing.T) {
 	if code, _, _ := run(t, nil, "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
 	}
-	if code, out, _ := run(t, nil, "help"); code != 0 || !strings.Contains(out, "token create") {
+	if code, out, _ := run(t, nil, "help"); code != 0 || !strings.Contains(out, "token create") ||
+		!strings.Contains(out, "token list") || !strings.Contains(out, "token revoke") {
 		t.Errorf("help: exit %d", code)
+	}
+}
+
+func TestTokenListAndRevoke(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"JIESU_DATA_DIR": t.TempDir()}
+	tokens := map[string]string{}
+	for _, member := range []string{"office-wang", "hotline-chen"} {
+		code, out, errs := run(t, env, "token", "create", member)
+		if code != 0 {
+			t.Fatalf("token create %s: exit %d, %q", member, code, errs)
+		}
+		tokens[member] = strings.TrimSpace(out)
+	}
+	id := func(member string) string { return auth.Hash(tokens[member])[:store.TokenIDLen] }
+
+	code, out, errs := run(t, env, "token", "list")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 {
+		t.Fatalf("token list: exit %d, %q %q; want two lines", code, out, errs)
+	}
+	for _, member := range []string{"office-wang", "hotline-chen"} {
+		if !strings.Contains(out, id(member)+"  "+member) {
+			t.Errorf("token list has no line for %s's token %s:\n%s", member, id(member), out)
+		}
+	}
+	if !strings.HasSuffix(lines[0], "+08:00") || strings.Contains(out, "jsu_") {
+		t.Errorf("token list: want Shanghai times and no token:\n%s", out)
+	}
+	code, out, _ = run(t, env, "token", "list", "hotline-chen")
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, id("hotline-chen")) {
+		t.Errorf("token list hotline-chen: exit %d, %q", code, out)
+	}
+
+	code, out, errs = run(t, env, "token", "revoke", id("hotline-chen"))
+	if code != 0 || !strings.Contains(out, "revoked token "+id("hotline-chen")) || !strings.Contains(out, "30s") {
+		t.Fatalf("token revoke: exit %d, %q %q", code, out, errs)
+	}
+	if code, out, _ = run(t, env, "token", "list"); code != 0 || strings.Contains(out, "hotline-chen") || !strings.Contains(out, "office-wang") {
+		t.Errorf("token list after revoke: exit %d,\n%s", code, out)
+	}
+	if code, out, _ = run(t, env, "token", "list", "hotline-chen"); code != 0 || out != "" {
+		t.Errorf("token list of a member without tokens: exit %d, %q", code, out)
+	}
+
+	code, _, errs = run(t, env, "token", "revoke", id("hotline-chen"))
+	if code != 1 || !strings.Contains(errs, "not found") || !strings.Contains(errs, "token list") {
+		t.Errorf("revoke an unknown id: exit %d, %q", code, errs)
+	}
+	code, _, errs = run(t, env, "token", "revoke", tokens["office-wang"])
+	if code != 1 || !strings.Contains(errs, "hex characters") || strings.Contains(errs, tokens["office-wang"]) {
+		t.Errorf("revoke given the token itself: exit %d, %q; want refused without echoing it", code, errs)
+	}
+	if code, _, _ = run(t, env, "token", "revoke"); code != 2 {
+		t.Errorf("token revoke without an id: exit %d, want 2", code)
 	}
 }

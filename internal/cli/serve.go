@@ -132,7 +132,7 @@ func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, erro
 		return nil, err
 	}
 	srv := web.New(web.Options{
-		Service: svc, Tokens: auth.New(st, cfg), Clock: clk, Log: log.Named("http"), Metrics: m,
+		Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: clk}), Clock: clk, Log: log.Named("http"), Metrics: m,
 		Ready: units.ready(ready(st)), MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
 	if err := units.mount(srv, svc, m); err != nil {

@@ -130,7 +130,7 @@ func newStudentRig(t testing.TB, st *store.Store, o studentRigOpts) *studentRig 
 		t.Fatal(err)
 	}
 	r.svc = service.New(service.Deps{Store: st, Config: r.cfg, Router: router, Keys: keys, Clock: r.clock, Log: log})
-	tokens := auth.New(st, r.cfg)
+	tokens := auth.New(st, r.cfg, auth.Options{Clock: r.clock})
 	srv := web.New(web.Options{
 		Service: r.svc, Tokens: tokens, Clock: r.clock, Log: log, Metrics: m,
 		Ready: func(ctx context.Context) error { return st.Ping(ctx) }, MaxBodyBytes: r.cfg.Server.MaxBodyBytes,

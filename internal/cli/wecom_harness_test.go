@@ -176,7 +176,7 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 		t.Fatal(err)
 	}
 	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: now, Log: log, Committed: worker.Notify})
-	srv := web.New(web.Options{Service: svc, Tokens: auth.New(st, cfg), Clock: now, Log: log, Metrics: m,
+	srv := web.New(web.Options{Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: now}), Clock: now, Log: log, Metrics: m,
 		Ready: units.ready(ready(st)), MaxBodyBytes: cfg.Server.MaxBodyBytes})
 	if err := units.mount(srv, svc, m); err != nil {
 		t.Fatal(err)

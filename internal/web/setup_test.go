@@ -56,7 +56,7 @@ func setup(t testing.TB, st *store.Store) *bundle {
 	}
 	clk := clock.NewFake(t0)
 	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: clk})
-	tokens := auth.New(st, cfg)
+	tokens := auth.New(st, cfg, auth.Options{Clock: clk})
 	srv := web.New(web.Options{
 		Service: svc, Tokens: tokens, Clock: clk, Log: zap.NewNop(), Metrics: metrics.New(metrics.Options{Source: st}),
 		Ready: func(ctx context.Context) error { return st.Ping(ctx) }, MaxBodyBytes: cfg.Server.MaxBodyBytes,
