@@ -2,6 +2,7 @@ package cases
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -44,13 +45,19 @@ func (n NaturalCalendar) Add(from time.Time, window time.Duration) time.Time {
 // Shanghai is the time zone of every deadline and case number. Loading it
 // falls back to a fixed UTC+8 zone where the system has no tz database
 // (a scratch container), which is exact: China keeps no daylight saving.
-func Shanghai() *time.Location {
+func Shanghai() *time.Location { return shanghai() }
+
+// shanghai loads the zone once: time.LoadLocation reads the tz database
+// from disk on every call, and every registration and deadline asks for
+// it. The zone never changes while the process runs, so this is a
+// constant computed late, not shared state.
+var shanghai = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		return time.FixedZone("CST", 8*60*60)
 	}
 	return loc
-}
+})
 
 // DefaultPolicy returns the policy's own numbers: 2 h, 24 h and 5 natural
 // days to resolve, with contact within 30 min, 2 h and 24 h, and the

@@ -105,8 +105,14 @@ func scanCase(row scanner) (cases.Case, error) {
 
 // insertAssignments writes c's co-units, in order.
 func (s *Store) insertAssignments(ctx context.Context, tx *sql.Tx, c cases.Case) error {
+	return s.assignmentsStmt(c).exec(ctx, tx, "insert co-units")
+}
+
+// assignmentsStmt is the statement of insertAssignments; empty when c has
+// no co-units.
+func (s *Store) assignmentsStmt(c cases.Case) stmt {
 	if len(c.CoUnits) == 0 {
-		return nil
+		return stmt{}
 	}
 	const cols = 9
 	args := make([]any, 0, cols*len(c.CoUnits))
@@ -114,13 +120,9 @@ func (s *Store) insertAssignments(ctx context.Context, tx *sql.Tx, c cases.Case)
 		args = append(args, c.ID, a.Unit, i, string(a.State), a.AcceptedBy, s.d.time(a.AcceptedAt),
 			a.Report, s.d.time(a.ReportedAt), s.d.time(a.DueBy))
 	}
-	q := `INSERT INTO case_assignments
+	return stmt{q: `INSERT INTO case_assignments
 		(case_id, unit, pos, state, accepted_by, accepted_at, report, reported_at, due_by)
-		VALUES ` + values(0, len(c.CoUnits), cols)
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("insert co-units: %w", err)
-	}
-	return nil
+		VALUES ` + values(0, len(c.CoUnits), cols), args: args}
 }
 
 // loadAssignments fills in the co-units of cs with one query.

@@ -37,6 +37,9 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 	}
 	args = append(args, key.IdempotencyKey, key.MemberID)
+	if s.d.postgres() {
+		return s.createPostgres(ctx, out, args, key, o)
+	}
 	deduplicated := c.ChannelRef != "" || key.IdempotencyKey != ""
 	// A winner that vanished (deleted by hand) sends us round again; twice is
 	// already more than the database should ever need.
@@ -69,30 +72,16 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 	return c, true, nil
 }
 
-// createOnce numbers and inserts the case. On PostgreSQL the number comes
-// from its own short transaction (see nextNumberDetached), so that creators
-// queue on the day's counter only for that, not for the whole registration
-// and its commit.
+// createOnce numbers and inserts the case on SQLite, which has one writer
+// anyway: numbering inside the transaction keeps the sequence gapless
+// there. PostgreSQL registers through createPostgres.
 func (s *Store) createOnce(ctx context.Context, out cases.Outcome, args []any, c *cases.Case, o createOptions) error {
-	day := cases.Day(out.Case.RegisteredAt)
-	var seq int
-	if s.d.postgres() {
-		var err error
-		if seq, err = s.nextNumberDetached(ctx, day); err != nil {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		seq, err := nextNumber(ctx, tx, cases.Day(out.Case.RegisteredAt))
+		if err != nil {
 			return err
 		}
-	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if !s.d.postgres() {
-			// SQLite has one writer anyway: number inside the transaction,
-			// which keeps the sequence gapless there.
-			var err error
-			if seq, err = nextNumber(ctx, tx, day); err != nil {
-				return err
-			}
-		}
-		var err error
-		*c, err = s.insertCase(ctx, tx, out, args, cases.Number(out.Case.RegisteredAt, seq), o)
+		*c, err = s.insertCase(ctx, tx, out, args, 0, cases.Number(out.Case.RegisteredAt, seq), o)
 		return err
 	})
 }
@@ -109,26 +98,15 @@ func nextNumber(ctx context.Context, q querier, day string) (int, error) {
 	return seq, nil
 }
 
-// nextNumberDetached takes the day's next number outside the registration's
-// transaction, through a function that commits without waiting for the
-// disk (see the migration for why that cannot repeat a number).
-func (s *Store) nextNumberDetached(ctx context.Context, day string) (int, error) {
-	var seq int
-	if err := s.db.QueryRowContext(ctx, `SELECT jiesu_next_case_number($1)`, day).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("next number: %w", err)
-	}
-	return seq, nil
-}
-
-func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, number string, o createOptions) (cases.Case, error) {
+// insertCase writes the case (under id when it is not 0, else a new one)
+// with everything that comes with it, in tx.
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, id int64, number string, o createOptions) (cases.Case, error) {
 	c := out.Case
 	c.Number = number
+	st := s.caseStmt(id, number, args)
 	// No conflict target: any unique index that objects (channel reference
 	// or idempotency key) means "already there".
-	q := `INSERT INTO cases (number, ` + caseColumns + `, idempotency_key, created_by)
-		VALUES ` + values(0, 1, caseColumnCount()+3) + `
-		ON CONFLICT DO NOTHING RETURNING id`
-	if err := tx.QueryRowContext(ctx, q, append([]any{number}, args...)...).Scan(&c.ID); err != nil {
+	if err := tx.QueryRowContext(ctx, st.q+` ON CONFLICT DO NOTHING RETURNING id`, st.args...).Scan(&c.ID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return c, errDuplicate
 		}
@@ -148,6 +126,18 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 		return c, err
 	}
 	return c, nil
+}
+
+// caseStmt inserts a new case row: args are caseArgs followed by the
+// idempotency key and the creator. id 0 lets the database choose.
+func (s *Store) caseStmt(id int64, number string, args []any) stmt {
+	cols := `number, ` + caseColumns + `, idempotency_key, created_by`
+	all := append([]any{number}, args...)
+	if id == 0 {
+		return stmt{q: `INSERT INTO cases (` + cols + `) VALUES ` + values(0, 1, len(all)), args: all}
+	}
+	all = append([]any{id}, all...)
+	return stmt{q: `INSERT INTO cases (id, ` + cols + `) OVERRIDING SYSTEM VALUE VALUES ` + values(0, 1, len(all)), args: all}
 }
 
 // findDuplicate returns the case that c's channel reference or key names:

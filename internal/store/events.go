@@ -24,24 +24,29 @@ func (s *Store) eventArgs(caseID int64, e cases.Event) ([]any, error) {
 // insertEvents appends evs to the history of case caseID, whatever CaseID
 // the events carry (a new case has none yet).
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, caseID int64, evs []cases.Event) error {
+	st, err := s.eventsStmt(caseID, evs)
+	if err != nil {
+		return err
+	}
+	return st.exec(ctx, tx, "append events")
+}
+
+// eventsStmt is the statement of insertEvents; empty when evs is.
+func (s *Store) eventsStmt(caseID int64, evs []cases.Event) (stmt, error) {
 	if len(evs) == 0 {
-		return nil
+		return stmt{}, nil
 	}
 	const cols = 9
 	args := make([]any, 0, cols*len(evs))
 	for _, e := range evs {
 		a, err := s.eventArgs(caseID, e)
 		if err != nil {
-			return err
+			return stmt{}, err
 		}
 		args = append(args, a...)
 	}
-	q := `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)
-		VALUES ` + values(0, len(evs), cols)
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("append events: %w", err)
-	}
-	return nil
+	return stmt{q: `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)
+		VALUES ` + values(0, len(evs), cols), args: args}, nil
 }
 
 // AppendEvent records something that happened to a case without changing

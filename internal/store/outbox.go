@@ -36,9 +36,15 @@ func messageKey(c cases.Case, pos int, m cases.Message) string {
 // queueMessages writes a transition's messages to the outbox, due at the
 // transition's time.
 func (s *Store) queueMessages(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []cases.Message) error {
-	if len(msgs) == 0 {
-		return nil
+	st, err := s.messagesStmt(c, msgs)
+	if err != nil {
+		return err
 	}
+	return st.exec(ctx, tx, "queue messages")
+}
+
+// messagesStmt is the statement of queueMessages; empty when msgs is.
+func (s *Store) messagesStmt(c cases.Case, msgs []cases.Message) (stmt, error) {
 	now := c.UpdatedAt
 	if now.IsZero() {
 		now = time.Now()
@@ -48,33 +54,17 @@ func (s *Store) queueMessages(ctx context.Context, tx *sql.Tx, c cases.Case, msg
 		items[i] = OutboxItem{CaseID: c.ID, Template: m.Template, To: m.To, Data: m.Data,
 			DedupKey: messageKey(c, i, m), NextAttemptAt: now.Add(m.Delay), CreatedAt: now, OnlyWhile: m.OnlyWhile}
 	}
-	_, err := s.insertOutbox(ctx, tx, items)
-	return err
+	return s.outboxStmt(items)
 }
 
 // insertOutbox queues items as pending, skipping any whose dedup key is
 // already queued, and returns how many were new.
 func (s *Store) insertOutbox(ctx context.Context, q querier, items []OutboxItem) (int, error) {
-	const cols = 9
-	args := make([]any, 0, cols*len(items))
-	for _, it := range items {
-		if it.DedupKey == "" {
-			return 0, fmt.Errorf("queue %s: a dedup key is required", it.Template)
-		}
-		var data any
-		if len(it.Data) > 0 {
-			var err error
-			if data, err = jsonArg(it.Data); err != nil {
-				return 0, fmt.Errorf("queue %s: %w", it.Template, err)
-			}
-		}
-		args = append(args, nullInt64(it.CaseID), it.Template, string(it.To.Kind), it.To.ID, data,
-			it.DedupKey, s.d.time(it.NextAttemptAt), s.d.time(it.CreatedAt), string(it.OnlyWhile))
+	st, err := s.outboxStmt(items)
+	if err != nil || st.empty() {
+		return 0, err
 	}
-	res, err := q.ExecContext(ctx, `INSERT INTO outbox
-		(case_id, template, to_kind, to_id, data, dedup_key, next_attempt_at, created_at, only_while)
-		VALUES `+values(0, len(items), cols)+`
-		ON CONFLICT (dedup_key) DO NOTHING`, args...)
+	res, err := q.ExecContext(ctx, st.q, st.args...)
 	if err != nil {
 		return 0, fmt.Errorf("queue messages: %w", err)
 	}
@@ -83,6 +73,33 @@ func (s *Store) insertOutbox(ctx context.Context, q querier, items []OutboxItem)
 		return 0, fmt.Errorf("queue messages: %w", err)
 	}
 	return int(n), nil
+}
+
+// outboxStmt is the statement of insertOutbox; empty when items is.
+func (s *Store) outboxStmt(items []OutboxItem) (stmt, error) {
+	if len(items) == 0 {
+		return stmt{}, nil
+	}
+	const cols = 9
+	args := make([]any, 0, cols*len(items))
+	for _, it := range items {
+		if it.DedupKey == "" {
+			return stmt{}, fmt.Errorf("queue %s: a dedup key is required", it.Template)
+		}
+		var data any
+		if len(it.Data) > 0 {
+			var err error
+			if data, err = jsonArg(it.Data); err != nil {
+				return stmt{}, fmt.Errorf("queue %s: %w", it.Template, err)
+			}
+		}
+		args = append(args, nullInt64(it.CaseID), it.Template, string(it.To.Kind), it.To.ID, data,
+			it.DedupKey, s.d.time(it.NextAttemptAt), s.d.time(it.CreatedAt), string(it.OnlyWhile))
+	}
+	return stmt{q: `INSERT INTO outbox
+		(case_id, template, to_kind, to_id, data, dedup_key, next_attempt_at, created_at, only_while)
+		VALUES ` + values(0, len(items), cols) + `
+		ON CONFLICT (dedup_key) DO NOTHING`, args: args}, nil
 }
 
 // Enqueue queues messages that no case transition produced (reminders,

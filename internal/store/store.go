@@ -102,8 +102,9 @@ type Options struct {
 // Store is the SQL storage of cases, events, the outbox and tokens. It is
 // safe for concurrent use.
 type Store struct {
-	db *sql.DB
-	d  dialect
+	db    *sql.DB
+	d     dialect
+	batch *batcher // PostgreSQL only: see create_batch.go
 }
 
 // Open connects to the database Options names and checks that it answers.
@@ -144,7 +145,9 @@ func openPostgres(rawURL string, maxConns int) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, d: dialect{name: DialectPostgres}}, nil
+	s := &Store{db: db, d: dialect{name: DialectPostgres}}
+	s.batch = newBatcher(s)
+	return s, nil
 }
 
 func openSQLite(path string) (*Store, error) {
