@@ -371,6 +371,10 @@ func TestCaseNumbersConcurrent(t *testing.T) {
 		if len(seen) != n {
 			t.Fatalf("%d distinct numbers for %d cases", len(seen), n)
 		}
+		// Registrations that went in one batch each wrote all their parts.
+		if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != 2*n || o != n {
+			t.Errorf("events %d (want %d), outbox %d (want %d)", e, 2*n, o, n)
+		}
 		// The next Shanghai day starts again at 1: 2026-11-29 00:30 +08:00.
 		next := storetest.NewCase(t, time.Date(2026, 11, 28, 16, 30, 0, 0, time.UTC), "logistics")
 		if c := storetest.Create(t, s, next); c.Number != "JS20261129-0001" {
@@ -385,6 +389,36 @@ func TestCreateCaseRefusesNoRegistrationTime(t *testing.T) {
 		_, _, err := s.CreateCase(context.Background(), cases.Outcome{Case: cases.Case{Channel: cases.ChannelWeb, Content: "x"}}, store.CreateKey{})
 		if err == nil {
 			t.Fatal("a case without a registration time was stored")
+		}
+	})
+}
+
+// On the day migration 0005 runs, the day's sequence continues the
+// counter row that numbered the day's cases until then.
+func TestCaseNumbersContinueTheDayCounter(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	if _, err := s.DBForTest().Exec(`INSERT INTO case_sequences (day, last) VALUES ('20261128', 41)`); err != nil {
+		t.Fatal(err)
+	}
+	if c := storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics")); c.Number != "JS20261128-0042" {
+		t.Errorf("first number after the counter: %s, want JS20261128-0042", c.Number)
+	}
+	if c := storetest.Create(t, s, storetest.NewCase(t, at(time.Minute), "logistics")); c.Number != "JS20261128-0043" {
+		t.Errorf("second number: %s, want JS20261128-0043", c.Number)
+	}
+}
+
+func TestCreateWithEndedContextWritesNothing(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, _, err := s.CreateCase(ctx, storetest.NewCase(t, at(0), "logistics"), store.CreateKey{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("create with an ended context: %v, want context.Canceled", err)
+		}
+		if n := countRows(t, s, "cases"); n != 0 {
+			t.Errorf("%d cases stored", n)
 		}
 	})
 }

@@ -39,15 +39,21 @@ type Complainant struct {
 	// platform's window for free-form replies (WeChat: 48 hours).
 	LastMessageAt time.Time
 	UpdatedAt     time.Time
+	// HasOpenCase says, as of TouchComplainant (the only call that fills
+	// it), whether a case of theirs is still with a unit: most messages
+	// come from people with none, who then need no look for one.
+	HasOpenCase bool
 }
 
 const complainantColumns = `channel, identity, contact_sealed, contact_masked, contact_state,
 	asked_at, supplement_until, last_message_at, updated_at`
 
-func scanComplainant(row scanner) (Complainant, error) {
+// scanComplainant reads complainantColumns, then any extra columns into
+// extra.
+func scanComplainant(row scanner, extra ...any) (Complainant, error) {
 	var c Complainant
-	err := row.Scan(&c.Channel, &c.Identity, &c.ContactSealed, &c.ContactMasked, &c.ContactState,
-		timeCol{&c.AskedAt}, timeCol{&c.SupplementUntil}, timeCol{&c.LastMessageAt}, timeCol{&c.UpdatedAt})
+	err := row.Scan(append([]any{&c.Channel, &c.Identity, &c.ContactSealed, &c.ContactMasked, &c.ContactState,
+		timeCol{&c.AskedAt}, timeCol{&c.SupplementUntil}, timeCol{&c.LastMessageAt}, timeCol{&c.UpdatedAt}}, extra...)...)
 	return c, err
 }
 
@@ -55,18 +61,38 @@ func scanComplainant(row scanner) (Complainant, error) {
 // what is kept about them, creating the record on their first message: one
 // round trip on the path of every message.
 func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, identity string, at time.Time) (Complainant, error) {
+	const hasOpen = `EXISTS (SELECT 1 FROM cases WHERE complainant_identity = $2 AND channel = $1
+		AND complainant_identity <> '' AND state IN ` + openStatesSQL + `)`
 	q := `INSERT INTO complainants (channel, identity, last_message_at, updated_at)
 		VALUES ($1, $2, $3, $3)
 		ON CONFLICT (channel, identity) DO UPDATE SET last_message_at = $3, updated_at = $3
 		RETURNING ` + complainantColumns
 	if s.d.postgres() {
-		// The same, committed without waiting for the disk (migration 0003).
-		q = `SELECT ` + complainantColumns + ` FROM jiesu_touch_complainant($1, $2, $3)`
+		// The same, committed without waiting for the disk (migration 0003),
+		// and the look for an open case in the same round trip.
+		q = `SELECT ` + complainantColumns + `, ` + hasOpen + ` FROM jiesu_touch_complainant($1, $2, $3)`
 	}
 	row := s.db.QueryRowContext(ctx, q, string(channel), identity, s.d.time(at))
-	c, err := scanComplainant(row)
+	var (
+		c    Complainant
+		open bool
+		err  error
+	)
+	if s.d.postgres() {
+		c, err = scanComplainant(row, &open)
+		c.HasOpenCase = open
+	} else {
+		c, err = scanComplainant(row)
+	}
 	if err != nil {
 		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
+	}
+	if !s.d.postgres() {
+		// SQLite's RETURNING cannot look at another table; a second query
+		// costs no round trip there.
+		if err := s.db.QueryRowContext(ctx, `SELECT `+hasOpen, string(channel), identity).Scan(&c.HasOpenCase); err != nil {
+			return Complainant{}, fmt.Errorf("touch complainant: %w", err)
+		}
 	}
 	return c, nil
 }

@@ -65,6 +65,9 @@ func newBatcher(s *Store) *batcher {
 // the case has a duplicate (r.existing), company for an incident
 // (r.company), or its batch failed as a whole.
 func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (reservation, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return reservation{}, false, err
+	}
 	reg := &registration{out: out, args: args, key: key, o: o, done: make(chan struct{})}
 	b.mu.Lock()
 	b.pending = append(b.pending, reg)

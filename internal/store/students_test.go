@@ -218,3 +218,36 @@ func TestAttachmentsAndAwaitingRating(t *testing.T) {
 		}
 	})
 }
+
+// TouchComplainant says whether the person has a case still with a unit,
+// so that most messages need no second look.
+func TestTouchComplainantSeesOpenCase(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		touch := func() bool {
+			t.Helper()
+			c, err := s.TouchComplainant(ctx, cases.ChannelWeChatOA, "o-open", at(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.HasOpenCase
+		}
+		if touch() {
+			t.Fatal("a new person has an open case")
+		}
+		c := storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) {
+			in.Channel, in.Complainant.Identity = cases.ChannelWeChatOA, "o-open"
+		}))
+		if !touch() {
+			t.Fatal("the open case was not seen")
+		}
+		out := storetest.Apply(t, c, cases.SystemActor(), cases.Command{Action: cases.ActionWithdraw}, at(time.Minute))
+		if err := s.ApplyOutcome(ctx, c.Version, out); err != nil {
+			t.Fatal(err)
+		}
+		if touch() {
+			t.Error("a withdrawn case still counts as open")
+		}
+	})
+}

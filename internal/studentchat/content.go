@@ -67,6 +67,9 @@ func (t *turn) describe() (text, what, place string) {
 
 // latestOpen is the student's newest case that a unit still works on.
 func (t *turn) latestOpen(ctx context.Context) (*cases.Case, error) {
+	if !t.profile.HasOpenCase {
+		return nil, nil // as of this turn's touch, which looked
+	}
 	c, err := t.h.p.Service.LatestOpenCase(ctx, t.ch, t.in.From.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
