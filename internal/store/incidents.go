@@ -78,11 +78,12 @@ func (inc *Incident) schedule(now time.Time, g Grouping) {
 const incidentColumns = `id, lead_unit, category, place, opened_at, last_case_at, closed_at,
 	notified_count, notified_at, next_notice_at`
 
-func scanIncident(row scanner) (Incident, error) {
+// scanIncident reads incidentColumns, then any extra columns into extra.
+func scanIncident(row scanner, extra ...any) (Incident, error) {
 	var inc Incident
-	err := row.Scan(&inc.ID, &inc.LeadUnit, &inc.Category, &inc.Place, timeCol{&inc.OpenedAt},
+	err := row.Scan(append([]any{&inc.ID, &inc.LeadUnit, &inc.Category, &inc.Place, timeCol{&inc.OpenedAt},
 		timeCol{&inc.LastCaseAt}, timeCol{&inc.ClosedAt}, &inc.NotifiedCount, timeCol{&inc.NotifiedAt},
-		timeCol{&inc.NextNoticeAt})
+		timeCol{&inc.NextNoticeAt}}, extra...)...)
 	return inc, err
 }
 
@@ -159,17 +160,18 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 // openIncident returns the key's incident that c may join, locked, closing
 // it instead when it is past its window or has no open case left.
 func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, now time.Time, window time.Duration) (Incident, error) {
-	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
-		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
+	// One statement, because the row lock it takes is held to the commit
+	// and every registration of the key queues on it: each round trip
+	// after it is paid by all of them.
+	var open bool
+	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+`,
+		EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
+			WHERE ic.incident_id = incidents.id AND ic.case_id <> $2 AND m.state IN `+clockStatesSQL+`)
+		FROM incidents WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String(), caseID), &open)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Incident{}, ErrNotFound
 	}
 	if err != nil {
-		return Incident{}, fmt.Errorf("open incident: %w", err)
-	}
-	var open bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
-		WHERE ic.incident_id = $1 AND ic.case_id <> $2 AND m.state IN `+clockStatesSQL+`)`, inc.ID, caseID).Scan(&open); err != nil {
 		return Incident{}, fmt.Errorf("open incident: %w", err)
 	}
 	if open && !inc.LastCaseAt.Before(now.Add(-window)) {
