@@ -58,16 +58,28 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 		units[i] = cfg.Units[i%len(cfg.Units)].ID
 		perUnit[units[i]]++
 	}
+	// Not storetest.Create: its t.Fatalf, off the test goroutine, would
+	// only end that creator and leave its share of the cases out, and the
+	// test would go on to report the missing cases as missing escalations.
 	concurrently(8, func(w int) {
 		for i := w; i < total; i += 8 {
 			out := storetest.NewCase(t, t0, units[i])
 			out.Messages = nil
-			storetest.Create(t, replicas[w%3].st, out)
+			if _, created, err := replicas[w%3].st.CreateCase(context.Background(), out, store.CreateKey{}); err != nil || !created {
+				t.Errorf("create case %d: created=%v, %v", i, created, err)
+				return
+			}
 		}
 	})
+	if t.Failed() {
+		t.FailNow()
+	}
 
 	deliver := func() {
 		concurrently(3, func(i int) { replicas[i].drain(t) })
+		if t.Failed() { // a sweep's error, or drain's t.Fatal, which only ended its goroutine
+			t.FailNow()
+		}
 	}
 	// count sums, per recipient, the cases the escalations shown since
 	// `since` speak of.

@@ -422,3 +422,31 @@ func TestCreateWithEndedContextWritesNothing(t *testing.T) {
 		}
 	})
 }
+
+// The first registrations of a day, from several replicas at once, all
+// get numbers: one of them makes the day's sequence, the others use it.
+func TestFirstNumbersOfADayFromReplicas(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	first := storetest.Open(t, store.Options{URL: url})
+	if err := first.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	replicas := []*store.Store{first, storetest.Open(t, store.Options{URL: url}), storetest.Open(t, store.Options{URL: url})}
+	for day := range 10 {
+		when := at(time.Duration(day) * 24 * time.Hour)
+		var wg sync.WaitGroup
+		errs := make([]error, 9)
+		for i := range errs {
+			wg.Go(func() {
+				_, _, errs[i] = replicas[i%3].CreateCase(context.Background(), storetest.NewCase(t, when, "logistics"), store.CreateKey{})
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("day %d, registration %d: %v", day, i, err)
+			}
+		}
+	}
+}

@@ -27,13 +27,16 @@ BEGIN
     name := 'jiesu_case_number_' || p_day;
     seq := to_regclass(quote_ident(name));
     IF seq IS NULL THEN
-        PERFORM pg_advisory_xact_lock(hashtext(name));
+        -- Keyed by schema too, so that schemas (tests, tenants) never wait
+        -- for each other's first registration of a day.
+        PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.' || name));
+        SELECT COALESCE(MAX(last), 0) + 1 INTO start FROM case_sequences WHERE day = p_day;
+        -- IF NOT EXISTS, not a second to_regclass: a session that waited on
+        -- the advisory lock may still see its cached "no such relation",
+        -- since an advisory lock does not refresh the catalog cache; the
+        -- lock CREATE takes does, and then it finds the winner's sequence.
+        EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I AS integer START WITH %s', name, start);
         seq := to_regclass(quote_ident(name));
-        IF seq IS NULL THEN
-            SELECT COALESCE(MAX(last), 0) + 1 INTO start FROM case_sequences WHERE day = p_day;
-            EXECUTE format('CREATE SEQUENCE %I AS integer START WITH %s', name, start);
-            seq := to_regclass(quote_ident(name));
-        END IF;
     END IF;
     RETURN nextval(seq);
 END
