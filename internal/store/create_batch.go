@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 	"time"
@@ -45,6 +44,7 @@ type registration struct {
 	done  chan struct{} // closed when the fields below are set
 	r     reservation
 	wrote bool // the case is committed with r's id and number
+	alone bool // the batch failed as a whole: reserve again, alone
 	err   error
 }
 
@@ -61,12 +61,14 @@ func newBatcher(s *Store) *batcher {
 }
 
 // register reserves c's id and number and, when the case is a plain one,
-// writes it. wrote false with no error leaves the write to the caller:
-// the case has a duplicate (r.existing), company for an incident
-// (r.company), or its batch failed as a whole.
-func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (reservation, bool, error) {
+// writes it. It returns the registration, done: wrote false with no error
+// leaves the write to the caller, since the case has a duplicate
+// (r.existing) or company for an incident (r.company), or its batch failed
+// as a whole (alone), when the caller reserves for it by itself, so that
+// one registration's failure is not everyone's.
+func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (*registration, error) {
 	if err := ctx.Err(); err != nil {
-		return reservation{}, false, err
+		return nil, err
 	}
 	reg := &registration{out: out, args: args, key: key, o: o, done: make(chan struct{})}
 	b.mu.Lock()
@@ -80,11 +82,11 @@ func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, k
 			// Its batch runs without our context; wait for its verdict so
 			// that we never report as failed a case that was committed.
 			<-reg.done
-			return reg.r, reg.wrote, reg.err
+			return reg, reg.err
 		}
 		select {
 		case <-reg.done:
-			return reg.r, reg.wrote, reg.err
+			return reg, reg.err
 		case b.slots <- struct{}{}:
 			b.run()
 			<-b.slots
@@ -93,7 +95,7 @@ func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, k
 			if !reg.taken {
 				b.pending = removeReg(b.pending, reg)
 				b.mu.Unlock()
-				return reservation{}, false, ctx.Err()
+				return nil, ctx.Err()
 			}
 			b.mu.Unlock()
 		}
@@ -143,12 +145,11 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 		}
 		res := conn.SendBatch(ctx, rb)
 		for _, reg := range batch {
-			var existing, id, seq sql.NullInt64
-			if err := res.QueryRow().Scan(&existing, &id, &seq, &reg.r.company); err != nil {
+			var err error
+			if reg.r, err = scanReservation(res.QueryRow()); err != nil {
 				res.Close()
 				return fmt.Errorf("reserve: %w", err)
 			}
-			reg.r.existing, reg.r.id, reg.r.seq = existing.Int64, id.Int64, int(seq.Int64)
 		}
 		if err := res.Close(); err != nil {
 			return fmt.Errorf("reserve: %w", err)
@@ -183,7 +184,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 	})
 	if err != nil {
 		for _, reg := range batch {
-			reg.err = err
+			reg.r, reg.wrote, reg.alone, reg.err = reservation{}, false, true, nil
 		}
 	}
 }

@@ -37,9 +37,15 @@ type reservation struct {
 // indexes in step 2, which then fails whole; the winner is returned.
 func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (cases.Case, bool, error) {
 	for attempt := 0; attempt < 3; attempt++ {
-		r, wrote, err := s.batch.register(ctx, out, args, key, o)
+		reg, err := s.batch.register(ctx, out, args, key, o)
 		if err != nil {
 			return cases.Case{}, false, fmt.Errorf("create case: %w", err)
+		}
+		r, wrote := reg.r, reg.wrote
+		if reg.alone {
+			if r, err = s.reserve(ctx, out.Case, key, o); err != nil {
+				return cases.Case{}, false, fmt.Errorf("create case: %w", err)
+			}
 		}
 		if r.existing != 0 {
 			c, err := s.GetCase(ctx, r.existing)
@@ -97,6 +103,27 @@ func (s *Store) reserveStmt(c cases.Case, key CreateKey, o createOptions) (strin
 			CASE WHEN d.existing IS NULL THEN jiesu_next_case_number($1) END,
 			d.existing IS NULL AND (` + company + `)
 		FROM (SELECT ` + existing + ` AS existing) d`, args
+}
+
+// reserve is the first step for one case alone.
+func (s *Store) reserve(ctx context.Context, c cases.Case, key CreateKey, o createOptions) (reservation, error) {
+	q, args := s.reserveStmt(c, key, o)
+	r, err := scanReservation(s.db.QueryRowContext(ctx, q, args...))
+	if err != nil {
+		return reservation{}, fmt.Errorf("reserve: %w", err)
+	}
+	return r, nil
+}
+
+// scanReservation reads a row of reserveStmt.
+func scanReservation(row scanner) (reservation, error) {
+	var r reservation
+	var existing, id, seq sql.NullInt64
+	if err := row.Scan(&existing, &id, &seq, &r.company); err != nil {
+		return reservation{}, err
+	}
+	r.existing, r.id, r.seq = existing.Int64, id.Int64, int(seq.Int64)
+	return r, nil
 }
 
 // writeNew writes a case that joins no incident, with its co-units, events
