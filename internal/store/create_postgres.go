@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/jiesu/jiesu/internal/cases"
 )
@@ -31,9 +30,10 @@ type reservation struct {
 //     transaction.
 //
 // Both steps run for many registrations at once when they arrive together
-// (see create_batch.go). A case with company is grouped in an ordinary transaction instead (see
-// groupNew), where the reads that decide its incident hold their locks.
-// A concurrent duplicate that gets past step 1 is stopped by the unique
+// (see create_batch.go). A case with company takes, instead of step 2,
+// two round trips that join it to its incident (joinPostgres), or
+// groupNew's ordinary transaction when that incident must first be opened
+// or closed. A concurrent duplicate that gets past step 1 is stopped by the unique
 // indexes in step 2, which then fails whole; the winner is returned.
 func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (cases.Case, bool, error) {
 	for attempt := 0; attempt < 3; attempt++ {
@@ -56,11 +56,14 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 		switch {
 		case wrote:
 		case r.company:
-			err = s.inTx(ctx, func(tx *sql.Tx) error {
-				var err error
-				c, err = s.insertCase(ctx, tx, out, args, r.id, c.Number, o)
-				return err
-			})
+			var joined bool
+			if joined, err = s.joinPostgres(ctx, c, out, args, o); err == nil && !joined {
+				err = s.inTx(ctx, func(tx *sql.Tx) error {
+					var err error
+					c, err = s.insertCase(ctx, tx, out, args, r.id, c.Number, o)
+					return err
+				})
+			}
 		default:
 			err = s.writeNew(ctx, c, out, args)
 		}
@@ -134,9 +137,7 @@ func (s *Store) writeNew(ctx context.Context, c cases.Case, out cases.Outcome, a
 		return err
 	}
 	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.TableName == "cases" &&
-		(pgErr.ConstraintName == "cases_channel_ref" || pgErr.ConstraintName == "cases_idempotency") {
+	if isDuplicate(err) {
 		return errDuplicate
 	}
 	return err

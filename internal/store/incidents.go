@@ -148,13 +148,19 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 	if err := s.addMembers(ctx, tx, &inc, members, "system", "incident_join", now, g); err != nil {
 		return nil, err
 	}
+	return withoutLeadNotice(c, msgs), nil
+}
+
+// withoutLeadNotice drops the messages to c's lead unit: the incident's
+// notice counts a case that joined it.
+func withoutLeadNotice(c cases.Case, msgs []cases.Message) []cases.Message {
 	kept := msgs[:0:0]
 	for _, m := range msgs {
 		if !(m.To.Kind == cases.ToUnit && m.To.ID == c.LeadUnit) {
 			kept = append(kept, m)
 		}
 	}
-	return kept, nil
+	return kept
 }
 
 // openIncident returns the key's incident that c may join, locked, closing
@@ -164,23 +170,36 @@ func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID
 	// and every registration of the key queues on it: each round trip
 	// after it is paid by all of them.
 	var open bool
-	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+`,
-		EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
-			WHERE ic.incident_id = incidents.id AND ic.case_id <> $2 AND m.state IN `+clockStatesSQL+`)
-		FROM incidents WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String(), caseID), &open)
+	st := s.openIncidentStmt(k, caseID)
+	inc, err := scanIncident(tx.QueryRowContext(ctx, st.q, st.args...), &open)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Incident{}, ErrNotFound
 	}
 	if err != nil {
 		return Incident{}, fmt.Errorf("open incident: %w", err)
 	}
-	if open && !inc.LastCaseAt.Before(now.Add(-window)) {
+	if joinable(inc, open, now, window) {
 		return inc, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET closed_at = $2 WHERE id = $1`, inc.ID, s.d.time(now)); err != nil {
 		return Incident{}, fmt.Errorf("close incident %d: %w", inc.ID, err)
 	}
 	return Incident{}, ErrNotFound
+}
+
+// openIncidentStmt reads the key's open incident, locked, and whether a
+// case other than caseID in it is still open.
+func (s *Store) openIncidentStmt(k GroupKey, caseID int64) stmt {
+	return stmt{q: `SELECT ` + incidentColumns + `,
+		EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
+			WHERE ic.incident_id = incidents.id AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL + `)
+		FROM incidents WHERE group_key = $1 AND closed_at IS NULL` + s.d.forUpdate(), args: []any{k.String(), caseID}}
+}
+
+// joinable says whether a case registered at now may join inc: it still
+// has an open case and its newest is within the window.
+func joinable(inc Incident, open bool, now time.Time, window time.Duration) bool {
+	return open && !inc.LastCaseAt.Before(now.Add(-window))
 }
 
 // peer is an open case of a key that is in no incident yet.
@@ -236,8 +255,8 @@ func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, k GroupKey, now 
 func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *Incident, members []peer, by, kind string, now time.Time, g Grouping) error {
 	added := 0
 	for _, m := range members {
-		res, err := tx.ExecContext(ctx, `INSERT INTO incident_cases (case_id, incident_id, added_at, added_by)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING`, m.id, inc.ID, s.d.time(now), by)
+		st := s.memberStmt(inc.ID, m.id, by, now)
+		res, err := tx.ExecContext(ctx, st.q, st.args...)
 		if err != nil {
 			return fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
 		}
@@ -250,9 +269,7 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *Incident, membe
 		if m.registered.After(inc.LastCaseAt) {
 			inc.LastCaseAt = m.registered
 		}
-		ev := cases.Event{Kind: kind, Actor: by, At: now, From: m.state, To: m.state,
-			Data: map[string]any{"incident": inc.ID, "place": inc.Place, "category": inc.Category}}
-		if err := s.insertEvents(ctx, tx, m.id, []cases.Event{ev}); err != nil {
+		if err := s.insertEvents(ctx, tx, m.id, []cases.Event{memberEvent(*inc, m, by, kind, now)}); err != nil {
 			return err
 		}
 	}
@@ -262,14 +279,29 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *Incident, membe
 	return s.replan(ctx, tx, inc, now, g)
 }
 
+// memberStmt puts a case into an incident unless it is in one already.
+func (s *Store) memberStmt(incidentID, caseID int64, by string, now time.Time) stmt {
+	return stmt{q: `INSERT INTO incident_cases (case_id, incident_id, added_at, added_by)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING`, args: []any{caseID, incidentID, s.d.time(now), by}}
+}
+
+// memberEvent is the event of a case put into inc.
+func memberEvent(inc Incident, m peer, by, kind string, now time.Time) cases.Event {
+	return cases.Event{Kind: kind, Actor: by, At: now, From: m.state, To: m.state,
+		Data: map[string]any{"incident": inc.ID, "place": inc.Place, "category": inc.Category}}
+}
+
 // replan stores inc's newest case time and plans its next notice.
 func (s *Store) replan(ctx context.Context, tx *sql.Tx, inc *Incident, now time.Time, g Grouping) error {
+	return s.replanStmt(inc, now, g).exec(ctx, tx, fmt.Sprintf("plan notice of incident %d", inc.ID))
+}
+
+// replanStmt plans inc's next notice and stores it with its newest case
+// time.
+func (s *Store) replanStmt(inc *Incident, now time.Time, g Grouping) stmt {
 	inc.schedule(now, g)
-	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET last_case_at = $2, next_notice_at = $3 WHERE id = $1`,
-		inc.ID, s.d.time(inc.LastCaseAt), s.d.time(inc.NextNoticeAt)); err != nil {
-		return fmt.Errorf("plan notice of incident %d: %w", inc.ID, err)
-	}
-	return nil
+	return stmt{q: `UPDATE incidents SET last_case_at = $2, next_notice_at = $3 WHERE id = $1`,
+		args: []any{inc.ID, s.d.time(inc.LastCaseAt), s.d.time(inc.NextNoticeAt)}}
 }
 
 // AddToIncident puts the case c into incident id by hand. The case must be

@@ -76,6 +76,15 @@ func TestGroupingAtRegistration(t *testing.T) {
 		if last := evs[len(evs)-1]; last.Kind != "incident_join" {
 			t.Errorf("last event of a joined case = %s", last.Kind)
 		}
+		// The third joined an incident already open (on PostgreSQL, the
+		// two-round-trip join): the same event, and the window slides.
+		evs, _ = s.Events(ctx, third.ID)
+		if last := evs[len(evs)-1]; last.Kind != "incident_join" || last.Data["incident"] == nil {
+			t.Errorf("last event of the third case = %s %v", last.Kind, last.Data)
+		}
+		if !inc.LastCaseAt.Equal(at(3 * time.Minute)) {
+			t.Errorf("newest case at %s, want the third's registration", inc.LastCaseAt)
+		}
 
 		// The notice, once claimed, is not claimed again; the next waits
 		// group_interval.
