@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -11,21 +13,25 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// joinPostgres registers a case that joins its key's open incident, the
+// joinPostgres registers a case with company for an incident, the
 // commonest registration in a burst, in two round trips on PostgreSQL:
 //
-//  1. BEGIN, the case with its co-units and events, and the incident read
-//     and locked (as groupNew's openIncident does);
-//  2. the membership, its event, the incident's next notice and the
+//  1. BEGIN, the case with its co-units and events, the key's open
+//     incident read and locked (as groupNew's openIncident does), its
+//     peers (as groupNew's peers), and an id for an incident to open
+//     should there be none;
+//  2. either joining the open incident, or opening one with the peers:
+//     the memberships, their events, the incident's next notice and the
 //     case's messages (without its notice to the lead unit, which the
-//     incident's notice counts), and COMMIT.
+//     incident's notice counts); and COMMIT.
 //
-// The incident's lock is held from the end of the first to the commit,
-// not across a dozen statements, which is what every registration of the
-// key waits for. joined false (nothing written) when there is no incident
-// to join as it stands: no open one, or one to close first, or a new one
-// to open with its peers; groupNew's transaction handles those, rarer,
-// cases.
+// An open incident's lock is held from the end of the first to the
+// commit, not across a dozen statements, which is what every
+// registration of the key waits for. joined false (nothing written) when
+// it cannot be done that way: an incident to close first, a peer taken by
+// a concurrent incident, or a concurrent opening of the same key (its
+// unique index refuses ours); groupNew's transaction handles those, rarer,
+// cases, as it would all of them.
 func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcome, args []any, o createOptions) (joined bool, err error) {
 	k, _ := GroupKeyOf(c)
 	g, now := *o.group, c.RegisteredAt
@@ -43,41 +49,25 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 				}
 			}
 		}()
-		b := &pgx.Batch{}
-		b.Queue("BEGIN")
-		for _, st := range []stmt{s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs} {
-			if !st.empty() {
-				b.Queue(st.q, st.args...)
-			}
-		}
-		read := s.openIncidentStmt(k, c.ID)
-		b.Queue(read.q, read.args...)
-		res := conn.SendBatch(ctx, b)
-		for range b.Len() - 1 {
-			if _, err := res.Exec(); err != nil {
-				res.Close()
-				return err
-			}
-		}
-		var open bool
-		inc, err := scanIncident(res.QueryRow(), &open)
-		if cerr := res.Close(); err == nil {
-			err = cerr
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
+		inc, open, found, peers, newID, err := s.joinRead(ctx, conn, c, k, evs, args, now.Add(-g.Window))
 		if err != nil {
 			return err
 		}
-		if !joinable(inc, open, now, g.Window) {
+		var stmts []stmt
+		switch {
+		case found && joinable(inc, open, now, g.Window):
+			stmts, err = s.joinStmts(&inc, []peer{{id: c.ID, state: c.State, registered: c.RegisteredAt}}, now, g)
+		case !found && len(peers) > 0 && newID != 0:
+			inc = Incident{ID: newID, LeadUnit: k.LeadUnit, Category: k.Category, Place: k.Place, OpenedAt: now, LastCaseAt: now}
+			stmts = []stmt{{q: `INSERT INTO incidents (id, group_key, lead_unit, category, place, opened_at, last_case_at)
+				OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+				args: []any{inc.ID, k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)}}}
+			var more []stmt
+			more, err = s.joinStmts(&inc, append(peers, peer{id: c.ID, state: c.State, registered: c.RegisteredAt}), now, g)
+			stmts = append(stmts, more...)
+		default:
 			return nil
 		}
-		m := peer{id: c.ID, state: c.State, registered: c.RegisteredAt}
-		if m.registered.After(inc.LastCaseAt) {
-			inc.LastCaseAt = m.registered
-		}
-		ev, err := s.eventsStmt(c.ID, []cases.Event{memberEvent(inc, m, "system", "incident_join", now)})
 		if err != nil {
 			return err
 		}
@@ -85,10 +75,11 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 		if err != nil {
 			return err
 		}
-		// The new case is in no incident yet, so the membership row is
-		// always new: no need to read what the insert did.
-		stmts := []stmt{s.memberStmt(inc.ID, c.ID, "system", now), ev, s.replanStmt(&inc, now, g), msgs, {q: "COMMIT"}}
-		if err := sendAll(ctx, conn, stmts); err != nil {
+		if err := sendAll(ctx, conn, append(stmts, msgs, stmt{q: "COMMIT"})); err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Code == "23505" && (pgErr.TableName == "incidents" || pgErr.TableName == "incident_cases") {
+				return nil // a concurrent incident got there first: groupNew sorts it out
+			}
 			return err
 		}
 		joined = true
@@ -101,6 +92,79 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 		return false, fmt.Errorf("join incident: %w", err)
 	}
 	return joined, nil
+}
+
+// joinRead is joinPostgres's first round trip. It leaves the transaction
+// open. found says whether the key has an open incident (inc, locked;
+// open: it still has another open case); newID is an incident id taken
+// only when it had none.
+func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k GroupKey, evs stmt, args []any, since time.Time) (inc Incident, open, found bool, peers []peer, newID int64, err error) {
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	for _, st := range []stmt{s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs} {
+		if !st.empty() {
+			b.Queue(st.q, st.args...)
+		}
+	}
+	writes := b.Len()
+	read := s.openIncidentStmt(k, c.ID)
+	b.Queue(read.q, read.args...)
+	ps := s.peersStmt(k, c.ID, since)
+	b.Queue(ps.q, ps.args...)
+	b.Queue(`SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM incidents WHERE group_key = $1 AND closed_at IS NULL)
+		THEN nextval(pg_get_serial_sequence('incidents', 'id')) END`, k.String())
+	res := conn.SendBatch(ctx, b)
+	defer func() {
+		if cerr := res.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for range writes {
+		if _, err = res.Exec(); err != nil {
+			return
+		}
+	}
+	inc, err = scanIncident(res.QueryRow(), &open)
+	found = err == nil
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = nil
+	}
+	if err != nil {
+		return
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return
+	}
+	peers, err = scanPeers(rows)
+	rows.Close()
+	if err != nil {
+		return
+	}
+	var id sql.NullInt64
+	err = res.QueryRow().Scan(&id)
+	newID = id.Int64
+	return
+}
+
+// joinStmts put members, new cases in no incident, into inc: their
+// memberships (refused, failing the transaction, if one was put into
+// another incident meanwhile), their events and the incident's next
+// notice, as addMembers does.
+func (s *Store) joinStmts(inc *Incident, members []peer, now time.Time, g Grouping) ([]stmt, error) {
+	var out []stmt
+	for _, m := range members {
+		st := s.memberStmt(inc.ID, m.id, "system", now)
+		if m.registered.After(inc.LastCaseAt) {
+			inc.LastCaseAt = m.registered
+		}
+		ev, err := s.eventsStmt(m.id, []cases.Event{memberEvent(*inc, m, "system", "incident_join", now)})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st, ev)
+	}
+	return append(out, s.replanStmt(inc, now, g)), nil
 }
 
 // isDuplicate reports whether err is a new case refused by the channel

@@ -85,10 +85,12 @@ func (s *Store) reserveStmt(c cases.Case, key CreateKey, o createOptions) (strin
 	args := []any{cases.Day(c.RegisteredAt)}
 	existing := `NULL::bigint`
 	if c.ChannelRef != "" || key.IdempotencyKey != "" {
-		existing = `(SELECT id FROM cases
-			WHERE (channel_ref <> '' AND channel = $2 AND channel_ref = $3)
-			   OR (idempotency_key <> '' AND created_by = $4 AND idempotency_key = $5)
-			ORDER BY id LIMIT 1)`
+		// Two lookups of one unique index each, not one OR: a prepared
+		// statement keeps the plan it chose when the table was small, and
+		// for the OR that was a sequential scan, slower with every case.
+		existing = `LEAST(
+			(SELECT id FROM cases WHERE channel_ref <> '' AND channel = $2 AND channel_ref = $3),
+			(SELECT id FROM cases WHERE idempotency_key <> '' AND created_by = $4 AND idempotency_key = $5))`
 		args = append(args, string(c.Channel), c.ChannelRef, key.MemberID, key.IdempotencyKey)
 	}
 	company := `false`
@@ -101,11 +103,13 @@ func (s *Store) reserveStmt(c cases.Case, key CreateKey, o createOptions) (strin
 				AND state IN `+clockStatesSQL+` AND registered_at >= $%d)`, n+1, n+2, n+3, n+4, n+5)
 		args = append(args, gk.String(), gk.LeadUnit, gk.Category, gk.Place, s.d.time(c.RegisteredAt.Add(-o.group.Window)))
 	}
-	return `SELECT d.existing,
+	// MATERIALIZED: the duplicate is looked up once, not once per use.
+	return `WITH d AS MATERIALIZED (SELECT ` + existing + ` AS existing)
+		SELECT d.existing,
 			CASE WHEN d.existing IS NULL THEN nextval(pg_get_serial_sequence('cases', 'id')) END,
 			CASE WHEN d.existing IS NULL THEN jiesu_next_case_number($1) END,
 			d.existing IS NULL AND (` + company + `)
-		FROM (SELECT ` + existing + ` AS existing) d`, args
+		FROM d`, args
 }
 
 // reserve is the first step for one case alone.

@@ -211,20 +211,41 @@ type peer struct {
 
 // peers returns the open cases of k registered since, in no incident, but c.
 func (s *Store) peers(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, since time.Time) ([]peer, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, state, registered_at FROM cases c
-		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
-		AND c.state IN `+clockStatesSQL+` AND c.registered_at >= $4 AND c.id <> $5
-		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)
-		ORDER BY id`, k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID)
+	st := s.peersStmt(k, caseID, since)
+	rows, err := tx.QueryContext(ctx, st.q, st.args...)
 	if err != nil {
 		return nil, fmt.Errorf("peers of %s: %w", k, err)
 	}
 	defer rows.Close()
+	out, err := scanPeers(rows)
+	if err != nil {
+		return nil, fmt.Errorf("peers of %s: %w", k, err)
+	}
+	return out, nil
+}
+
+// peersStmt is the query of peers.
+func (s *Store) peersStmt(k GroupKey, caseID int64, since time.Time) stmt {
+	return stmt{q: `SELECT id, state, registered_at FROM cases c
+		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
+		AND c.state IN ` + clockStatesSQL + ` AND c.registered_at >= $4 AND c.id <> $5
+		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)
+		ORDER BY id`, args: []any{k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID}}
+}
+
+// rowScanner is what database/sql's and pgx's rows have in common.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+func scanPeers(rows rowScanner) ([]peer, error) {
 	var out []peer
 	for rows.Next() {
 		var p peer
 		if err := rows.Scan(&p.id, &p.state, timeCol{&p.registered}); err != nil {
-			return nil, fmt.Errorf("peers of %s: %w", k, err)
+			return nil, err
 		}
 		out = append(out, p)
 	}
@@ -256,7 +277,7 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *Incident, membe
 	added := 0
 	for _, m := range members {
 		st := s.memberStmt(inc.ID, m.id, by, now)
-		res, err := tx.ExecContext(ctx, st.q, st.args...)
+		res, err := tx.ExecContext(ctx, st.q+` ON CONFLICT (case_id) DO NOTHING`, st.args...)
 		if err != nil {
 			return fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
 		}
@@ -279,10 +300,11 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *Incident, membe
 	return s.replan(ctx, tx, inc, now, g)
 }
 
-// memberStmt puts a case into an incident unless it is in one already.
+// memberStmt puts a case into an incident; the case's unique membership
+// refuses it if the case is in one already.
 func (s *Store) memberStmt(incidentID, caseID int64, by string, now time.Time) stmt {
 	return stmt{q: `INSERT INTO incident_cases (case_id, incident_id, added_at, added_by)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING`, args: []any{caseID, incidentID, s.d.time(now), by}}
+		VALUES ($1, $2, $3, $4)`, args: []any{caseID, incidentID, s.d.time(now), by}}
 }
 
 // memberEvent is the event of a case put into inc.
