@@ -109,7 +109,7 @@ func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k Gr
 	writes := b.Len()
 	read := s.openIncidentStmt(k, c.ID)
 	b.Queue(read.q, read.args...)
-	ps := s.peersStmt(k, c.ID, since)
+	ps := s.peersStmt(k, c.ID, since, true)
 	b.Queue(ps.q, ps.args...)
 	b.Queue(`SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM incidents WHERE group_key = $1 AND closed_at IS NULL)
 		THEN nextval(pg_get_serial_sequence('incidents', 'id')) END`, k.String())

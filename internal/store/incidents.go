@@ -211,7 +211,7 @@ type peer struct {
 
 // peers returns the open cases of k registered since, in no incident, but c.
 func (s *Store) peers(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, since time.Time) ([]peer, error) {
-	st := s.peersStmt(k, caseID, since)
+	st := s.peersStmt(k, caseID, since, false)
 	rows, err := tx.QueryContext(ctx, st.q, st.args...)
 	if err != nil {
 		return nil, fmt.Errorf("peers of %s: %w", k, err)
@@ -224,13 +224,20 @@ func (s *Store) peers(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64,
 	return out, nil
 }
 
-// peersStmt is the query of peers.
-func (s *Store) peersStmt(k GroupKey, caseID int64, since time.Time) stmt {
-	return stmt{q: `SELECT id, state, registered_at FROM cases c
+// peersStmt is the query of peers. unlessOpen makes it return nothing,
+// without looking, when the key has an open incident: a registration that
+// asks before knowing must not scan every case of a busy key for nothing.
+func (s *Store) peersStmt(k GroupKey, caseID int64, since time.Time, unlessOpen bool) stmt {
+	q := `SELECT id, state, registered_at FROM cases c
 		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
 		AND c.state IN ` + clockStatesSQL + ` AND c.registered_at >= $4 AND c.id <> $5
-		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)
-		ORDER BY id`, args: []any{k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID}}
+		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)`
+	args := []any{k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID}
+	if unlessOpen {
+		q += ` AND NOT EXISTS (SELECT 1 FROM incidents WHERE group_key = $6 AND closed_at IS NULL)`
+		args = append(args, k.String())
+	}
+	return stmt{q: q + ` ORDER BY id`, args: args}
 }
 
 // rowScanner is what database/sql's and pgx's rows have in common.
