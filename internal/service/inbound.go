@@ -10,6 +10,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/internal/cache"
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Inbound timing.
@@ -61,6 +63,47 @@ func NewInbox(s *Service, c cache.Cache) *Inbox {
 // A failed handle records nothing: the platform's next retry runs it
 // again.
 func (b *Inbox) Once(ctx context.Context, channel, key string, handle func(ctx context.Context) (string, error)) (string, error) {
+	claim := func(ctx context.Context) (store.InboundClaim, error) {
+		return b.svc.store.ClaimInbound(ctx, channel, key, b.svc.clock.Now(), inboundLease)
+	}
+	return b.run(ctx, channel, key, claim, handle)
+}
+
+// OnceAs is Once for a message from a chat complainant: claiming it also
+// records their message, as TouchComplainant does, in the same round trip
+// on PostgreSQL, and handle gets what is kept about them.
+func (b *Inbox) OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (string, error)) (string, error) {
+	var who store.Complainant
+	if key == "" {
+		var err error
+		if who, err = b.svc.TouchComplainant(ctx, channel, identity); err != nil {
+			return "", err
+		}
+		return handle(ctx, who)
+	}
+	touched := false
+	claim := func(ctx context.Context) (store.InboundClaim, error) {
+		if touched { // a poll for another replica's handling: just look
+			return b.svc.store.ClaimInbound(ctx, string(channel), key, b.svc.clock.Now(), inboundLease)
+		}
+		c, w, err := b.svc.store.ClaimInboundTouching(ctx, channel, key, identity, b.svc.clock.Now(), inboundLease)
+		if err == nil {
+			touched, who = true, w
+		}
+		return c, err
+	}
+	return b.run(ctx, string(channel), key, claim, func(ctx context.Context) (string, error) {
+		if !touched { // claimed on a later poll, after a first look found it busy
+			var err error
+			if who, err = b.svc.TouchComplainant(ctx, channel, identity); err != nil {
+				return "", err
+			}
+		}
+		return handle(ctx, who)
+	})
+}
+
+func (b *Inbox) run(ctx context.Context, channel, key string, claim func(context.Context) (store.InboundClaim, error), handle func(ctx context.Context) (string, error)) (string, error) {
 	if key == "" {
 		return handle(ctx)
 	}
@@ -88,7 +131,7 @@ func (b *Inbox) Once(ctx context.Context, channel, key string, handle func(ctx c
 		b.mu.Unlock()
 		close(f.done)
 	}()
-	f.reply, f.err = b.once(ctx, channel, key, handle)
+	f.reply, f.err = b.once(ctx, channel, key, claim, handle)
 	if f.err == nil && b.cache != nil {
 		if sealed, err := b.svc.keys.Seal(f.reply); err == nil {
 			_ = b.cache.Set(ck, sealed, inboundCacheTTL) // only a shortcut; the database has it
@@ -116,7 +159,7 @@ func (b *Inbox) cached(ctx context.Context, ck string) (string, bool) {
 // the replica that claimed it: until it records its reply, or releases its
 // claim (its handling failed) or lets the lease lapse (it died), either of
 // which lets this request claim the message itself.
-func (b *Inbox) once(ctx context.Context, channel, key string, handle func(ctx context.Context) (string, error)) (string, error) {
+func (b *Inbox) once(ctx context.Context, channel, key string, claimFn func(context.Context) (store.InboundClaim, error), handle func(ctx context.Context) (string, error)) (string, error) {
 	for first := true; ; first = false {
 		if !first {
 			select {
@@ -125,7 +168,7 @@ func (b *Inbox) once(ctx context.Context, channel, key string, handle func(ctx c
 			case <-time.After(inboundPoll):
 			}
 		}
-		claim, err := b.svc.store.ClaimInbound(ctx, channel, key, b.svc.clock.Now(), inboundLease)
+		claim, err := claimFn(ctx)
 		if err != nil {
 			return "", err
 		}

@@ -61,39 +61,45 @@ func scanComplainant(row scanner, extra ...any) (Complainant, error) {
 // what is kept about them, creating the record on their first message: one
 // round trip on the path of every message.
 func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, identity string, at time.Time) (Complainant, error) {
-	const hasOpen = `EXISTS (SELECT 1 FROM cases WHERE complainant_identity = $2 AND channel = $1
-		AND complainant_identity <> '' AND state IN ` + openStatesSQL + `)`
-	q := `INSERT INTO complainants (channel, identity, last_message_at, updated_at)
+	if s.d.postgres() {
+		st := s.touchStmt(channel, identity, at)
+		return scanTouched(s.db.QueryRowContext(ctx, st.q, st.args...))
+	}
+	c, err := scanComplainant(s.db.QueryRowContext(ctx, `INSERT INTO complainants (channel, identity, last_message_at, updated_at)
 		VALUES ($1, $2, $3, $3)
 		ON CONFLICT (channel, identity) DO UPDATE SET last_message_at = $3, updated_at = $3
-		RETURNING ` + complainantColumns
-	if s.d.postgres() {
-		// The same, committed without waiting for the disk (migration 0003),
-		// and the look for an open case in the same round trip.
-		q = `SELECT ` + complainantColumns + `, ` + hasOpen + ` FROM jiesu_touch_complainant($1, $2, $3)`
-	}
-	row := s.db.QueryRowContext(ctx, q, string(channel), identity, s.d.time(at))
-	var (
-		c    Complainant
-		open bool
-		err  error
-	)
-	if s.d.postgres() {
-		c, err = scanComplainant(row, &open)
-		c.HasOpenCase = open
-	} else {
-		c, err = scanComplainant(row)
-	}
+		RETURNING `+complainantColumns, string(channel), identity, s.d.time(at)))
 	if err != nil {
 		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
 	}
-	if !s.d.postgres() {
-		// SQLite's RETURNING cannot look at another table; a second query
-		// costs no round trip there.
-		if err := s.db.QueryRowContext(ctx, `SELECT `+hasOpen, string(channel), identity).Scan(&c.HasOpenCase); err != nil {
-			return Complainant{}, fmt.Errorf("touch complainant: %w", err)
-		}
+	// SQLite's RETURNING cannot look at another table; a second query costs
+	// no round trip there.
+	if err := s.db.QueryRowContext(ctx, `SELECT `+hasOpenCaseSQL, string(channel), identity).Scan(&c.HasOpenCase); err != nil {
+		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
 	}
+	return c, nil
+}
+
+// hasOpenCaseSQL says whether complainant $2 on channel $1 has a case still
+// with a unit.
+const hasOpenCaseSQL = `EXISTS (SELECT 1 FROM cases WHERE complainant_identity = $2 AND channel = $1
+	AND complainant_identity <> '' AND state IN ` + openStatesSQL + `)`
+
+// touchStmt is TouchComplainant on PostgreSQL: committed without waiting
+// for the disk (migration 0003), with the look for an open case in the
+// same round trip.
+func (s *Store) touchStmt(channel cases.Channel, identity string, at time.Time) stmt {
+	return stmt{q: `SELECT ` + complainantColumns + `, ` + hasOpenCaseSQL + ` FROM jiesu_touch_complainant($1, $2, $3)`,
+		args: []any{string(channel), identity, s.d.time(at)}}
+}
+
+func scanTouched(row scanner) (Complainant, error) {
+	var open bool
+	c, err := scanComplainant(row, &open)
+	if err != nil {
+		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
+	}
+	c.HasOpenCase = open
 	return c, nil
 }
 

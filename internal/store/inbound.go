@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // Inbound message states.
@@ -31,23 +35,83 @@ type InboundClaim struct {
 // on PostgreSQL it commits without waiting for the disk (see migration
 // 0003 for why that is safe).
 func (s *Store) ClaimInbound(ctx context.Context, channel, key string, now time.Time, lease time.Duration) (InboundClaim, error) {
-	var state sql.NullString
+	st := s.claimStmt(channel, key, now, lease)
+	claim, err := claimed(key, s.db.QueryRowContext(ctx, st.q, st.args...))
+	if err != nil || claim.Claimed {
+		return claim, err
+	}
+	return s.GetInbound(ctx, channel, key)
+}
+
+// ClaimInboundTouching is ClaimInbound for a message from a chat
+// complainant, who is touched as by TouchComplainant: on PostgreSQL in the
+// same round trip, which is the first of every student's message.
+func (s *Store) ClaimInboundTouching(ctx context.Context, channel cases.Channel, key, identity string, now time.Time, lease time.Duration) (InboundClaim, Complainant, error) {
+	if !s.d.postgres() {
+		claim, err := s.ClaimInbound(ctx, string(channel), key, now, lease)
+		if err != nil {
+			return InboundClaim{}, Complainant{}, err
+		}
+		who, err := s.TouchComplainant(ctx, channel, identity, now)
+		return claim, who, err
+	}
+	var (
+		claim InboundClaim
+		who   Complainant
+	)
+	err := s.withPgx(ctx, func(conn *pgx.Conn) error {
+		cl, touch := s.claimStmt(string(channel), key, now, lease), s.touchStmt(channel, identity, now)
+		b := &pgx.Batch{}
+		b.Queue(cl.q, cl.args...)
+		b.Queue(touch.q, touch.args...)
+		res := conn.SendBatch(ctx, b)
+		defer res.Close()
+		var err error
+		if claim, err = claimed(key, res.QueryRow()); err != nil {
+			return err
+		}
+		who, err = scanTouched(res.QueryRow())
+		return err
+	})
+	if err != nil {
+		return InboundClaim{}, Complainant{}, err
+	}
+	if !claim.Claimed {
+		// Someone else has it: what they made of it is read afterwards, not
+		// in the batch, whose connection is still busy with it.
+		if claim, err = s.GetInbound(ctx, string(channel), key); err != nil {
+			return InboundClaim{}, Complainant{}, err
+		}
+	}
+	return claim, who, nil
+}
+
+// claimStmt is ClaimInbound's claim; on PostgreSQL the same, committed
+// without waiting for the disk (see migration 0003 for why that is safe).
+func (s *Store) claimStmt(channel, key string, now time.Time, lease time.Duration) stmt {
 	q := `INSERT INTO inbound_messages (channel, msg_key, state, lease_until, created_at)
 		VALUES ($1, $2, 'processing', $3, $4)
 		ON CONFLICT (channel, msg_key) DO UPDATE SET lease_until = excluded.lease_until
 		WHERE inbound_messages.state = 'processing' AND inbound_messages.lease_until < $4
 		RETURNING state`
 	if s.d.postgres() {
-		q = `SELECT jiesu_claim_inbound($1, $2, $3, $4)` // the same, committed without waiting for the disk
+		q = `SELECT jiesu_claim_inbound($1, $2, $3, $4)`
 	}
-	err := s.db.QueryRowContext(ctx, q, channel, key, s.d.time(now.Add(lease)), s.d.time(now)).Scan(&state)
+	return stmt{q: q, args: []any{channel, key, s.d.time(now.Add(lease)), s.d.time(now)}}
+}
+
+// claimed reads claimStmt's row: Claimed, or nothing when the message is
+// someone else's (GetInbound then says what became of it).
+func claimed(key string, row scanner) (InboundClaim, error) {
+	var state sql.NullString
+	err := row.Scan(&state)
 	if err == nil && state.Valid {
 		return InboundClaim{Claimed: true}, nil
 	}
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) && !errors.Is(err, pgx.ErrNoRows) {
 		return InboundClaim{}, fmt.Errorf("claim inbound %s: %w", key, err)
 	}
-	return s.GetInbound(ctx, channel, key)
+	return InboundClaim{}, nil
 }
 
 // GetInbound returns the state of a platform message: Done with its reply,

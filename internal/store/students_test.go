@@ -251,3 +251,29 @@ func TestTouchComplainantSeesOpenCase(t *testing.T) {
 		}
 	})
 }
+
+// ClaimInboundTouching claims like ClaimInbound and touches the sender like
+// TouchComplainant, whatever the claim finds.
+func TestClaimInboundTouching(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ch, lease := cases.ChannelWeChatOA, 30*time.Second
+		c, who, err := s.ClaimInboundTouching(ctx, ch, "m1", "o-claim", at(0), lease)
+		if err != nil || !c.Claimed || who.Identity != "o-claim" || !who.LastMessageAt.Equal(at(0)) || who.HasOpenCase {
+			t.Fatalf("first claim = %+v, %+v, %v", c, who, err)
+		}
+		// A retry while it is handled: not claimed, still touched.
+		c, who, err = s.ClaimInboundTouching(ctx, ch, "m1", "o-claim", at(time.Second), lease)
+		if err != nil || c.Claimed || c.Done || !who.LastMessageAt.Equal(at(time.Second)) {
+			t.Fatalf("retry while handled = %+v, %+v, %v", c, who, err)
+		}
+		if err := s.FinishInbound(ctx, string(ch), "m1", "sealed-reply"); err != nil {
+			t.Fatal(err)
+		}
+		c, _, err = s.ClaimInboundTouching(ctx, ch, "m1", "o-claim", at(2*time.Second), lease)
+		if err != nil || !c.Done || c.ReplySealed != "sealed-reply" {
+			t.Fatalf("retry after = %+v, %v", c, err)
+		}
+	})
+}

@@ -62,7 +62,7 @@ type Service interface {
 
 // Inbox runs a platform message's handling once; *service.Inbox is one.
 type Inbox interface {
-	Once(ctx context.Context, channel, key string, handle func(ctx context.Context) (string, error)) (string, error)
+	OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (string, error)) (string, error)
 }
 
 // MediaFetcher downloads a platform's media (WeChat's media API).
@@ -156,7 +156,7 @@ func (h *Handler) Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
 		// Video, a link, a file, a type that did not exist yesterday.
 		return h.reply("help", map[string]string{"Reason": "unsupported"})
 	}
-	text, err := h.p.Inbox.Once(ctx, string(ch), in.MsgID, t.run)
+	text, err := h.p.Inbox.OnceAs(ctx, ch, in.MsgID, in.From.ID, t.run)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -208,12 +208,8 @@ func (t *turn) event(ctx context.Context) (bot.Reply, error) {
 }
 
 // run handles a message that may change something; Inbox runs it once.
-func (t *turn) run(ctx context.Context) (string, error) {
-	h := t.h
-	var err error
-	if t.profile, err = h.p.Service.TouchComplainant(ctx, t.ch, t.in.From.ID); err != nil {
-		return "", err
-	}
+func (t *turn) run(ctx context.Context, who store.Complainant) (string, error) {
+	t.profile = who
 	switch t.cmd.kind {
 	case cmdList:
 		return t.list(ctx)
