@@ -307,3 +307,25 @@ func studentRequest(t testing.TB, method, target, body string) *http.Request {
 	}
 	return req
 }
+
+// The phone question lapses on the student's next message; that message
+// still finds their open case (a 补充 goes to it, not to a new case).
+func TestSupplementAfterThePhoneQuestionLapsed(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
+		r := newStudentRig(t, st, studentRigOpts{})
+		const student = "oStudentLapse"
+		number := caseNumberRe.FindString(r.say(r.fake.Text(student, "学生公寓5号楼101室停电了")))
+		if number == "" {
+			t.Fatal("no receipt")
+		}
+		r.clock.Advance(30 * time.Minute) // past the question's window, unanswered
+		got := r.say(r.fake.Text(student, "补充 整层都停电了"))
+		if !strings.Contains(got, number) || caseNumberRe.FindString(got) != number {
+			t.Errorf("补充 after the question lapsed = %q, want it added to %s", got, number)
+		}
+		if kinds := r.eventKinds(number); !slices.Contains(kinds, "supplement") {
+			t.Errorf("timeline %v lacks the supplement", kinds)
+		}
+	})
+}

@@ -81,19 +81,20 @@ func (b *Inbox) OnceAs(ctx context.Context, channel cases.Channel, key, identity
 		}
 		return handle(ctx, who)
 	}
-	touched := false
+	tried, touched := false, false
 	claim := func(ctx context.Context) (store.InboundClaim, error) {
-		if touched { // a poll for another replica's handling: just look
+		if tried { // a poll for another replica's handling: just look
 			return b.svc.store.ClaimInbound(ctx, string(channel), key, b.svc.clock.Now(), inboundLease)
 		}
+		tried = true
 		c, w, err := b.svc.store.ClaimInboundTouching(ctx, channel, key, identity, b.svc.clock.Now(), inboundLease)
-		if err == nil {
+		if err == nil && c.Claimed {
 			touched, who = true, w
 		}
 		return c, err
 	}
 	return b.run(ctx, string(channel), key, claim, func(ctx context.Context) (string, error) {
-		if !touched { // claimed on a later poll, after a first look found it busy
+		if !touched { // claimed on a later poll, after another replica let go: read afresh
 			var err error
 			if who, err = b.svc.TouchComplainant(ctx, channel, identity); err != nil {
 				return "", err

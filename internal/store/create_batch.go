@@ -88,8 +88,10 @@ func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, k
 		case <-reg.done:
 			return reg, reg.err
 		case b.slots <- struct{}{}:
-			b.run()
-			<-b.slots
+			func() {
+				defer func() { <-b.slots }()
+				b.run()
+			}()
 		case <-ctx.Done():
 			b.mu.Lock()
 			if !reg.taken {
@@ -109,18 +111,22 @@ func (b *batcher) run() {
 	batch := append([]*registration(nil), b.pending[:n]...)
 	b.pending = append(b.pending[:0], b.pending[n:]...)
 	for _, reg := range batch {
-		reg.taken = true
+		// Until the batch says otherwise, each is left to reserve alone:
+		// also what a panic below leaves them with.
+		reg.taken, reg.alone = true, true
 	}
 	b.mu.Unlock()
+	defer func() {
+		for _, reg := range batch {
+			close(reg.done)
+		}
+	}()
 	if len(batch) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	b.s.registerBatch(ctx, batch)
-	for _, reg := range batch {
-		close(reg.done)
-	}
 }
 
 func removeReg(list []*registration, reg *registration) []*registration {
@@ -150,13 +156,24 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 				res.Close()
 				return fmt.Errorf("reserve: %w", err)
 			}
+			reg.alone = false
 		}
 		if err := res.Close(); err != nil {
 			return fmt.Errorf("reserve: %w", err)
 		}
 		var stmts []stmt
 		var plain []*registration
+		keys := map[GroupKey]bool{}
 		for _, reg := range batch {
+			// Cases of one key in one batch did not see each other when
+			// they looked for company: all but the first take the company
+			// path after the batch, when the first is committed and can be
+			// their peer. (Two batches in flight at once can still miss each
+			// other, as two registrations committing at one instant can.)
+			if k, ok := GroupKeyOf(reg.out.Case); ok && reg.o.group != nil && reg.out.Case.State == cases.StateDispatched {
+				reg.r.company = reg.r.company || keys[k]
+				keys[k] = true
+			}
 			if reg.r.existing != 0 || reg.r.company {
 				continue
 			}
@@ -184,7 +201,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 	})
 	if err != nil {
 		for _, reg := range batch {
-			reg.r, reg.wrote, reg.alone, reg.err = reservation{}, false, true, nil
+			reg.r, reg.wrote, reg.alone = reservation{}, false, true
 		}
 	}
 }

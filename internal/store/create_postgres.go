@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/jiesu/jiesu/internal/cases"
 )
@@ -66,6 +67,13 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 			}
 		default:
 			err = s.writeNew(ctx, c, out, args)
+		}
+		if errors.Is(err, errDuplicate) || isOwnID(err) {
+			// A batch that failed only in its answer (the connection lost
+			// after the commit) wrote this case already, under its id.
+			if got, gerr := s.GetCase(ctx, c.ID); gerr == nil && got.Number == c.Number {
+				return got, true, nil
+			}
 		}
 		switch {
 		case err == nil:
@@ -158,4 +166,11 @@ func (s *Store) newCaseStmts(c cases.Case, out cases.Outcome, args []any) ([]stm
 		return nil, err
 	}
 	return []stmt{s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs, msgs}, nil
+}
+
+// isOwnID reports whether err is a case refused because its id is taken,
+// which with reserved ids means: by this very registration, earlier.
+func isOwnID(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "cases_pkey"
 }

@@ -65,12 +65,15 @@ func (s *Store) ClaimInboundTouching(ctx context.Context, channel cases.Channel,
 		b.Queue(cl.q, cl.args...)
 		b.Queue(touch.q, touch.args...)
 		res := conn.SendBatch(ctx, b)
-		defer res.Close()
 		var err error
-		if claim, err = claimed(key, res.QueryRow()); err != nil {
-			return err
+		if claim, err = claimed(key, res.QueryRow()); err == nil {
+			who, err = scanTouched(res.QueryRow())
 		}
-		who, err = scanTouched(res.QueryRow())
+		// The implicit commit answers at Close: a claim is not ours
+		// until it is committed.
+		if cerr := res.Close(); err == nil {
+			err = cerr
+		}
 		return err
 	})
 	if err != nil {

@@ -166,16 +166,18 @@ func withoutLeadNotice(c cases.Case, msgs []cases.Message) []cases.Message {
 // openIncident returns the key's incident that c may join, locked, closing
 // it instead when it is past its window or has no open case left.
 func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, now time.Time, window time.Duration) (Incident, error) {
-	// One statement, because the row lock it takes is held to the commit
-	// and every registration of the key queues on it: each round trip
-	// after it is paid by all of them.
-	var open bool
-	st := s.openIncidentStmt(k, caseID)
-	inc, err := scanIncident(tx.QueryRowContext(ctx, st.q, st.args...), &open)
+	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
+		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Incident{}, ErrNotFound
 	}
 	if err != nil {
+		return Incident{}, fmt.Errorf("open incident: %w", err)
+	}
+	// A statement of its own, after the lock: one that waited for the lock
+	// would have looked at the members as they were before the wait.
+	var open bool
+	if err := tx.QueryRowContext(ctx, `SELECT `+openMembersSQL, inc.ID, caseID).Scan(&open); err != nil {
 		return Incident{}, fmt.Errorf("open incident: %w", err)
 	}
 	if joinable(inc, open, now, window) {
@@ -187,8 +189,16 @@ func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID
 	return Incident{}, ErrNotFound
 }
 
+// openMembersSQL says whether incident $1 has an open case other than $2.
+const openMembersSQL = `EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
+	WHERE ic.incident_id = $1 AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL + `)`
+
 // openIncidentStmt reads the key's open incident, locked, and whether a
-// case other than caseID in it is still open.
+// case other than caseID in it is still open, in one statement for
+// joinPostgres's pipeline. If it waited for the lock, that answer is as of
+// before the wait: a member added meanwhile is missed, and joinPostgres
+// leaves the case to groupNew, which asks again; a member closed meanwhile
+// still counts, as it did a moment earlier.
 func (s *Store) openIncidentStmt(k GroupKey, caseID int64) stmt {
 	return stmt{q: `SELECT ` + incidentColumns + `,
 		EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id

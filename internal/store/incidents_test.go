@@ -166,3 +166,57 @@ func TestGroupingConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// A burst with no incident yet: registrations that go together (one batch,
+// on PostgreSQL) do not each go out on their own; they end in one
+// incident, and at most the few that raced in at once were announced alone.
+func TestGroupingBurstFromNothing(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cs := make([]cases.Case, 20)
+		var wg sync.WaitGroup
+		for i := range cs {
+			wg.Go(func() { cs[i] = powerCut(t, s, at(time.Minute), fmt.Sprintf("burst-%d", i)) })
+		}
+		wg.Wait()
+		inc, err := s.IncidentOf(ctx, cs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members, err := s.IncidentCases(ctx, inc.ID)
+		if err != nil || len(members) != len(cs) {
+			t.Fatalf("incident %d holds %d cases, want %d: %v", inc.ID, len(members), len(cs), err)
+		}
+		alone := 0
+		for _, c := range cs {
+			alone += unitNotices(t, s, c)
+		}
+		// SQLite registers one at a time: only the first is alone. On
+		// PostgreSQL each batch slot in flight may carry one.
+		if max := map[string]int{store.DialectSQLite: 1, store.DialectPostgres: 4}[s.Dialect()]; alone < 1 || alone > max {
+			t.Errorf("%d cases announced on their own, want 1 to %d", alone, max)
+		}
+	})
+}
+
+// Cases of one key in one batch did not see each other when they looked
+// for company: the batch writes the first and leaves the others to the
+// company path, where the first is their peer.
+func TestBatchLeavesSameKeyToCompanyPath(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	same := func(ref string) cases.Outcome {
+		return storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) {
+			in.Place, in.Category, in.ChannelRef, in.Content = "学生公寓3号楼", "water_power", ref, "学生公寓3号楼停电"
+		})
+	}
+	other := storetest.NewCase(t, at(0), "logistics") // another place
+	wrote, company, err := s.RegisterBatchForTest(context.Background(), []cases.Outcome{same("a"), same("b"), other, same("c")}, store.Grouped(grouping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(wrote) != "[true false true false]" || fmt.Sprint(company) != "[false true false true]" {
+		t.Errorf("wrote %v, company %v; want the first of the key and the other place written, the rest left", wrote, company)
+	}
+}

@@ -44,15 +44,21 @@ func (t *turn) lapseQuestion(ctx context.Context) error {
 		return nil
 	}
 	lapsed := false
-	var err error
-	t.profile, err = t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *store.Complainant) error {
+	updated, err := t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *store.Complainant) error {
 		if lapsed = p.ContactState == store.ContactAsked; lapsed {
 			p.ContactState = store.ContactUnanswered
 		}
 		return nil
 	})
-	if err != nil || !lapsed {
+	if err != nil {
 		return err
+	}
+	// Only the touch at the start of the turn looks for an open case; an
+	// update's record does not say, and the turn still needs to know.
+	updated.HasOpenCase = t.profile.HasOpenCase
+	t.profile = updated
+	if !lapsed {
+		return nil
 	}
 	_, err = t.h.p.Service.ExcludeWithoutContact(ctx, t.ch, t.in.From.ID, t.h.p.Replies.label("note", "no_answer"))
 	return err

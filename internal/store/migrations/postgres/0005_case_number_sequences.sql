@@ -7,10 +7,13 @@
 -- WAL before it, so the sequence behind a durable case is durable too.
 -- Numbers may skip (a failed registration has used its number), as before.
 --
--- The sequence jiesu_case_number_YYYYMMDD is made by the first registration
--- of the day, under an advisory lock so that two first registrations do not
--- both make it; on the day this migration runs it continues the counter.
--- case_sequences stays for that and for SQLite-era data.
+-- The sequence jiesu_case_number_YYYYMMDD is made, in the schema of the
+-- cases, by the first registration of the day, under an advisory lock so
+-- that two first registrations do not both make it; on the day this
+-- migration runs it continues the counter. case_sequences stays for that.
+-- The role that registers cases must be allowed to create sequences in
+-- that schema (it runs the migrations, so it is), and one sequence a day
+-- accumulates: 365 small objects a year.
 CREATE OR REPLACE FUNCTION jiesu_next_case_number(p_day text) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -24,19 +27,23 @@ BEGIN
     IF p_day !~ '^[0-9]{8}$' THEN
         RAISE EXCEPTION 'case number day % is not YYYYMMDD', p_day;
     END IF;
-    name := 'jiesu_case_number_' || p_day;
-    seq := to_regclass(quote_ident(name));
+    -- Qualified: the sequence lives beside the cases it numbers, never one
+    -- of the same name elsewhere on the search path.
+    name := quote_ident(current_schema()) || '.' || quote_ident('jiesu_case_number_' || p_day);
+    seq := to_regclass(name);
     IF seq IS NULL THEN
         -- Keyed by schema too, so that schemas (tests, tenants) never wait
         -- for each other's first registration of a day.
-        PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.' || name));
-        SELECT COALESCE(MAX(last), 0) + 1 INTO start FROM case_sequences WHERE day = p_day;
+        PERFORM pg_advisory_xact_lock(hashtext(name));
+        -- FOR UPDATE: on the day this migration runs, wait for a number the
+        -- old counter is handing out right now.
+        SELECT last + 1 INTO start FROM case_sequences WHERE day = p_day FOR UPDATE;
         -- IF NOT EXISTS, not a second to_regclass: a session that waited on
         -- the advisory lock may still see its cached "no such relation",
         -- since an advisory lock does not refresh the catalog cache; the
         -- lock CREATE takes does, and then it finds the winner's sequence.
-        EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I AS integer START WITH %s', name, start);
-        seq := to_regclass(quote_ident(name));
+        EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %s AS integer START WITH %s', name, COALESCE(start, 1));
+        seq := to_regclass(name);
     END IF;
     RETURN nextval(seq);
 END
