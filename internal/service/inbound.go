@@ -66,21 +66,43 @@ func (b *Inbox) Once(ctx context.Context, channel, key string, handle func(ctx c
 	claim := func(ctx context.Context) (store.InboundClaim, error) {
 		return b.svc.store.ClaimInbound(ctx, channel, key, b.svc.clock.Now(), inboundLease)
 	}
-	return b.run(ctx, channel, key, claim, handle)
+	finish := func(ctx context.Context, sealed string) error {
+		return b.svc.store.FinishInbound(ctx, channel, key, sealed)
+	}
+	return b.run(ctx, channel, key, claim, handle, finish)
+}
+
+// Answer is what a chat complainant's message gets from OnceAs's handler:
+// the reply, and whether the reply asks them for a phone, which OnceAs
+// records with the reply (see store.AskContact).
+type Answer struct {
+	Text        string
+	AsksContact bool
 }
 
 // OnceAs is Once for a message from a chat complainant: claiming it also
-// records their message, as TouchComplainant does, in the same round trip
-// on PostgreSQL, and handle gets what is kept about them.
-func (b *Inbox) OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (string, error)) (string, error) {
+// records their message, as TouchComplainant does, and recording the
+// reply also records that it asked for a phone, as AskContact does, each
+// in the same round trip on PostgreSQL. handle gets what is kept about
+// them.
+//
+// A reply decides to ask from the record it was given (never asked), so
+// two first messages handled at the same instant may both ask; asking
+// twice is the price of a round trip fewer on every first message.
+func (b *Inbox) OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (Answer, error)) (string, error) {
 	var who store.Complainant
 	if key == "" {
 		var err error
 		if who, err = b.svc.TouchComplainant(ctx, channel, identity); err != nil {
 			return "", err
 		}
-		return handle(ctx, who)
+		a, err := handle(ctx, who)
+		if err == nil && a.AsksContact {
+			_, err = b.svc.AskContact(ctx, channel, identity)
+		}
+		return a.Text, err
 	}
+	asks := false
 	tried, touched := false, false
 	claim := func(ctx context.Context) (store.InboundClaim, error) {
 		if tried { // a poll for another replica's handling: just look
@@ -93,18 +115,27 @@ func (b *Inbox) OnceAs(ctx context.Context, channel cases.Channel, key, identity
 		}
 		return c, err
 	}
-	return b.run(ctx, string(channel), key, claim, func(ctx context.Context) (string, error) {
+	run := func(ctx context.Context) (string, error) {
 		if !touched { // claimed on a later poll, after another replica let go: read afresh
 			var err error
 			if who, err = b.svc.TouchComplainant(ctx, channel, identity); err != nil {
 				return "", err
 			}
 		}
-		return handle(ctx, who)
-	})
+		a, err := handle(ctx, who)
+		asks = a.AsksContact
+		return a.Text, err
+	}
+	finish := func(ctx context.Context, sealed string) error {
+		if asks {
+			return b.svc.store.FinishInboundAsking(ctx, channel, key, sealed, identity, b.svc.clock.Now())
+		}
+		return b.svc.store.FinishInbound(ctx, string(channel), key, sealed)
+	}
+	return b.run(ctx, string(channel), key, claim, run, finish)
 }
 
-func (b *Inbox) run(ctx context.Context, channel, key string, claim func(context.Context) (store.InboundClaim, error), handle func(ctx context.Context) (string, error)) (string, error) {
+func (b *Inbox) run(ctx context.Context, channel, key string, claim func(context.Context) (store.InboundClaim, error), handle func(ctx context.Context) (string, error), finish func(ctx context.Context, sealed string) error) (string, error) {
 	if key == "" {
 		return handle(ctx)
 	}
@@ -132,7 +163,7 @@ func (b *Inbox) run(ctx context.Context, channel, key string, claim func(context
 		b.mu.Unlock()
 		close(f.done)
 	}()
-	f.reply, f.err = b.once(ctx, channel, key, claim, handle)
+	f.reply, f.err = b.once(ctx, channel, key, claim, handle, finish)
 	if f.err == nil && b.cache != nil {
 		if sealed, err := b.svc.keys.Seal(f.reply); err == nil {
 			_ = b.cache.Set(ck, sealed, inboundCacheTTL) // only a shortcut; the database has it
@@ -160,7 +191,7 @@ func (b *Inbox) cached(ctx context.Context, ck string) (string, bool) {
 // the replica that claimed it: until it records its reply, or releases its
 // claim (its handling failed) or lets the lease lapse (it died), either of
 // which lets this request claim the message itself.
-func (b *Inbox) once(ctx context.Context, channel, key string, claimFn func(context.Context) (store.InboundClaim, error), handle func(ctx context.Context) (string, error)) (string, error) {
+func (b *Inbox) once(ctx context.Context, channel, key string, claimFn func(context.Context) (store.InboundClaim, error), handle func(ctx context.Context) (string, error), finish func(ctx context.Context, sealed string) error) (string, error) {
 	for first := true; ; first = false {
 		if !first {
 			select {
@@ -177,12 +208,12 @@ func (b *Inbox) once(ctx context.Context, channel, key string, claimFn func(cont
 			return b.svc.keys.Open(claim.ReplySealed)
 		}
 		if claim.Claimed {
-			return b.handle(ctx, channel, key, handle)
+			return b.handle(ctx, channel, key, handle, finish)
 		}
 	}
 }
 
-func (b *Inbox) handle(ctx context.Context, channel, key string, handle func(ctx context.Context) (string, error)) (string, error) {
+func (b *Inbox) handle(ctx context.Context, channel, key string, handle func(ctx context.Context) (string, error), finish func(ctx context.Context, sealed string) error) (string, error) {
 	st := b.svc.store
 	reply, err := handle(ctx)
 	if err != nil {
@@ -197,7 +228,7 @@ func (b *Inbox) handle(ctx context.Context, channel, key string, handle func(ctx
 	if err != nil {
 		return "", fmt.Errorf("seal reply: %w", err)
 	}
-	if err := st.FinishInbound(context.WithoutCancel(ctx), channel, key, sealed); err != nil {
+	if err := finish(context.WithoutCancel(ctx), sealed); err != nil {
 		// The change is committed and the reply is right; a retry after the
 		// lease would run the handler again, which the case's own
 		// idempotency absorbs. Answer now rather than fail the student.

@@ -145,6 +145,30 @@ func (s *Store) FinishInbound(ctx context.Context, channel, key, replySealed str
 	return nil
 }
 
+// FinishInboundAsking is FinishInbound for a reply that asks the
+// complainant for a phone, and records that it did, as AskContact does: on
+// PostgreSQL in the same round trip and commit (neither waits for the
+// disk).
+func (s *Store) FinishInboundAsking(ctx context.Context, channel cases.Channel, key, replySealed, identity string, at time.Time) error {
+	if !s.d.postgres() {
+		if err := s.FinishInbound(ctx, string(channel), key, replySealed); err != nil {
+			return err
+		}
+		_, err := s.AskContact(ctx, channel, identity, at)
+		return err
+	}
+	err := s.withPgx(ctx, func(conn *pgx.Conn) error {
+		return sendAll(ctx, conn, []stmt{
+			{q: `SELECT jiesu_finish_inbound($1, $2, $3)`, args: []any{string(channel), key, replySealed}},
+			{q: `SELECT jiesu_ask_contact($1, $2, $3)`, args: []any{string(channel), identity, s.d.time(at)}},
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("finish inbound %s: %w", key, err)
+	}
+	return nil
+}
+
 // ReleaseInbound gives up a claim whose handling failed, so that the
 // platform's retry handles the message afresh instead of waiting out the
 // lease.

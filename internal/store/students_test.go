@@ -277,3 +277,24 @@ func TestClaimInboundTouching(t *testing.T) {
 		}
 	})
 }
+
+func TestFinishInboundAsking(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ch := cases.ChannelWeChatOA
+		if _, _, err := s.ClaimInboundTouching(ctx, ch, "m-ask", "o-ask", at(0), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishInboundAsking(ctx, ch, "m-ask", "sealed", "o-ask", at(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := s.GetInbound(ctx, string(ch), "m-ask"); err != nil || !c.Done || c.ReplySealed != "sealed" {
+			t.Errorf("inbound = %+v, %v", c, err)
+		}
+		who, err := s.GetComplainant(ctx, ch, "o-ask")
+		if err != nil || who.ContactState != store.ContactAsked || !who.AskedAt.Equal(at(time.Second)) {
+			t.Errorf("complainant = %+v, %v", who, err)
+		}
+	})
+}

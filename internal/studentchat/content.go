@@ -143,10 +143,9 @@ func (t *turn) register(ctx context.Context, text, place string) (string, error)
 	if phone == "" {
 		switch t.profile.ContactState {
 		case store.ContactNeverAsked:
-			// Ask once: only the turn that moves the state asks.
-			if askPhone, err = h.p.Service.AskContact(ctx, t.ch, t.in.From.ID); err != nil {
-				return "", err
-			}
+			// Ask once: the record said never; the inbox marks it asked
+			// with this reply (see service.Inbox.OnceAs).
+			askPhone, t.asksContact = true, true
 		case store.ContactAnonymous, store.ContactUnanswered:
 			note := h.p.Replies.label("note", "anonymous")
 			if t.profile.ContactState == store.ContactUnanswered {

@@ -62,7 +62,7 @@ type Service interface {
 
 // Inbox runs a platform message's handling once; *service.Inbox is one.
 type Inbox interface {
-	OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (string, error)) (string, error)
+	OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (service.Answer, error)) (string, error)
 }
 
 // MediaFetcher downloads a platform's media (WeChat's media API).
@@ -179,6 +179,9 @@ type turn struct {
 	actor   cases.Actor
 	cmd     command
 	profile store.Complainant
+	// asksContact: the reply asks for a phone; the inbox records that it
+	// did together with the reply.
+	asksContact bool
 }
 
 func (t *turn) render(name string, data any) (string, error) {
@@ -208,8 +211,14 @@ func (t *turn) event(ctx context.Context) (bot.Reply, error) {
 }
 
 // run handles a message that may change something; Inbox runs it once.
-func (t *turn) run(ctx context.Context, who store.Complainant) (string, error) {
+func (t *turn) run(ctx context.Context, who store.Complainant) (service.Answer, error) {
 	t.profile = who
+	text, err := t.dispatch(ctx)
+	return service.Answer{Text: text, AsksContact: t.asksContact}, err
+}
+
+// dispatch is run's choice of what to do with the message.
+func (t *turn) dispatch(ctx context.Context) (string, error) {
 	switch t.cmd.kind {
 	case cmdList:
 		return t.list(ctx)
