@@ -170,7 +170,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 			// path after the batch, when the first is committed and can be
 			// their peer. (Two batches in flight at once can still miss each
 			// other, as two registrations committing at one instant can.)
-			if k, ok := GroupKeyOf(reg.out.Case); ok && reg.o.group != nil && reg.out.Case.State == cases.StateDispatched {
+			if k, ok := reg.o.groupKey(reg.out.Case); ok {
 				reg.r.company = reg.r.company || keys[k]
 				keys[k] = true
 			}

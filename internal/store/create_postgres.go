@@ -102,7 +102,7 @@ func (s *Store) reserveStmt(c cases.Case, key CreateKey, o createOptions) (strin
 		args = append(args, string(c.Channel), c.ChannelRef, key.MemberID, key.IdempotencyKey)
 	}
 	company := `false`
-	if gk, ok := GroupKeyOf(c); ok && o.group != nil && c.State == cases.StateDispatched {
+	if gk, ok := o.groupKey(c); ok {
 		// A superset of what groupNew joins: an open incident of the key, or
 		// an open case of it within the window.
 		n := len(args)

@@ -103,6 +103,14 @@ type createOptions struct {
 	group *Grouping
 }
 
+// groupKey is the key under which c, being registered, is grouped; false
+// when it is not: grouping is off, or c lacks a unit, a category or a place,
+// or is not dispatched (held for triage).
+func (o createOptions) groupKey(c cases.Case) (GroupKey, bool) {
+	k, ok := GroupKeyOf(c)
+	return k, ok && o.group != nil && c.State == cases.StateDispatched
+}
+
 // Grouped has CreateCase put a dispatched case into its incident, in the
 // registration's own transaction (see groupNew), so that whether the unit
 // hears of the case on its own or through the incident is decided once.
@@ -122,8 +130,8 @@ func Grouped(g Grouping) CreateOption {
 // Two registrations of one key committing at the same instant do not see
 // each other; both go out on their own, and the next one groups them.
 func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []cases.Message, o createOptions) ([]cases.Message, error) {
-	k, ok := GroupKeyOf(c)
-	if o.group == nil || !ok || c.State != cases.StateDispatched {
+	k, ok := o.groupKey(c)
+	if !ok {
 		return msgs, nil
 	}
 	g, now := *o.group, c.RegisteredAt
@@ -177,7 +185,7 @@ func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID
 	// A statement of its own, after the lock: one that waited for the lock
 	// would have looked at the members as they were before the wait.
 	var open bool
-	if err := tx.QueryRowContext(ctx, `SELECT `+openMembersSQL, inc.ID, caseID).Scan(&open); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT `+openMembersSQL("$1"), inc.ID, caseID).Scan(&open); err != nil {
 		return Incident{}, fmt.Errorf("open incident: %w", err)
 	}
 	if joinable(inc, open, now, window) {
@@ -189,9 +197,12 @@ func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID
 	return Incident{}, ErrNotFound
 }
 
-// openMembersSQL says whether incident $1 has an open case other than $2.
-const openMembersSQL = `EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
-	WHERE ic.incident_id = $1 AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL + `)`
+// openMembersSQL says whether incident `incident` (an SQL expression) has
+// an open case other than $2.
+func openMembersSQL(incident string) string {
+	return `EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
+		WHERE ic.incident_id = ` + incident + ` AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL + `)`
+}
 
 // openIncidentStmt reads the key's open incident, locked, and whether a
 // case other than caseID in it is still open, in one statement for
@@ -200,9 +211,7 @@ const openMembersSQL = `EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON 
 // leaves the case to groupNew, which asks again; a member closed meanwhile
 // still counts, as it did a moment earlier.
 func (s *Store) openIncidentStmt(k GroupKey, caseID int64) stmt {
-	return stmt{q: `SELECT ` + incidentColumns + `,
-		EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
-			WHERE ic.incident_id = incidents.id AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL + `)
+	return stmt{q: `SELECT ` + incidentColumns + `, ` + openMembersSQL("incidents.id") + `
 		FROM incidents WHERE group_key = $1 AND closed_at IS NULL` + s.d.forUpdate(), args: []any{k.String(), caseID}}
 }
 
