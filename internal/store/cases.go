@@ -22,7 +22,11 @@ var errDuplicate = errors.New("duplicate case")
 // winner's commit.
 //
 // Numbers never repeat but may skip: a registration that fails, or loses a
-// race to a duplicate, has used its number.
+// race to a duplicate, has used its number. On PostgreSQL a store takes
+// numbers ahead, a block at a time (see create_numbers.go): numbers it held
+// when it stopped are skipped, and replicas hand out a day's numbers in
+// interleaved blocks, so a later case may have a smaller number. SQLite's
+// numbers are gapless and in order.
 func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey, opts ...CreateOption) (c cases.Case, created bool, err error) {
 	var o createOptions
 	for _, opt := range opts {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -437,16 +439,54 @@ func TestFirstNumbersOfADayFromReplicas(t *testing.T) {
 		when := at(time.Duration(day) * 24 * time.Hour)
 		var wg sync.WaitGroup
 		errs := make([]error, 9)
+		got := make([]cases.Case, len(errs))
 		for i := range errs {
 			wg.Go(func() {
-				_, _, errs[i] = replicas[i%3].CreateCase(context.Background(), storetest.NewCase(t, when, "logistics"), store.CreateKey{})
+				got[i], _, errs[i] = replicas[i%3].CreateCase(context.Background(), storetest.NewCase(t, when, "logistics"), store.CreateKey{})
 			})
 		}
 		wg.Wait()
+		seen := map[string]bool{}
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("day %d, registration %d: %v", day, i, err)
 			}
+			// Each replica takes its numbers ahead, in blocks: they
+			// interleave, but never repeat, and are of the case's day.
+			if num := got[i].Number; seen[num] || !strings.HasPrefix(num, "JS"+cases.Day(when)+"-") {
+				t.Fatalf("day %d: number %s repeated or of another day", day, num)
+			}
+			seen[got[i].Number] = true
 		}
+	}
+}
+
+// A store takes numbers ahead and hands them out in order; another store
+// (a replica, or the same service restarted) takes the next block, so
+// numbers never repeat, and skip at most the rest of a block.
+func TestNumbersTakenAhead(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	a := storetest.Open(t, store.Options{URL: url})
+	if err := a.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b := storetest.Open(t, store.Options{URL: url})
+	var nums []int
+	for i, s := range []*store.Store{a, a, b, a, b, b} {
+		c := storetest.Create(t, s, storetest.NewCase(t, at(time.Duration(i)*time.Minute), "logistics"))
+		n, err := strconv.Atoi(strings.TrimPrefix(c.Number, "JS20261128-"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nums = append(nums, n)
+	}
+	// a takes 1..17 for its first (one, and a block more); b then 18..34.
+	if fmt.Sprint(nums) != "[1 2 18 3 19 20]" {
+		t.Errorf("numbers %v, want a's in order from 1 and b's from its own block", nums)
+	}
+	// The next day starts again at 1, whatever either store still holds.
+	if c := storetest.Create(t, a, storetest.NewCase(t, at(24*time.Hour), "logistics")); c.Number != "JS20261129-0001" {
+		t.Errorf("first number of the next day: %s", c.Number)
 	}
 }

@@ -13,14 +13,13 @@ import (
 )
 
 // Registration batching on PostgreSQL. Concurrent registrations share
-// their round trips and their commit: whoever finds a free slot takes every
-// registration waiting at that moment and runs both steps of
-// createPostgres for all of them at once. Nothing waits for company: a
+// their round trip and their commit: whoever finds a free slot takes every
+// registration waiting at that moment and writes all of them at once. Nothing waits for company: a
 // registration alone, with a slot free, goes at once, as before; only when
 // every slot is busy do registrations queue, and then they leave together.
 // This is group commit, the way PostgreSQL does it for WAL flushes, one
-// level up, where it also saves the statements' round trips and most of
-// the per-transaction work.
+// level up, where it also saves round trips and most of the
+// per-transaction work.
 const (
 	// batchSlots is how many batches may be in flight at once: enough that
 	// a few registrations at a time never wait for each other, few enough
@@ -42,30 +41,30 @@ type registration struct {
 
 	taken bool          // a batch has it; guarded by batcher.mu
 	done  chan struct{} // closed when the fields below are set
-	r     reservation
-	wrote bool // the case is committed with r's id and number
-	alone bool // the batch failed as a whole: reserve again, alone
+	r     reservation   // its id and number (0: none taken), and whether it has company
+	wrote bool          // the case is committed with r's id and number
+	alone bool          // the batch failed: look for a duplicate, then write alone
 	err   error
 }
 
 type batcher struct {
 	s     *Store
 	slots chan struct{}
+	nums  numbers
 
 	mu      sync.Mutex
 	pending []*registration
 }
 
 func newBatcher(s *Store) *batcher {
-	return &batcher{s: s, slots: make(chan struct{}, batchSlots)}
+	return &batcher{s: s, slots: make(chan struct{}, batchSlots), nums: numbers{s: s}}
 }
 
-// register reserves c's id and number and, when the case is a plain one,
+// register gives the case its id and number and, when it is a plain one,
 // writes it. It returns the registration, done: wrote false with no error
-// leaves the write to the caller, since the case has a duplicate
-// (r.existing) or company for an incident (r.company), or its batch failed
-// as a whole (alone), when the caller reserves for it by itself, so that
-// one registration's failure is not everyone's.
+// leaves the write to the caller, since the case has company for an
+// incident (r.company), or its batch failed (alone), so that one
+// registration's failure is not everyone's.
 func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (*registration, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -111,7 +110,7 @@ func (b *batcher) run() {
 	batch := append([]*registration(nil), b.pending[:n]...)
 	b.pending = append(b.pending[:0], b.pending[n:]...)
 	for _, reg := range batch {
-		// Until the batch says otherwise, each is left to reserve alone:
+		// Until the batch says otherwise, each is left to register alone:
 		// also what a panic below leaves them with.
 		reg.taken, reg.alone = true, true
 	}
@@ -138,48 +137,38 @@ func removeReg(list []*registration, reg *registration) []*registration {
 	return list
 }
 
-// registerBatch reserves for every registration in one round trip, then
-// writes the plain ones in another, in one implicit transaction. A
-// failure of the write leaves every case of it to its own caller, with
-// its reservation: one case's conflict must not fail the others.
+// registerBatch gives every registration its id and number, then writes
+// the plain ones in one round trip and one implicit transaction. A case
+// its guard finds company for is taken out and the rest sent again; any
+// other failure of the write leaves every case to its own caller, with its
+// number: one case's conflict must not fail the others.
 func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
-	err := s.withPgx(ctx, func(conn *pgx.Conn) error {
-		rb := &pgx.Batch{}
-		for _, reg := range batch {
-			q, args := s.reserveStmt(reg.out.Case, reg.key, reg.o)
-			rb.Queue(q, args...)
+	if err := s.numberBatch(ctx, batch); err != nil {
+		return // each caller takes its own number
+	}
+	keys := map[GroupKey]bool{}
+	for _, reg := range batch {
+		reg.alone = false
+		// Cases of one key in one batch cannot see each other: all but the
+		// first take the company path after the batch, when the first is
+		// committed and can be their peer. (Two batches in flight at once
+		// can still miss each other, as two registrations committing at
+		// one instant can.)
+		if k, ok := reg.o.groupKey(reg.out.Case); ok {
+			reg.r.company = keys[k]
+			keys[k] = true
 		}
-		res := conn.SendBatch(ctx, rb)
-		for _, reg := range batch {
-			var err error
-			if reg.r, err = scanReservation(res.QueryRow()); err != nil {
-				res.Close()
-				return fmt.Errorf("reserve: %w", err)
-			}
-			reg.alone = false
-		}
-		if err := res.Close(); err != nil {
-			return fmt.Errorf("reserve: %w", err)
-		}
+	}
+	for {
 		var stmts []stmt
 		var plain []*registration
-		keys := map[GroupKey]bool{}
 		for _, reg := range batch {
-			// Cases of one key in one batch did not see each other when
-			// they looked for company: all but the first take the company
-			// path after the batch, when the first is committed and can be
-			// their peer. (Two batches in flight at once can still miss each
-			// other, as two registrations committing at one instant can.)
-			if k, ok := reg.o.groupKey(reg.out.Case); ok {
-				reg.r.company = reg.r.company || keys[k]
-				keys[k] = true
-			}
-			if reg.r.existing != 0 || reg.r.company {
+			if reg.r.company || reg.err != nil {
 				continue
 			}
 			c := reg.out.Case
 			c.ID, c.Number = reg.r.id, cases.Number(c.RegisteredAt, reg.r.seq)
-			st, err := s.newCaseStmts(c, reg.out, reg.args)
+			st, err := s.newCaseStmts(c, reg.out, reg.args, reg.o)
 			if err != nil {
 				reg.err = err
 				continue
@@ -188,22 +177,52 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 			plain = append(plain, reg)
 		}
 		if len(plain) == 0 {
-			return nil
+			return
 		}
-		if err := sendAll(ctx, conn, stmts); err != nil {
-			// Not fatal: each caller writes its own case alone next.
-			return nil
+		err := s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
+		if err == nil {
+			for _, reg := range plain {
+				reg.wrote = true
+			}
+			return
 		}
-		for _, reg := range plain {
-			reg.wrote = true
+		id, ok := refusedForCompany(err)
+		refused := -1
+		for i, reg := range plain {
+			if ok && reg.r.id == id {
+				refused = i
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		for _, reg := range batch {
-			reg.r, reg.wrote, reg.alone = reservation{}, false, true
+		if refused < 0 {
+			// Not fatal: each caller looks for a duplicate and writes its own
+			// case alone next.
+			for _, reg := range plain {
+				reg.alone = true
+			}
+			return
+		}
+		plain[refused].r.company = true
+	}
+}
+
+// numberBatch gives each registration of batch an id and a number of its
+// day, taken ahead.
+func (s *Store) numberBatch(ctx context.Context, batch []*registration) error {
+	byDay := map[string][]*registration{}
+	for _, reg := range batch {
+		day := cases.Day(reg.out.Case.RegisteredAt)
+		byDay[day] = append(byDay[day], reg)
+	}
+	for day, regs := range byDay {
+		got, err := s.batch.nums.take(ctx, day, len(regs))
+		if err != nil {
+			return err
+		}
+		for i, reg := range regs {
+			reg.r.id, reg.r.seq = got[i].id, got[i].seq
 		}
 	}
+	return nil
 }
 
 // withPgx runs fn on one pooled connection's pgx.Conn, for what

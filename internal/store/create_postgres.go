@@ -12,7 +12,10 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// reservation is what createPostgres learns in its first round trip.
+// codeCompany is the SQLSTATE of companyGuard's refusal (see migration 0006).
+const codeCompany = "JS001"
+
+// reservation is what createPostgres knows of a case before writing it.
 type reservation struct {
 	existing int64 // a case the channel reference or key already names; 0: none
 	id       int64
@@ -20,43 +23,52 @@ type reservation struct {
 	company  bool // the case may join an incident: register the careful way
 }
 
-// createPostgres registers a case on PostgreSQL in two round trips, which
-// matters because registration is the hot path of every channel:
+// createPostgres registers a case on PostgreSQL in one round trip, which
+// matters because registration is the hot path of every channel: its id
+// and number were taken ahead (create_numbers.go), so the case, co-units,
+// events and outbox go in one pipelined implicit transaction, behind a
+// guard that refuses it (writing nothing) when it has company for an
+// incident. Registrations that arrive together share that round trip and
+// its commit (create_batch.go).
 //
-//  1. one statement looks for a duplicate and, when there is none, takes
-//     the case's id and the day's next number (committing without waiting
-//     for the disk: see jiesu_next_case_number) and says whether the case
-//     has company for an incident;
-//  2. the case, co-units, events and outbox go in one pipelined implicit
-//     transaction.
-//
-// Both steps run for many registrations at once when they arrive together
-// (see create_batch.go). A case with company takes, instead of step 2,
-// two round trips that join it to its incident (joinPostgres), or
+// Whatever the batch did not write comes back here: a case with company
+// is joined to its incident in two round trips (joinPostgres), or by
 // groupNew's ordinary transaction when that incident must first be opened
-// or closed. A concurrent duplicate that gets past step 1 is stopped by the unique
-// indexes in step 2, which then fails whole; the winner is returned.
+// or closed; a case whose batch failed (a duplicate in it, most likely)
+// first looks for its duplicate, then is written alone. A concurrent
+// duplicate is stopped by the unique indexes, and the winner returned.
 func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (cases.Case, bool, error) {
-	for attempt := 0; attempt < 3; attempt++ {
-		reg, err := s.batch.register(ctx, out, args, key, o)
+	reg, err := s.batch.register(ctx, out, args, key, o)
+	if err != nil {
+		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
+	}
+	c := out.Case
+	if reg.wrote {
+		c.ID, c.Number = reg.r.id, cases.Number(c.RegisteredAt, reg.r.seq)
+		return c, true, nil
+	}
+	r := reg.r
+	if r.id == 0 {
+		// The batch could not take numbers; try once more alone.
+		got, err := s.batch.nums.take(ctx, cases.Day(c.RegisteredAt), 1)
 		if err != nil {
 			return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 		}
-		r, wrote := reg.r, reg.wrote
-		if reg.alone {
-			if r, err = s.reserve(ctx, out.Case, key, o); err != nil {
+		r.id, r.seq = got[0].id, got[0].seq
+	}
+	c.ID, c.Number = r.id, cases.Number(c.RegisteredAt, r.seq)
+	look := reg.alone
+	for attempt := 0; attempt < 3; attempt++ {
+		if look {
+			if r.existing, r.company, err = s.look(ctx, c, key, o); err != nil {
 				return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 			}
+			if r.existing != 0 {
+				got, err := s.GetCase(ctx, r.existing)
+				return got, false, err
+			}
 		}
-		if r.existing != 0 {
-			c, err := s.GetCase(ctx, r.existing)
-			return c, false, err
-		}
-		c := out.Case
-		c.ID, c.Number = r.id, cases.Number(c.RegisteredAt, r.seq)
-		switch {
-		case wrote:
-		case r.company:
+		if r.company {
 			var joined bool
 			if joined, err = s.joinPostgres(ctx, c, out, args, o); err == nil && !joined {
 				err = s.inTx(ctx, func(tx *sql.Tx) error {
@@ -65,8 +77,8 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 					return err
 				})
 			}
-		default:
-			err = s.writeNew(ctx, c, out, args)
+		} else {
+			err = s.writeNew(ctx, c, out, args, o)
 		}
 		if errors.Is(err, errDuplicate) || isOwnID(err) {
 			// A batch that failed only in its answer (the connection lost
@@ -78,85 +90,110 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 		switch {
 		case err == nil:
 			return c, true, nil
+		case errors.Is(err, errCompany):
+			r.company = true // found company since it looked: join it
 		case !errors.Is(err, errDuplicate):
 			return cases.Case{}, false, fmt.Errorf("create case: %w", err)
+		default:
+			// Lost a race to a duplicate: looking again finds it (or, if it
+			// has vanished since, registers this one after all).
+			look = true
 		}
-		// Lost a race to a duplicate: the next reservation finds it (or, if
-		// it has vanished since, registers this one after all).
 	}
 	return cases.Case{}, false, fmt.Errorf("create case %s %q: %w", out.Case.Channel, out.Case.ChannelRef, ErrConflict)
 }
 
-// reserveStmt is createPostgres's first step, for one case. The CASEs
-// keep a duplicate from spending a number or an id.
-func (s *Store) reserveStmt(c cases.Case, key CreateKey, o createOptions) (string, []any) {
-	args := []any{cases.Day(c.RegisteredAt)}
-	existing := `NULL::bigint`
+// errCompany is companyGuard's refusal: the case was not written, since it
+// has company for an incident.
+var errCompany = errors.New("case has company for an incident")
+
+// companySQL is the condition that a case has company: a superset of
+// what groupNew joins, an open incident of its key or an open case of it
+// within the window. key, unit, category, place and since are SQL for the
+// case's group key, its parts and the window's start.
+func companySQL(key, unit, category, place, since string) string {
+	return `(EXISTS (SELECT 1 FROM incidents WHERE group_key = ` + key + ` AND closed_at IS NULL)
+		OR EXISTS (SELECT 1 FROM cases WHERE lead_unit = ` + unit + ` AND category = ` + category + ` AND place = ` + place + `
+			AND place <> '' AND state IN ` + clockStatesSQL + ` AND registered_at >= ` + since + `))`
+}
+
+// companyArgs are the arguments of companySQL for c, grouped under gk.
+func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
+	return []any{gk.String(), gk.LeadUnit, gk.Category, gk.Place, s.d.time(c.RegisteredAt.Add(-o.group.Window))}
+}
+
+// companyGuard goes in front of a new case's statements in a pipeline: it
+// refuses (codeCompany, with the case's id in the detail) when the case
+// has company, so that the implicit transaction writes nothing. Empty when
+// the case is not grouped.
+func (s *Store) companyGuard(c cases.Case, o createOptions) stmt {
+	gk, ok := o.groupKey(c)
+	if !ok {
+		return stmt{}
+	}
+	return stmt{q: `SELECT jiesu_refuse('` + codeCompany + `', $1) WHERE ` + companySQL("$2", "$3", "$4", "$5", "$6"),
+		args: append([]any{fmt.Sprint(c.ID)}, s.companyArgs(c, gk, o)...)}
+}
+
+// refusedForCompany returns the id of the case companyGuard refused in
+// err, if it did.
+func refusedForCompany(err error) (int64, bool) {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != codeCompany {
+		return 0, false
+	}
+	var id int64
+	_, serr := fmt.Sscan(pgErr.Detail, &id)
+	return id, serr == nil
+}
+
+// look finds c's duplicate, if there is one, and otherwise whether c has
+// company, in one round trip.
+func (s *Store) look(ctx context.Context, c cases.Case, key CreateKey, o createOptions) (existing int64, company bool, err error) {
+	var args []any
+	dup := `NULL::bigint`
 	if c.ChannelRef != "" || key.IdempotencyKey != "" {
 		// Two lookups of one unique index each, not one OR: a prepared
 		// statement keeps the plan it chose when the table was small, and
 		// for the OR that was a sequential scan, slower with every case.
-		existing = `LEAST(
-			(SELECT id FROM cases WHERE channel_ref <> '' AND channel = $2 AND channel_ref = $3),
-			(SELECT id FROM cases WHERE idempotency_key <> '' AND created_by = $4 AND idempotency_key = $5))`
+		dup = `LEAST(
+			(SELECT id FROM cases WHERE channel_ref <> '' AND channel = $1 AND channel_ref = $2),
+			(SELECT id FROM cases WHERE idempotency_key <> '' AND created_by = $3 AND idempotency_key = $4))`
 		args = append(args, string(c.Channel), c.ChannelRef, key.MemberID, key.IdempotencyKey)
 	}
-	company := `false`
+	comp := `false`
 	if gk, ok := o.groupKey(c); ok {
-		// A superset of what groupNew joins: an open incident of the key, or
-		// an open case of it within the window.
 		n := len(args)
-		company = fmt.Sprintf(`EXISTS (SELECT 1 FROM incidents WHERE group_key = $%d AND closed_at IS NULL)
-			OR EXISTS (SELECT 1 FROM cases WHERE lead_unit = $%d AND category = $%d AND place = $%d AND place <> ''
-				AND state IN `+clockStatesSQL+` AND registered_at >= $%d)`, n+1, n+2, n+3, n+4, n+5)
-		args = append(args, gk.String(), gk.LeadUnit, gk.Category, gk.Place, s.d.time(c.RegisteredAt.Add(-o.group.Window)))
+		comp = companySQL(fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2), fmt.Sprintf("$%d", n+3), fmt.Sprintf("$%d", n+4), fmt.Sprintf("$%d", n+5))
+		args = append(args, s.companyArgs(c, gk, o)...)
 	}
-	// MATERIALIZED: the duplicate is looked up once, not once per use.
-	return `WITH d AS MATERIALIZED (SELECT ` + existing + ` AS existing)
-		SELECT d.existing,
-			CASE WHEN d.existing IS NULL THEN nextval(pg_get_serial_sequence('cases', 'id')) END,
-			CASE WHEN d.existing IS NULL THEN jiesu_next_case_number($1) END,
-			d.existing IS NULL AND (` + company + `)
-		FROM d`, args
-}
-
-// reserve is the first step for one case alone.
-func (s *Store) reserve(ctx context.Context, c cases.Case, key CreateKey, o createOptions) (reservation, error) {
-	q, args := s.reserveStmt(c, key, o)
-	r, err := scanReservation(s.db.QueryRowContext(ctx, q, args...))
-	if err != nil {
-		return reservation{}, fmt.Errorf("reserve: %w", err)
+	var found sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT `+dup+`, `+comp, args...).Scan(&found, &company); err != nil {
+		return 0, false, fmt.Errorf("look for duplicate: %w", err)
 	}
-	return r, nil
-}
-
-// scanReservation reads a row of reserveStmt.
-func scanReservation(row scanner) (reservation, error) {
-	var r reservation
-	var existing, id, seq sql.NullInt64
-	if err := row.Scan(&existing, &id, &seq, &r.company); err != nil {
-		return reservation{}, err
-	}
-	r.existing, r.id, r.seq = existing.Int64, id.Int64, int(seq.Int64)
-	return r, nil
+	return found.Int64, company && !found.Valid, nil
 }
 
 // writeNew writes a case that joins no incident, with its co-units, events
-// and messages, in one round trip.
-func (s *Store) writeNew(ctx context.Context, c cases.Case, out cases.Outcome, args []any) error {
-	stmts, err := s.newCaseStmts(c, out, args)
+// and messages, in one round trip, unless it has company (errCompany).
+func (s *Store) writeNew(ctx context.Context, c cases.Case, out cases.Outcome, args []any, o createOptions) error {
+	stmts, err := s.newCaseStmts(c, out, args, o)
 	if err != nil {
 		return err
 	}
 	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
+	if _, ok := refusedForCompany(err); ok {
+		return errCompany
+	}
 	if isDuplicate(err) {
 		return errDuplicate
 	}
 	return err
 }
 
-// newCaseStmts are the statements of a new case that joins no incident.
-func (s *Store) newCaseStmts(c cases.Case, out cases.Outcome, args []any) ([]stmt, error) {
+// newCaseStmts are the statements of a new case that joins no incident,
+// behind the guard that refuses it if it has company.
+func (s *Store) newCaseStmts(c cases.Case, out cases.Outcome, args []any, o createOptions) ([]stmt, error) {
 	evs, err := s.eventsStmt(c.ID, out.Events)
 	if err != nil {
 		return nil, err
@@ -165,7 +202,7 @@ func (s *Store) newCaseStmts(c cases.Case, out cases.Outcome, args []any) ([]stm
 	if err != nil {
 		return nil, err
 	}
-	return []stmt{s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs, msgs}, nil
+	return []stmt{s.companyGuard(c, o), s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs, msgs}, nil
 }
 
 // isOwnID reports whether err is a case refused because its id is taken,

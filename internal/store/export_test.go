@@ -12,10 +12,18 @@ import (
 // insert benchmark and schema checks).
 func (s *Store) DBForTest() *sql.DB { return s.db }
 
+// BatchResult is what a registration batch did with one registration.
+type BatchResult struct {
+	Wrote   bool // committed
+	Company bool // left to the company path
+	Alone   bool // the batch failed: left to write alone
+	Number  int  // its number of the day; 0: none taken
+}
+
 // RegisterBatchForTest runs outs as one registration batch, as the batcher
-// does with registrations that arrive together, and says of each whether
-// the batch wrote it or left it to the company path.
-func (s *Store) RegisterBatchForTest(ctx context.Context, outs []cases.Outcome, opts ...CreateOption) (wrote, company []bool, err error) {
+// does with registrations that arrive together, and says what it did with
+// each.
+func (s *Store) RegisterBatchForTest(ctx context.Context, outs []cases.Outcome, opts ...CreateOption) ([]BatchResult, error) {
 	var o createOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -24,16 +32,17 @@ func (s *Store) RegisterBatchForTest(ctx context.Context, outs []cases.Outcome, 
 	for i, out := range outs {
 		args, err := s.caseArgs(out.Case)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		batch[i] = &registration{out: out, args: append(args, "", ""), o: o, done: make(chan struct{})}
+		batch[i] = &registration{out: out, args: append(args, "", ""), o: o, alone: true, done: make(chan struct{})}
 	}
 	s.registerBatch(ctx, batch)
+	var res []BatchResult
 	for _, reg := range batch {
-		if reg.err != nil || reg.alone {
-			return nil, nil, fmt.Errorf("batch failed: %v", reg.err)
+		if reg.err != nil {
+			return nil, fmt.Errorf("batch: %w", reg.err)
 		}
-		wrote, company = append(wrote, reg.wrote), append(company, reg.r.company)
+		res = append(res, BatchResult{Wrote: reg.wrote, Company: reg.r.company, Alone: reg.alone, Number: reg.r.seq})
 	}
-	return wrote, company, nil
+	return res, nil
 }

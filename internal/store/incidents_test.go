@@ -214,11 +214,63 @@ func TestBatchLeavesSameKeyToCompanyPath(t *testing.T) {
 		})
 	}
 	other := storetest.NewCase(t, at(0), "logistics") // another place
-	wrote, company, err := s.RegisterBatchForTest(context.Background(), []cases.Outcome{same("a"), same("b"), other, same("c")}, store.Grouped(grouping))
+	res, err := s.RegisterBatchForTest(context.Background(), []cases.Outcome{same("a"), same("b"), other, same("c")}, store.Grouped(grouping))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(wrote) != "[true false true false]" || fmt.Sprint(company) != "[false true false true]" {
-		t.Errorf("wrote %v, company %v; want the first of the key and the other place written, the rest left", wrote, company)
+	if got := fmt.Sprint(res); got != "[{true false false 1} {false true false 2} {true false false 3} {false true false 4}]" {
+		t.Errorf("batch did %v; want the first of the key and the other place written, the rest left to the company path", got)
+	}
+}
+
+// A case whose key has an open case already is refused by the batch's
+// guard, which writes nothing of it; the batch sends the others again
+// without it.
+func TestBatchGuardLeavesCaseWithCompany(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	ctx := context.Background()
+	place := func(p string) func(in *cases.Intake) {
+		return func(in *cases.Intake) { in.Place, in.Category, in.Content = p, "water_power", p+"停电" }
+	}
+	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", place("学生公寓3号楼")))
+	res, err := s.RegisterBatchForTest(ctx, []cases.Outcome{
+		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓5号楼")),
+		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓3号楼")),
+		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓7号楼")),
+	}, store.Grouped(grouping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res); got != "[{true false false 2} {false true false 3} {true false false 4}]" {
+		t.Errorf("batch did %v; want the 3号楼 case left to the company path, the others written", got)
+	}
+	if n := countRows(t, s, "cases"); n != 3 {
+		t.Errorf("%d cases stored, want 3 (the first and the two written by the batch)", n)
+	}
+	if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != 6 || o != 3 {
+		t.Errorf("events %d, outbox %d; want 6 and 3: nothing of the refused case", e, o)
+	}
+}
+
+// A batch with a duplicate in it fails whole, writing nothing; each of its
+// registrations is left to write alone, keeping its number.
+func TestBatchWithDuplicateLeavesEachAlone(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	ref := func(r string) func(in *cases.Intake) { return func(in *cases.Intake) { in.ChannelRef = r } }
+	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", ref("GD-1")))
+	res, err := s.RegisterBatchForTest(context.Background(), []cases.Outcome{
+		storetest.NewCase(t, at(time.Minute), "logistics", ref("GD-2")),
+		storetest.NewCase(t, at(time.Minute), "logistics", ref("GD-1")),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res); got != "[{false false true 2} {false false true 3}]" {
+		t.Errorf("batch did %v; want both left alone, with their numbers", got)
+	}
+	if n := countRows(t, s, "cases"); n != 1 {
+		t.Errorf("%d cases stored, want only the first", n)
 	}
 }
