@@ -51,6 +51,7 @@ type batcher struct {
 	s     *Store
 	slots chan struct{}
 	nums  numbers
+	hints companyHints
 
 	mu      sync.Mutex
 	pending []*registration
@@ -155,7 +156,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 		// can still miss each other, as two registrations committing at
 		// one instant can.)
 		if k, ok := reg.o.groupKey(reg.out.Case); ok {
-			reg.r.company = keys[k]
+			reg.r.company = keys[k] || s.batch.hints.has(k, reg.out.Case.RegisteredAt)
 			keys[k] = true
 		}
 	}
@@ -168,7 +169,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 			}
 			c := reg.out.Case
 			c.ID, c.Number = reg.r.id, cases.Number(c.RegisteredAt, reg.r.seq)
-			st, err := s.newCaseStmts(c, reg.out, reg.args, reg.o)
+			st, err := s.newCaseStmts(c, reg.out, reg.args)
 			if err != nil {
 				reg.err = err
 				continue
@@ -179,21 +180,26 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 		if len(plain) == 0 {
 			return
 		}
+		stmts = append([]stmt{s.companyGuard(plain)}, stmts...)
 		err := s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
 		if err == nil {
 			for _, reg := range plain {
 				reg.wrote = true
+				s.noteCompany(reg.out.Case, reg.o)
 			}
 			return
 		}
-		id, ok := refusedForCompany(err)
-		refused := -1
-		for i, reg := range plain {
-			if ok && reg.r.id == id {
-				refused = i
+		// The guard names every case with company: send the rest again.
+		refused, _ := refusedForCompany(err)
+		named := 0
+		for _, reg := range plain {
+			if refused[reg.r.id] {
+				reg.r.company = true
+				s.noteCompany(reg.out.Case, reg.o)
+				named++
 			}
 		}
-		if refused < 0 {
+		if named == 0 {
 			// Not fatal: each caller looks for a duplicate and writes its own
 			// case alone next.
 			for _, reg := range plain {
@@ -201,7 +207,6 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 			}
 			return
 		}
-		plain[refused].r.company = true
 	}
 }
 
@@ -251,4 +256,12 @@ func sendAll(ctx context.Context, conn *pgx.Conn, stmts []stmt) error {
 		}
 	}
 	return conn.SendBatch(ctx, b).Close()
+}
+
+// noteCompany remembers that c, registered, gives its key company for the
+// window after it.
+func (s *Store) noteCompany(c cases.Case, o createOptions) {
+	if k, ok := o.groupKey(c); ok {
+		s.batch.hints.note(k, c.RegisteredAt, o.group.Window)
+	}
 }

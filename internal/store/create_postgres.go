@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -89,6 +91,7 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 		}
 		switch {
 		case err == nil:
+			s.noteCompany(c, o)
 			return c, true, nil
 		case errors.Is(err, errCompany):
 			r.company = true // found company since it looked: join it
@@ -122,29 +125,48 @@ func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 	return []any{gk.String(), gk.LeadUnit, gk.Category, gk.Place, s.d.time(c.RegisteredAt.Add(-o.group.Window))}
 }
 
-// companyGuard goes in front of a new case's statements in a pipeline: it
-// refuses (codeCompany, with the case's id in the detail) when the case
-// has company, so that the implicit transaction writes nothing. Empty when
-// the case is not grouped.
-func (s *Store) companyGuard(c cases.Case, o createOptions) stmt {
-	gk, ok := o.groupKey(c)
-	if !ok {
+// companyGuard goes in front of new cases' statements in a pipeline: it
+// refuses (codeCompany, the ids of those that have company in the detail)
+// when any of regs has company, so that the implicit transaction writes
+// nothing, and names them all, so that one more round trip writes the
+// rest. Empty when none of regs is grouped.
+func (s *Store) companyGuard(regs []*registration) stmt {
+	var parts []string
+	var args []any
+	for _, reg := range regs {
+		gk, ok := reg.o.groupKey(reg.out.Case)
+		if !ok {
+			continue
+		}
+		// One SELECT of plain parameters per case, not a join with a VALUES
+		// list: a join may be planned as a scan of every case.
+		p := func(i int) string { return fmt.Sprintf("$%d", len(args)+i) }
+		parts = append(parts, `SELECT `+p(1)+`::bigint AS id WHERE `+companySQL(p(2), p(3), p(4), p(5), p(6)))
+		args = append(append(args, reg.r.id), s.companyArgs(reg.out.Case, gk, reg.o)...)
+	}
+	if len(parts) == 0 {
 		return stmt{}
 	}
-	return stmt{q: `SELECT jiesu_refuse('` + codeCompany + `', $1) WHERE ` + companySQL("$2", "$3", "$4", "$5", "$6"),
-		args: append([]any{fmt.Sprint(c.ID)}, s.companyArgs(c, gk, o)...)}
+	return stmt{q: `SELECT jiesu_refuse('` + codeCompany + `', string_agg(id::text, ' '))
+		FROM (` + strings.Join(parts, " UNION ALL ") + `) AS k HAVING count(*) > 0`, args: args}
 }
 
-// refusedForCompany returns the id of the case companyGuard refused in
+// refusedForCompany returns the ids of the cases companyGuard refused in
 // err, if it did.
-func refusedForCompany(err error) (int64, bool) {
+func refusedForCompany(err error) (map[int64]bool, bool) {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != codeCompany {
-		return 0, false
+		return nil, false
 	}
-	var id int64
-	_, serr := fmt.Sscan(pgErr.Detail, &id)
-	return id, serr == nil
+	ids := map[int64]bool{}
+	for _, f := range strings.Fields(pgErr.Detail) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		ids[id] = true
+	}
+	return ids, len(ids) > 0
 }
 
 // look finds c's duplicate, if there is one, and otherwise whether c has
@@ -177,11 +199,12 @@ func (s *Store) look(ctx context.Context, c cases.Case, key CreateKey, o createO
 // writeNew writes a case that joins no incident, with its co-units, events
 // and messages, in one round trip, unless it has company (errCompany).
 func (s *Store) writeNew(ctx context.Context, c cases.Case, out cases.Outcome, args []any, o createOptions) error {
-	stmts, err := s.newCaseStmts(c, out, args, o)
+	stmts, err := s.newCaseStmts(c, out, args)
 	if err != nil {
 		return err
 	}
-	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
+	guard := s.companyGuard([]*registration{{out: out, o: o, r: reservation{id: c.ID}}})
+	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, append([]stmt{guard}, stmts...)) })
 	if _, ok := refusedForCompany(err); ok {
 		return errCompany
 	}
@@ -191,9 +214,8 @@ func (s *Store) writeNew(ctx context.Context, c cases.Case, out cases.Outcome, a
 	return err
 }
 
-// newCaseStmts are the statements of a new case that joins no incident,
-// behind the guard that refuses it if it has company.
-func (s *Store) newCaseStmts(c cases.Case, out cases.Outcome, args []any, o createOptions) ([]stmt, error) {
+// newCaseStmts are the statements of a new case that joins no incident.
+func (s *Store) newCaseStmts(c cases.Case, out cases.Outcome, args []any) ([]stmt, error) {
 	evs, err := s.eventsStmt(c.ID, out.Events)
 	if err != nil {
 		return nil, err
@@ -202,7 +224,7 @@ func (s *Store) newCaseStmts(c cases.Case, out cases.Outcome, args []any, o crea
 	if err != nil {
 		return nil, err
 	}
-	return []stmt{s.companyGuard(c, o), s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs, msgs}, nil
+	return []stmt{s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs, msgs}, nil
 }
 
 // isOwnID reports whether err is a case refused because its id is taken,

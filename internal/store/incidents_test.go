@@ -223,33 +223,48 @@ func TestBatchLeavesSameKeyToCompanyPath(t *testing.T) {
 	}
 }
 
-// A case whose key has an open case already is refused by the batch's
-// guard, which writes nothing of it; the batch sends the others again
-// without it.
-func TestBatchGuardLeavesCaseWithCompany(t *testing.T) {
+// Cases whose keys have an open case already are refused by the batch's
+// guard, which names them all and writes nothing of them; the batch sends
+// the others again without them.
+func TestBatchGuardLeavesCasesWithCompany(t *testing.T) {
 	t.Parallel()
 	s := storetest.NewPostgres(t)
 	ctx := context.Background()
 	place := func(p string) func(in *cases.Intake) {
 		return func(in *cases.Intake) { in.Place, in.Category, in.Content = p, "water_power", p+"停电" }
 	}
+	// Registered without grouping, so that the store has no hint of them:
+	// only the guard can find them.
 	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", place("学生公寓3号楼")))
+	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", place("学生公寓7号楼")))
 	res, err := s.RegisterBatchForTest(ctx, []cases.Outcome{
 		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓5号楼")),
 		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓3号楼")),
 		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓7号楼")),
+		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓9号楼")),
 	}, store.Grouped(grouping))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(res); got != "[{true false false 2} {false true false 3} {true false false 4}]" {
-		t.Errorf("batch did %v; want the 3号楼 case left to the company path, the others written", got)
+	if got := fmt.Sprint(res); got != "[{true false false 3} {false true false 4} {false true false 5} {true false false 6}]" {
+		t.Errorf("batch did %v; want the 3号楼 and 7号楼 cases left to the company path, the others written", got)
 	}
-	if n := countRows(t, s, "cases"); n != 3 {
-		t.Errorf("%d cases stored, want 3 (the first and the two written by the batch)", n)
+	if n := countRows(t, s, "cases"); n != 4 {
+		t.Errorf("%d cases stored, want 4 (the first two and the two written by the batch)", n)
 	}
-	if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != 6 || o != 3 {
-		t.Errorf("events %d, outbox %d; want 6 and 3: nothing of the refused case", e, o)
+	if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != 8 || o != 4 {
+		t.Errorf("events %d, outbox %d; want 8 and 4: nothing of the refused cases", e, o)
+	}
+	// Once written, a key is remembered: the next batch sends its case to
+	// the company path without asking the guard.
+	res, err = s.RegisterBatchForTest(ctx, []cases.Outcome{
+		storetest.NewCase(t, at(2*time.Minute), "logistics", place("学生公寓5号楼")),
+	}, store.Grouped(grouping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res); got != "[{false true false 7}]" {
+		t.Errorf("batch did %v; want the case of a remembered key left to the company path", got)
 	}
 }
 
