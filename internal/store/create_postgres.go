@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -131,24 +132,29 @@ func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 // nothing, and names them all, so that one more round trip writes the
 // rest. Empty when none of regs is grouped.
 func (s *Store) companyGuard(regs []*registration) stmt {
-	var parts []string
-	var args []any
+	var ids []int64
+	var keys, units, categories, places []string
+	var since []time.Time
 	for _, reg := range regs {
 		gk, ok := reg.o.groupKey(reg.out.Case)
 		if !ok {
 			continue
 		}
-		// One SELECT of plain parameters per case, not a join with a VALUES
-		// list: a join may be planned as a scan of every case.
-		p := func(i int) string { return fmt.Sprintf("$%d", len(args)+i) }
-		parts = append(parts, `SELECT `+p(1)+`::bigint AS id WHERE `+companySQL(p(2), p(3), p(4), p(5), p(6)))
-		args = append(append(args, reg.r.id), s.companyArgs(reg.out.Case, gk, reg.o)...)
+		ids, keys = append(ids, reg.r.id), append(keys, gk.String())
+		units, categories, places = append(units, gk.LeadUnit), append(categories, gk.Category), append(places, gk.Place)
+		since = append(since, reg.out.Case.RegisteredAt.Add(-reg.o.group.Window).UTC())
 	}
-	if len(parts) == 0 {
+	if len(ids) == 0 {
 		return stmt{}
 	}
-	return stmt{q: `SELECT jiesu_refuse('` + codeCompany + `', string_agg(id::text, ' '))
-		FROM (` + strings.Join(parts, " UNION ALL ") + `) AS k HAVING count(*) > 0`, args: args}
+	// Arrays, so that the text is the same for any number of cases and is
+	// prepared once. The OR keeps both EXISTS correlated subplans, one
+	// index lookup each per case, where a join might scan every case.
+	return stmt{q: `SELECT jiesu_refuse('` + codeCompany + `', string_agg(k.id::text, ' '))
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+			AS k (id, gkey, unit, category, place, since)
+		WHERE ` + companySQL("k.gkey", "k.unit", "k.category", "k.place", "k.since") + `
+		HAVING count(*) > 0`, args: []any{ids, keys, units, categories, places, since}}
 }
 
 // refusedForCompany returns the ids of the cases companyGuard refused in
