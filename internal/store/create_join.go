@@ -101,6 +101,9 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k GroupKey, evs stmt, args []any, since time.Time) (inc Incident, open, found bool, peers []peer, newID int64, err error) {
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
+	// Exclusive: no case of the key commits on its own, unseen, between the
+	// peers read below and the commit (see companyGuard).
+	b.Queue(`SELECT pg_advisory_xact_lock(`+keyLock("$1")+`)`, k.String())
 	for _, st := range []stmt{s.caseStmt(c.ID, c.Number, args), s.assignmentsStmt(c), evs} {
 		if !st.empty() {
 			b.Queue(st.q, st.args...)

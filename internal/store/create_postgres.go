@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +132,14 @@ func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 // when any of regs has company, so that the implicit transaction writes
 // nothing, and names them all, so that one more round trip writes the
 // rest. Empty when none of regs is grouped.
-func (s *Store) companyGuard(regs []*registration) stmt {
+//
+// First it takes, until the commit, a shared lock on each key (keyLock),
+// which an incident being opened holds exclusively from before it reads
+// its peers to its commit. So a case written on its own is either seen by
+// the opening as a peer, or sees the incident (its guard is a statement of
+// its own, with a snapshot taken after the lock); without the lock it
+// could commit unseen while the incident opened, and stay out of it.
+func (s *Store) companyGuard(regs []*registration) []stmt {
 	var ids []int64
 	var keys, units, categories, places []string
 	var since []time.Time
@@ -145,16 +153,28 @@ func (s *Store) companyGuard(regs []*registration) stmt {
 		since = append(since, reg.out.Case.RegisteredAt.Add(-reg.o.group.Window).UTC())
 	}
 	if len(ids) == 0 {
-		return stmt{}
+		return nil
 	}
+	// In one order, so that two batches never wait for each other's keys.
+	locks := slices.Clone(keys)
+	slices.Sort(locks)
 	// Arrays, so that the text is the same for any number of cases and is
 	// prepared once. The OR keeps both EXISTS correlated subplans, one
 	// index lookup each per case, where a join might scan every case.
-	return stmt{q: `SELECT jiesu_refuse('` + codeCompany + `', string_agg(k.id::text, ' '))
+	return []stmt{{q: `SELECT pg_advisory_xact_lock_shared(` + keyLock("k") + `) FROM unnest($1::text[]) AS k`, args: []any{slices.Compact(locks)}},
+		{q: `SELECT jiesu_refuse('` + codeCompany + `', string_agg(k.id::text, ' '))
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
 			AS k (id, gkey, unit, category, place, since)
 		WHERE ` + companySQL("k.gkey", "k.unit", "k.category", "k.place", "k.since") + `
-		HAVING count(*) > 0`, args: []any{ids, keys, units, categories, places, since}}
+		HAVING count(*) > 0`, args: []any{ids, keys, units, categories, places, since}}}
+}
+
+// keyLock is the advisory lock of the group key in the SQL text key: held
+// shared by the registrations that write a case of the key on its own,
+// exclusively by one that may open the key's incident. Advisory locks are
+// per database: the schema keeps schemas (tests, tenants) apart.
+func keyLock(key string) string {
+	return `hashtextextended('jiesu incident ' || current_schema() || ' ' || ` + key + `, 0)`
 }
 
 // refusedForCompany returns the ids of the cases companyGuard refused in
@@ -210,7 +230,7 @@ func (s *Store) writeNew(ctx context.Context, c cases.Case, out cases.Outcome, a
 		return err
 	}
 	guard := s.companyGuard([]*registration{{out: out, o: o, r: reservation{id: c.ID}}})
-	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, append([]stmt{guard}, stmts...)) })
+	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, append(guard, stmts...)) })
 	if _, ok := refusedForCompany(err); ok {
 		return errCompany
 	}

@@ -46,3 +46,35 @@ func (s *Store) RegisterBatchForTest(ctx context.Context, outs []cases.Outcome, 
 	}
 	return res, nil
 }
+
+// HoldIncidentOpeningForTest registers outs, grouped, in one transaction,
+// as a registration opening their incident does, and holds it, with the
+// key's lock, until commit is called. It returns the cases' ids.
+func (s *Store) HoldIncidentOpeningForTest(ctx context.Context, outs []cases.Outcome, g Grouping) (ids []int64, commit func() error, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, out := range outs {
+		args, err := s.caseArgs(out.Case)
+		if err == nil {
+			var c cases.Case
+			c, err = s.insertCase(ctx, tx, out, append(args, "", ""), 0, fmt.Sprintf("JS-HELD-%d", i), createOptions{group: &g})
+			ids = append(ids, c.ID)
+		}
+		if err != nil {
+			tx.Rollback()
+			return nil, nil, err
+		}
+	}
+	return ids, tx.Commit, nil
+}
+
+// KeyLockWaitersForTest counts the registrations waiting for k's lock.
+func (s *Store) KeyLockWaitersForTest(ctx context.Context, k GroupKey) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks, (SELECT `+keyLock("$1")+` AS key) AS l
+		WHERE locktype = 'advisory' AND NOT granted
+			AND classid::bigint = (l.key >> 32) & 4294967295 AND objid::bigint = l.key & 4294967295`, k.String()).Scan(&n)
+	return n, err
+}

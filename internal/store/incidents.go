@@ -135,6 +135,12 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 		return msgs, nil
 	}
 	g, now := *o.group, c.RegisteredAt
+	if s.d.postgres() {
+		// As joinRead: no case of the key commits unseen by the peers read.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+keyLock("$1")+`)`, k.String()); err != nil {
+			return nil, fmt.Errorf("lock incident key: %w", err)
+		}
+	}
 	inc, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err

@@ -289,3 +289,65 @@ func TestBatchWithDuplicateLeavesEachAlone(t *testing.T) {
 		t.Errorf("%d cases stored, want only the first", n)
 	}
 }
+
+// A case registered on its own while its building's incident is being
+// opened waits for the opening (the key's lock), then sees the incident and
+// joins it: it does not commit unseen beside it and stay out.
+func TestCaseAloneWaitsForIncidentOpening(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	ctx := context.Background()
+	place := func(in *cases.Intake) {
+		in.Place, in.Category, in.Content = "锁测试楼", "water_power", "锁测试楼停电"
+	}
+	ids, commit, err := s.HoldIncidentOpeningForTest(ctx, []cases.Outcome{
+		storetest.NewCase(t, at(0), "logistics", place),
+		storetest.NewCase(t, at(time.Minute), "logistics", place),
+	}, grouping)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer commit() // on a failure below; a second commit does nothing
+	type result struct {
+		c   cases.Case
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, _, err := s.CreateCase(ctx, storetest.NewCase(t, at(2*time.Minute), "logistics", place), store.CreateKey{}, store.Grouped(grouping))
+		done <- result{c, err}
+	}()
+	k := store.GroupKey{LeadUnit: "logistics", Category: "water_power", Place: "锁测试楼"}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		n, err := s.KeyLockWaitersForTest(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("registered without waiting for the opening: %+v", r)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the registration never waited for the key's lock")
+		}
+	}
+	if err := commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	opened, err := s.IncidentOf(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined, err := s.IncidentOf(ctx, r.c.ID)
+	if err != nil || joined.ID != opened.ID {
+		t.Fatalf("the case is in incident %v (%v), want %d, the one being opened", joined.ID, err, opened.ID)
+	}
+}
