@@ -14,9 +14,10 @@ import (
 
 // Registration batching on PostgreSQL. Concurrent registrations share
 // their round trip and their commit: whoever finds a free slot takes every
-// registration waiting at that moment and writes all of them at once. Nothing waits for company: a
-// registration alone, with a slot free, goes at once, as before; only when
-// every slot is busy do registrations queue, and then they leave together.
+// registration waiting at that moment and writes all of them at once.
+// Nothing waits for company: a registration alone, with a slot free, goes
+// at once; only when every slot is busy do registrations queue, and then
+// they leave together.
 // This is group commit, the way PostgreSQL does it for WAL flushes, one
 // level up, where it also saves round trips and most of the
 // per-transaction work.
@@ -36,7 +37,6 @@ const (
 type registration struct {
 	out  cases.Outcome
 	args []any
-	key  CreateKey
 	o    createOptions
 
 	taken bool          // a batch has it; guarded by batcher.mu
@@ -66,11 +66,11 @@ func newBatcher(s *Store) *batcher {
 // leaves the write to the caller, since the case has company for an
 // incident (r.company), or its batch failed (alone), so that one
 // registration's failure is not everyone's.
-func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (*registration, error) {
+func (b *batcher) register(ctx context.Context, out cases.Outcome, args []any, o createOptions) (*registration, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	reg := &registration{out: out, args: args, key: key, o: o, done: make(chan struct{})}
+	reg := &registration{out: out, args: args, o: o, done: make(chan struct{})}
 	b.mu.Lock()
 	b.pending = append(b.pending, reg)
 	b.mu.Unlock()

@@ -42,7 +42,7 @@ type reservation struct {
 // first looks for its duplicate, then is written alone. A concurrent
 // duplicate is stopped by the unique indexes, and the winner returned.
 func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []any, key CreateKey, o createOptions) (cases.Case, bool, error) {
-	reg, err := s.batch.register(ctx, out, args, key, o)
+	reg, err := s.batch.register(ctx, out, args, o)
 	if err != nil {
 		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 	}
@@ -150,7 +150,8 @@ func (s *Store) companyGuard(regs []*registration) []stmt {
 		}
 		ids, keys = append(ids, reg.r.id), append(keys, gk.String())
 		units, categories, places = append(units, gk.LeadUnit), append(categories, gk.Category), append(places, gk.Place)
-		since = append(since, reg.out.Case.RegisteredAt.Add(-reg.o.group.Window).UTC())
+		// As dialect.time stores times: in UTC, to the microsecond.
+		since = append(since, reg.out.Case.RegisteredAt.Add(-reg.o.group.Window).UTC().Truncate(time.Microsecond))
 	}
 	if len(ids) == 0 {
 		return nil
