@@ -159,10 +159,7 @@ func TestOutsideTheWindowAndUnsatisfied(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
 		r := newStudentRig(t, st, studentRigOpts{})
 		const student = "oStudent0002"
-		number := caseNumberRe.FindString(r.say(r.fake.Text(student, "图书馆二楼的校园网连不上")))
-		if number == "" {
-			t.Fatal("no case")
-		}
+		number := r.complain(student, "图书馆二楼的校园网连不上")
 		if got := r.say(r.fake.Text(student, "匿名")); !strings.Contains(got, "不留联系方式") {
 			t.Errorf("anonymous reply = %q", got)
 		}
@@ -210,7 +207,7 @@ func TestOutsideTheWindowAndUnsatisfied(t *testing.T) {
 			t.Errorf("reopen notices = %+v", ob)
 		}
 		// A new case of this student is without contact from the start.
-		second := caseNumberRe.FindString(r.say(r.fake.Text(student, "第二食堂的饭菜里有异物")))
+		second := r.complain(student, "第二食堂的饭菜里有异物")
 		if got := r.caseOf(second); got.Exclusion == nil || !got.Complainant.NoContact {
 			t.Errorf("anonymous student's next case = %+v", got)
 		}
@@ -227,7 +224,7 @@ func TestFollowUpsAndTheSurveyPage(t *testing.T) {
 		r := newStudentRig(t, st, studentRigOpts{})
 		var numbers []string
 		for i, who := range []string{"oA", "oB"} {
-			n := caseNumberRe.FindString(r.say(r.fake.Text(who, []string{"3号楼热水不热", "5号楼停电"}[i])))
+			n := r.complain(who, []string{"3号楼热水不热", "5号楼停电"}[i])
 			r.say(r.fake.Text(who, "1390000000"+string(rune('1'+i))))
 			path := "/api/v1/cases/" + n
 			r.must("logistics", "POST", path+"/accept", nil)
@@ -315,10 +312,7 @@ func TestSupplementAfterThePhoneQuestionLapsed(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
 		r := newStudentRig(t, st, studentRigOpts{})
 		const student = "oStudentLapse"
-		number := caseNumberRe.FindString(r.say(r.fake.Text(student, "学生公寓5号楼101室停电了")))
-		if number == "" {
-			t.Fatal("no receipt")
-		}
+		number := r.complain(student, "学生公寓5号楼101室停电了")
 		r.clock.Advance(30 * time.Minute) // past the question's window, unanswered
 		got := r.say(r.fake.Text(student, "补充 整层都停电了"))
 		if !strings.Contains(got, number) || caseNumberRe.FindString(got) != number {

@@ -171,6 +171,18 @@ func (r *studentRig) do(req *http.Request) (int, []byte) {
 
 // say sends m and returns the reply's text, failing unless WeChat would
 // accept the answer.
+// complain sends student's text as a first complaint and returns the case
+// number of its receipt, failing the test when the receipt has none.
+func (r *studentRig) complain(student, text string) string {
+	r.t.Helper()
+	reply := r.say(r.fake.Text(student, text))
+	number := caseNumberRe.FindString(reply)
+	if number == "" {
+		r.t.Fatalf("%q: no case number in the receipt %q", text, reply)
+	}
+	return number
+}
+
 func (r *studentRig) say(m fakes.WeChatMessage) string {
 	r.t.Helper()
 	status, body := r.post(m)

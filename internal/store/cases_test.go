@@ -425,16 +425,26 @@ func TestCreateWithEndedContextWritesNothing(t *testing.T) {
 	})
 }
 
+// replicasOf opens n stores on one fresh PostgreSQL schema, as n replicas
+// of the service would, the first having migrated it.
+func replicasOf(t *testing.T, n int) []*store.Store {
+	t.Helper()
+	url := storetest.PostgresURL(t)
+	var out []*store.Store
+	for range n {
+		out = append(out, storetest.Open(t, store.Options{URL: url}))
+	}
+	if err := out[0].Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // The first registrations of a day, from several replicas at once, all
 // get numbers: one of them makes the day's sequence, the others use it.
 func TestFirstNumbersOfADayFromReplicas(t *testing.T) {
 	t.Parallel()
-	url := storetest.PostgresURL(t)
-	first := storetest.Open(t, store.Options{URL: url})
-	if err := first.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	replicas := []*store.Store{first, storetest.Open(t, store.Options{URL: url}), storetest.Open(t, store.Options{URL: url})}
+	replicas := replicasOf(t, 3)
 	for day := range 10 {
 		when := at(time.Duration(day) * 24 * time.Hour)
 		var wg sync.WaitGroup
@@ -466,12 +476,8 @@ func TestFirstNumbersOfADayFromReplicas(t *testing.T) {
 // numbers never repeat, and skip at most the rest of a block.
 func TestNumbersTakenAhead(t *testing.T) {
 	t.Parallel()
-	url := storetest.PostgresURL(t)
-	a := storetest.Open(t, store.Options{URL: url})
-	if err := a.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	b := storetest.Open(t, store.Options{URL: url})
+	stores := replicasOf(t, 2)
+	a, b := stores[0], stores[1]
 	var nums []int
 	for i, s := range []*store.Store{a, a, b, a, b, b} {
 		c := storetest.Create(t, s, storetest.NewCase(t, at(time.Duration(i)*time.Minute), "logistics"))

@@ -21,10 +21,9 @@ const codeCompany = "JS001"
 
 // reservation is what createPostgres knows of a case before writing it.
 type reservation struct {
-	existing int64 // a case the channel reference or key already names; 0: none
-	id       int64
-	seq      int
-	company  bool // the case may join an incident: register the careful way
+	id      int64
+	seq     int
+	company bool // the case may join an incident: register the careful way
 }
 
 // createPostgres registers a case on PostgreSQL in one round trip, which
@@ -64,11 +63,12 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 	look := reg.alone
 	for attempt := 0; attempt < 3; attempt++ {
 		if look {
-			if r.existing, r.company, err = s.look(ctx, c, key, o); err != nil {
+			var existing int64
+			if existing, r.company, err = s.look(ctx, c, key, o); err != nil {
 				return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 			}
-			if r.existing != 0 {
-				got, err := s.GetCase(ctx, r.existing)
+			if existing != 0 {
+				got, err := s.GetCase(ctx, existing)
 				return got, false, err
 			}
 		}

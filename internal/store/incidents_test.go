@@ -15,6 +15,11 @@ import (
 
 var grouping = store.Grouping{Window: 30 * time.Minute, GroupWait: 30 * time.Second, GroupInterval: 5 * time.Minute}
 
+// outage makes an intake a power cut at place.
+func outage(place string) func(*cases.Intake) {
+	return func(in *cases.Intake) { in.Place, in.Category, in.Content = place, "water_power", place+"停电" }
+}
+
 // powerCut is a dispatched complaint about the power at one dormitory.
 func powerCut(t *testing.T, s *store.Store, at time.Time, ref string) cases.Case {
 	t.Helper()
@@ -230,18 +235,15 @@ func TestBatchGuardLeavesCasesWithCompany(t *testing.T) {
 	t.Parallel()
 	s := storetest.NewPostgres(t)
 	ctx := context.Background()
-	place := func(p string) func(in *cases.Intake) {
-		return func(in *cases.Intake) { in.Place, in.Category, in.Content = p, "water_power", p+"停电" }
-	}
 	// Registered without grouping, so that the store has no hint of them:
 	// only the guard can find them.
-	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", place("学生公寓3号楼")))
-	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", place("学生公寓7号楼")))
+	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", outage("学生公寓3号楼")))
+	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", outage("学生公寓7号楼")))
 	res, err := s.RegisterBatchForTest(ctx, []cases.Outcome{
-		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓5号楼")),
-		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓3号楼")),
-		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓7号楼")),
-		storetest.NewCase(t, at(time.Minute), "logistics", place("学生公寓9号楼")),
+		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓5号楼")),
+		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓3号楼")),
+		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓7号楼")),
+		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓9号楼")),
 	}, store.Grouped(grouping))
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +260,7 @@ func TestBatchGuardLeavesCasesWithCompany(t *testing.T) {
 	// Once written, a key is remembered: the next batch sends its case to
 	// the company path without asking the guard.
 	res, err = s.RegisterBatchForTest(ctx, []cases.Outcome{
-		storetest.NewCase(t, at(2*time.Minute), "logistics", place("学生公寓5号楼")),
+		storetest.NewCase(t, at(2*time.Minute), "logistics", outage("学生公寓5号楼")),
 	}, store.Grouped(grouping))
 	if err != nil {
 		t.Fatal(err)
@@ -297,9 +299,7 @@ func TestCaseAloneWaitsForIncidentOpening(t *testing.T) {
 	t.Parallel()
 	s := storetest.NewPostgres(t)
 	ctx := context.Background()
-	place := func(in *cases.Intake) {
-		in.Place, in.Category, in.Content = "锁测试楼", "water_power", "锁测试楼停电"
-	}
+	place := outage("锁测试楼")
 	ids, commit, err := s.HoldIncidentOpeningForTest(ctx, []cases.Outcome{
 		storetest.NewCase(t, at(0), "logistics", place),
 		storetest.NewCase(t, at(time.Minute), "logistics", place),
