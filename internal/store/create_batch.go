@@ -180,7 +180,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 		if len(plain) == 0 {
 			return
 		}
-		stmts = append(s.companyGuard(plain), stmts...)
+		stmts = append([]stmt{s.companyGuard(plain)}, stmts...)
 		err := s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
 		if err == nil {
 			for _, reg := range plain {

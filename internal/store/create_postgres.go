@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +15,7 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// codeCompany is the SQLSTATE of companyGuard's refusal (see migration 0006).
+// codeCompany is the SQLSTATE of companyGuard's refusal (migrations 0006, 0007).
 const codeCompany = "JS001"
 
 // reservation is what createPostgres knows of a case before writing it.
@@ -112,17 +111,8 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 // has company for an incident.
 var errCompany = errors.New("case has company for an incident")
 
-// companySQL is the condition that a case has company: a superset of
-// what groupNew joins, an open incident of its key or an open case of it
-// within the window. key, unit, category, place and since are SQL for the
-// case's group key, its parts and the window's start.
-func companySQL(key, unit, category, place, since string) string {
-	return `(EXISTS (SELECT 1 FROM incidents WHERE group_key = ` + key + ` AND closed_at IS NULL)
-		OR EXISTS (SELECT 1 FROM cases WHERE lead_unit = ` + unit + ` AND category = ` + category + ` AND place = ` + place + `
-			AND place <> '' AND state IN ` + clockStatesSQL + ` AND registered_at >= ` + since + `))`
-}
-
-// companyArgs are the arguments of companySQL for c, grouped under gk.
+// companyArgs are the arguments of jiesu_has_company (migration 0007) for
+// c, grouped under gk.
 func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 	return []any{gk.String(), gk.LeadUnit, gk.Category, gk.Place, s.d.time(c.RegisteredAt.Add(-o.group.Window))}
 }
@@ -133,13 +123,14 @@ func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 // nothing, and names them all, so that one more round trip writes the
 // rest. Empty when none of regs is grouped.
 //
-// First it takes, until the commit, a shared lock on each key (keyLock),
-// which an incident being opened holds exclusively from before it reads
-// its peers to its commit. So a case written on its own is either seen by
-// the opening as a peer, or sees the incident (its guard is a statement of
-// its own, with a snapshot taken after the lock); without the lock it
-// could commit unseen while the incident opened, and stay out of it.
-func (s *Store) companyGuard(regs []*registration) []stmt {
+// First it takes, until the commit, a shared lock on each key, which an
+// incident being opened holds exclusively from before it reads its peers
+// to its commit. So a case written on its own is either seen by the
+// opening as a peer, or sees the incident; without the lock it could
+// commit unseen while the incident opened, and stay out of it. The SQL is
+// jiesu_company_guard (migration 0007), a function so that it is planned
+// once per connection, not once per registration.
+func (s *Store) companyGuard(regs []*registration) stmt {
 	var ids []int64
 	var keys, units, categories, places []string
 	var since []time.Time
@@ -154,28 +145,16 @@ func (s *Store) companyGuard(regs []*registration) []stmt {
 		since = append(since, reg.out.Case.RegisteredAt.Add(-reg.o.group.Window).UTC().Truncate(time.Microsecond))
 	}
 	if len(ids) == 0 {
-		return nil
+		return stmt{}
 	}
-	// In one order, so that two batches never wait for each other's keys.
-	locks := slices.Clone(keys)
-	slices.Sort(locks)
-	// Arrays, so that the text is the same for any number of cases and is
-	// prepared once. The OR keeps both EXISTS correlated subplans, one
-	// index lookup each per case, where a join might scan every case.
-	return []stmt{{q: `SELECT pg_advisory_xact_lock_shared(` + keyLock("k") + `) FROM unnest($1::text[]) AS k`, args: []any{slices.Compact(locks)}},
-		{q: `SELECT jiesu_refuse('` + codeCompany + `', string_agg(k.id::text, ' '))
-		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-			AS k (id, gkey, unit, category, place, since)
-		WHERE ` + companySQL("k.gkey", "k.unit", "k.category", "k.place", "k.since") + `
-		HAVING count(*) > 0`, args: []any{ids, keys, units, categories, places, since}}}
+	return stmt{q: `SELECT jiesu_company_guard($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
+		args: []any{ids, keys, units, categories, places, since}}
 }
 
-// keyLock is the advisory lock of the group key in the SQL text key: held
-// shared by the registrations that write a case of the key on its own,
-// exclusively by one that may open the key's incident. Advisory locks are
-// per database: the schema keeps schemas (tests, tenants) apart.
+// keyLock is the advisory lock of the group key in the SQL text key (see
+// companyGuard and jiesu_key_lock).
 func keyLock(key string) string {
-	return `hashtextextended('jiesu incident ' || current_schema() || ' ' || ` + key + `, 0)`
+	return `jiesu_key_lock(` + key + `)`
 }
 
 // refusedForCompany returns the ids of the cases companyGuard refused in
@@ -213,7 +192,7 @@ func (s *Store) look(ctx context.Context, c cases.Case, key CreateKey, o createO
 	comp := `false`
 	if gk, ok := o.groupKey(c); ok {
 		n := len(args)
-		comp = companySQL(fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2), fmt.Sprintf("$%d", n+3), fmt.Sprintf("$%d", n+4), fmt.Sprintf("$%d", n+5))
+		comp = fmt.Sprintf("jiesu_has_company($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
 		args = append(args, s.companyArgs(c, gk, o)...)
 	}
 	var found sql.NullInt64
@@ -231,7 +210,7 @@ func (s *Store) writeNew(ctx context.Context, c cases.Case, out cases.Outcome, a
 		return err
 	}
 	guard := s.companyGuard([]*registration{{out: out, o: o, r: reservation{id: c.ID}}})
-	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, append(guard, stmts...)) })
+	err = s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, append([]stmt{guard}, stmts...)) })
 	if _, ok := refusedForCompany(err); ok {
 		return errCompany
 	}
