@@ -120,9 +120,8 @@ func (s *Store) assignmentsStmt(c cases.Case) stmt {
 		args = append(args, c.ID, a.Unit, i, string(a.State), a.AcceptedBy, s.d.time(a.AcceptedAt),
 			a.Report, s.d.time(a.ReportedAt), s.d.time(a.DueBy))
 	}
-	return stmt{q: `INSERT INTO case_assignments
-		(case_id, unit, pos, state, accepted_by, accepted_at, report, reported_at, due_by)
-		VALUES ` + values(0, len(c.CoUnits), cols), args: args}
+	return insertRows(rowsShape{head: `INSERT INTO case_assignments
+		(case_id, unit, pos, state, accepted_by, accepted_at, report, reported_at, due_by)`, cols: cols}, args)
 }
 
 // loadAssignments fills in the co-units of cs with one query.

@@ -135,13 +135,13 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 // caseStmt inserts a new case row: args are caseArgs followed by the
 // idempotency key and the creator. id 0 lets the database choose.
 func (s *Store) caseStmt(id int64, number string, args []any) stmt {
-	cols := `number, ` + caseColumns + `, idempotency_key, created_by`
+	const cols = `number, ` + caseColumns + `, idempotency_key, created_by`
 	all := append([]any{number}, args...)
 	if id == 0 {
-		return stmt{q: `INSERT INTO cases (` + cols + `) VALUES ` + values(0, 1, len(all)), args: all}
+		return insertRows(rowsShape{head: `INSERT INTO cases (` + cols + `)`, cols: len(all)}, all)
 	}
 	all = append([]any{id}, all...)
-	return stmt{q: `INSERT INTO cases (id, ` + cols + `) OVERRIDING SYSTEM VALUE VALUES ` + values(0, 1, len(all)), args: all}
+	return insertRows(rowsShape{head: `INSERT INTO cases (id, ` + cols + `) OVERRIDING SYSTEM VALUE`, cols: len(all)}, all)
 }
 
 // findDuplicate returns the case that c's channel reference or key names:

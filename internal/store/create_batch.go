@@ -22,10 +22,13 @@ import (
 // level up, where it also saves round trips and most of the
 // per-transaction work.
 const (
-	// batchSlots is how many batches may be in flight at once: enough that
-	// a few registrations at a time never wait for each other, few enough
-	// that under load they gather into batches.
-	batchSlots = 4
+	// batchSlots is how many batches may be in flight at once: two, so that
+	// one can be written while the other waits for its commit to reach the
+	// disk, and so that under load registrations gather into batches, whose
+	// rows go in one INSERT per table (mergeRows). Four made batches of two
+	// cases at 16 clients, and 12-17 % fewer cases a second on a 2-core
+	// machine.
+	batchSlots = 2
 	// maxBatch bounds a batch, so that one slow batch holds few cases.
 	maxBatch = 64
 	// batchTimeout bounds a batch's database work, which runs on behalf of
@@ -161,7 +164,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 		}
 	}
 	for {
-		var stmts []stmt
+		var perCase [][]stmt
 		var plain []*registration
 		for _, reg := range batch {
 			if reg.r.company || reg.err != nil {
@@ -174,13 +177,13 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 				reg.err = err
 				continue
 			}
-			stmts = append(stmts, st...)
+			perCase = append(perCase, st)
 			plain = append(plain, reg)
 		}
 		if len(plain) == 0 {
 			return
 		}
-		stmts = append([]stmt{s.companyGuard(plain)}, stmts...)
+		stmts := append([]stmt{s.companyGuard(plain)}, mergeRows(perCase)...)
 		err := s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
 		if err == nil {
 			for _, reg := range plain {
@@ -208,6 +211,75 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 			return
 		}
 	}
+}
+
+// maxMergedRows bounds the rows of one merged INSERT (see mergeRows): far
+// below PostgreSQL's 65,535 arguments for the widest row, a case's.
+const maxMergedRows = 64
+
+// mergeRows turns the statements of several cases, each a list of INSERTs
+// in one order (case, co-units, events, messages), into one INSERT per
+// table for all their rows, so that PostgreSQL starts and checks one
+// statement where it would run one per case: most of a row's cost is the
+// statement's, not the row's. A table's rows go in INSERTs of 1, 2, 4, ...
+// rows, so that however many cases a batch holds, a connection prepares at
+// most seven texts per table. Tables keep their order, so each case is
+// written before what refers to it.
+func mergeRows(perCase [][]stmt) []stmt {
+	type group struct {
+		shape rowsShape
+		args  []any
+		alone stmt // a statement that is not a multi-row INSERT, kept as it is
+	}
+	var groups []*group
+	for pos := 0; ; pos++ {
+		more := false
+		var here []*group
+		for _, sts := range perCase {
+			if pos >= len(sts) {
+				continue
+			}
+			more = true
+			st := sts[pos]
+			if st.empty() {
+				continue
+			}
+			if st.rows.cols == 0 {
+				here = append(here, &group{alone: st})
+				continue
+			}
+			var g *group
+			for _, h := range here {
+				if h.alone.empty() && h.shape == st.rows {
+					g = h
+				}
+			}
+			if g == nil {
+				g = &group{shape: st.rows}
+				here = append(here, g)
+			}
+			g.args = append(g.args, st.args...)
+		}
+		if !more {
+			break
+		}
+		groups = append(groups, here...)
+	}
+	var out []stmt
+	for _, g := range groups {
+		if !g.alone.empty() {
+			out = append(out, g.alone)
+		}
+		for args := g.args; len(args) > 0; {
+			n := 1
+			for rows := len(args) / g.shape.cols; n*2 <= rows && n*2 <= maxMergedRows; {
+				n *= 2
+			}
+			out = append(out, insertRows(g.shape, args[:n*g.shape.cols]))
+			args = args[n*g.shape.cols:]
+		}
+	}
+	return out
 }
 
 // numberBatch gives each registration of batch an id and a number of its

@@ -45,8 +45,8 @@ func (s *Store) eventsStmt(caseID int64, evs []cases.Event) (stmt, error) {
 		}
 		args = append(args, a...)
 	}
-	return stmt{q: `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)
-		VALUES ` + values(0, len(evs), cols), args: args}, nil
+	return insertRows(rowsShape{head: `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)`,
+		cols: cols}, args), nil
 }
 
 // AppendEvent records something that happened to a case without changing
