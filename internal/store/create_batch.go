@@ -226,6 +226,9 @@ const maxMergedRows = 64
 // most seven texts per table. Tables keep their order, so each case is
 // written before what refers to it.
 func mergeRows(perCase [][]stmt) []stmt {
+	if len(perCase) == 1 {
+		return perCase[0] // already one INSERT per table
+	}
 	type group struct {
 		shape rowsShape
 		args  []any
