@@ -27,7 +27,10 @@ const (
 	// disk, and so that under load registrations gather into batches, whose
 	// rows go in one INSERT per table (mergeRows). Four made batches of two
 	// cases at 16 clients, and 12-17 % fewer cases a second on a 2-core
-	// machine.
+	// machine. The price: a batch whose guard waits for a building's lock,
+	// held while that building's incident is opened (a few round trips),
+	// holds a slot meanwhile, and two such batches hold up every plain
+	// registration of this store until an opening commits.
 	batchSlots = 2
 	// maxBatch bounds a batch, so that one slow batch holds few cases.
 	maxBatch = 64
@@ -222,9 +225,9 @@ const maxMergedRows = 64
 // table for all their rows, so that PostgreSQL starts and checks one
 // statement where it would run one per case: most of a row's cost is the
 // statement's, not the row's. A table's rows go in INSERTs of 1, 2, 4, ...
-// rows, so that however many cases a batch holds, a connection prepares at
-// most seven texts per table. Tables keep their order, so each case is
-// written before what refers to it.
+// rows, so that however many cases a batch holds, its merged INSERTs have
+// at most seven texts per table for a connection to prepare. Tables keep
+// their order, so each case is written before what refers to it.
 func mergeRows(perCase [][]stmt) []stmt {
 	if len(perCase) == 1 {
 		return perCase[0] // already one INSERT per table

@@ -10,6 +10,7 @@ import (
 // INSERT per table in runs of 1, 2, 4, ... rows, tables in their order,
 // rows in the cases' order, and that a statement of another kind is kept.
 func TestMergeRows(t *testing.T) {
+	t.Parallel()
 	caseShape := rowsShape{head: "INSERT INTO cases (id, number)", cols: 2}
 	eventShape := rowsShape{head: "INSERT INTO case_events (case_id, kind)", cols: 2}
 	msgShape := rowsShape{head: "INSERT INTO outbox (case_id)", tail: " ON CONFLICT (dedup_key) DO NOTHING", cols: 1}
@@ -47,6 +48,7 @@ func TestMergeRows(t *testing.T) {
 // TestMergeRowsBounded checks that no merged INSERT holds more than
 // maxMergedRows rows, and that none is lost.
 func TestMergeRowsBounded(t *testing.T) {
+	t.Parallel()
 	shape := rowsShape{head: "INSERT INTO t (a)", cols: 1}
 	var perCase [][]stmt
 	for i := range 2*maxMergedRows + 3 {

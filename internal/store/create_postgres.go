@@ -15,7 +15,8 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// codeCompany is the SQLSTATE of companyGuard's refusal (migrations 0006, 0007).
+// codeCompany is the SQLSTATE of companyGuard's refusal: it must equal the
+// literal in jiesu_company_guard (migration 0007).
 const codeCompany = "JS001"
 
 // reservation is what createPostgres knows of a case before writing it.

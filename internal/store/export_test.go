@@ -20,6 +20,35 @@ type BatchResult struct {
 	Number  int  // its number of the day; 0: none taken
 }
 
+// MergedForTest is what a registration batch of outs sends after its
+// guard: each case's statements, merged by mergeRows. Ids are made up.
+func (s *Store) MergedForTest(outs []cases.Outcome) ([]string, error) {
+	var perCase [][]stmt
+	for i, out := range outs {
+		args, err := s.caseArgs(out.Case)
+		if err != nil {
+			return nil, err
+		}
+		c := out.Case
+		c.ID, c.Number = int64(i+1), fmt.Sprintf("JS-TEST-%d", i+1)
+		sts, err := s.newCaseStmts(c, out, append(args, "", ""))
+		if err != nil {
+			return nil, err
+		}
+		perCase = append(perCase, sts)
+	}
+	var texts []string
+	for _, st := range mergeRows(perCase) {
+		if !st.empty() {
+			texts = append(texts, st.q)
+		}
+	}
+	return texts, nil
+}
+
+// BatchSlotsForTest is how many registration batches may be in flight.
+const BatchSlotsForTest = batchSlots
+
 // RegisterBatchForTest runs outs as one registration batch, as the batcher
 // does with registrations that arrive together, and says what it did with
 // each.

@@ -201,7 +201,7 @@ func TestGroupingBurstFromNothing(t *testing.T) {
 		}
 		// SQLite registers one at a time: only the first is alone. On
 		// PostgreSQL each batch slot in flight may carry one.
-		if max := map[string]int{store.DialectSQLite: 1, store.DialectPostgres: 4}[s.Dialect()]; alone < 1 || alone > max {
+		if max := map[string]int{store.DialectSQLite: 1, store.DialectPostgres: store.BatchSlotsForTest}[s.Dialect()]; alone < 1 || alone > max {
 			t.Errorf("%d cases announced on their own, want 1 to %d", alone, max)
 		}
 	})

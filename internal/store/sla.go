@@ -15,7 +15,9 @@ import (
 
 // clockStatesSQL are the states in which a unit's clock runs: dispatched
 // and not yet resolved. It matches the predicate of the cases_sla_due index
-// word for word, so that both dialects' planners use it.
+// word for word, so that both dialects' planners use it. The cases_group
+// index and jiesu_has_company (PostgreSQL migration 0007) repeat the list:
+// changing it takes a migration.
 const clockStatesSQL = `('dispatched', 'accepted', 'contacted', 'reopened')`
 
 // slaStale is the sla_next_at that means "look at this case at the next

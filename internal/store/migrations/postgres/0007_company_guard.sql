@@ -36,22 +36,27 @@ BEGIN
 END
 $$;
 
--- The guard: takes the shared lock of each key, in one order so that two
--- registrations never wait for each other's keys, then refuses (SQLSTATE
--- JS001, the ids of the cases with company in the detail) when any case
--- has company, so that the implicit transaction it heads writes nothing.
--- Volatile, so that the company query's snapshot is taken after the locks:
--- a case written on its own is either seen by an incident being opened,
--- or sees it.
+-- The guard: takes the shared lock of each key, then refuses (SQLSTATE
+-- JS001, which create_postgres.go's codeCompany must equal; the ids of the
+-- cases with company in the detail) when any case has company, so that the
+-- implicit transaction it heads writes nothing. Shared locks never wait for
+-- each other, but one can queue behind an exclusive request (an incident
+-- being opened); taking them in one order, byte order whatever the
+-- database's collation, keeps two guards from waiting on each other through
+-- such requests. Volatile, so that the company query's snapshot is taken
+-- after the locks: a case written on its own is either seen by an incident
+-- being opened, or sees it.
 CREATE OR REPLACE FUNCTION jiesu_company_guard(p_ids bigint[], p_keys text[], p_units text[], p_categories text[],
     p_places text[], p_since timestamptz[]) RETURNS void
 LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
+    k text;
     refused text;
 BEGIN
-    PERFORM pg_advisory_xact_lock_shared(jiesu_key_lock(k))
-        FROM (SELECT DISTINCT k FROM unnest(p_keys) AS k ORDER BY k) AS keys;
+    FOR k IN SELECT DISTINCT u COLLATE "C" FROM unnest(p_keys) AS u ORDER BY 1 LOOP
+        PERFORM pg_advisory_xact_lock_shared(jiesu_key_lock(k));
+    END LOOP;
     SELECT string_agg(c.id::text, ' ') INTO refused
         FROM unnest(p_ids, p_keys, p_units, p_categories, p_places, p_since) AS c (id, gkey, unit, category, place, since)
         WHERE jiesu_has_company(c.gkey, c.unit, c.category, c.place, c.since);
