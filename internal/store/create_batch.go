@@ -26,11 +26,12 @@ const (
 	// one can be written while the other waits for its commit to reach the
 	// disk, and so that under load registrations gather into batches, whose
 	// rows go in one INSERT per table (mergeRows). Four made batches of two
-	// cases at 16 clients, and 12-17 % fewer cases a second on a 2-core
-	// machine. The price: a batch whose guard waits for a building's lock,
-	// held while that building's incident is opened (a few round trips),
-	// holds a slot meanwhile, and two such batches hold up every plain
-	// registration of this store until an opening commits.
+	// cases at 16 clients, and fewer cases a second on a 2-core machine (a
+	// median of 14 % fewer in interleaved runs; three slots lost too). The
+	// price: a batch whose guard waits for a building's lock, held while
+	// that building's incident is opened (a few round trips), holds a slot
+	// meanwhile, and two such batches hold up every plain registration of
+	// this store until an opening commits.
 	batchSlots = 2
 	// maxBatch bounds a batch, so that one slow batch holds few cases.
 	maxBatch = 64
@@ -167,26 +168,10 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 		}
 	}
 	for {
-		var perCase [][]stmt
-		var plain []*registration
-		for _, reg := range batch {
-			if reg.r.company || reg.err != nil {
-				continue
-			}
-			c := reg.out.Case
-			c.ID, c.Number = reg.r.id, cases.Number(c.RegisteredAt, reg.r.seq)
-			st, err := s.newCaseStmts(c, reg.out, reg.args)
-			if err != nil {
-				reg.err = err
-				continue
-			}
-			perCase = append(perCase, st)
-			plain = append(plain, reg)
-		}
+		stmts, plain := s.writeStmts(batch)
 		if len(plain) == 0 {
 			return
 		}
-		stmts := append([]stmt{s.companyGuard(plain)}, mergeRows(perCase)...)
 		err := s.withPgx(ctx, func(conn *pgx.Conn) error { return sendAll(ctx, conn, stmts) })
 		if err == nil {
 			for _, reg := range plain {
@@ -214,6 +199,32 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 			return
 		}
 	}
+}
+
+// writeStmts are what writes the plain registrations of batch (those
+// neither with company nor failed) in one implicit transaction: their
+// guard, then their rows merged. plain are those registrations; one whose
+// statements cannot be built gets its error and is left out.
+func (s *Store) writeStmts(batch []*registration) (stmts []stmt, plain []*registration) {
+	var perCase [][]stmt
+	for _, reg := range batch {
+		if reg.r.company || reg.err != nil {
+			continue
+		}
+		c := reg.out.Case
+		c.ID, c.Number = reg.r.id, cases.Number(c.RegisteredAt, reg.r.seq)
+		st, err := s.newCaseStmts(c, reg.out, reg.args)
+		if err != nil {
+			reg.err = err
+			continue
+		}
+		perCase = append(perCase, st)
+		plain = append(plain, reg)
+	}
+	if len(plain) == 0 {
+		return nil, nil
+	}
+	return append([]stmt{s.companyGuard(plain)}, mergeRows(perCase)...), plain
 }
 
 // maxMergedRows bounds the rows of one merged INSERT (see mergeRows): far

@@ -20,25 +20,24 @@ type BatchResult struct {
 	Number  int  // its number of the day; 0: none taken
 }
 
-// MergedForTest is what a registration batch of outs sends after its
-// guard: each case's statements, merged by mergeRows. Ids are made up.
+// MergedForTest is the text of each statement a registration batch of
+// outs sends to write them, the guard left out; ids and numbers are made up.
 func (s *Store) MergedForTest(outs []cases.Outcome) ([]string, error) {
-	var perCase [][]stmt
-	for i, out := range outs {
-		args, err := s.caseArgs(out.Case)
-		if err != nil {
-			return nil, err
+	batch, err := s.registrationsForTest(outs, createOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for i, reg := range batch {
+		reg.r.id, reg.r.seq = int64(i+1), i+1
+	}
+	stmts, _ := s.writeStmts(batch)
+	for _, reg := range batch {
+		if reg.err != nil {
+			return nil, reg.err
 		}
-		c := out.Case
-		c.ID, c.Number = int64(i+1), fmt.Sprintf("JS-TEST-%d", i+1)
-		sts, err := s.newCaseStmts(c, out, append(args, "", ""))
-		if err != nil {
-			return nil, err
-		}
-		perCase = append(perCase, sts)
 	}
 	var texts []string
-	for _, st := range mergeRows(perCase) {
+	for _, st := range stmts {
 		if !st.empty() {
 			texts = append(texts, st.q)
 		}
@@ -57,13 +56,9 @@ func (s *Store) RegisterBatchForTest(ctx context.Context, outs []cases.Outcome, 
 	for _, opt := range opts {
 		opt(&o)
 	}
-	batch := make([]*registration, len(outs))
-	for i, out := range outs {
-		args, err := s.caseArgs(out.Case)
-		if err != nil {
-			return nil, err
-		}
-		batch[i] = &registration{out: out, args: append(args, "", ""), o: o, alone: true, done: make(chan struct{})}
+	batch, err := s.registrationsForTest(outs, o)
+	if err != nil {
+		return nil, err
 	}
 	s.registerBatch(ctx, batch)
 	var res []BatchResult
@@ -74,6 +69,20 @@ func (s *Store) RegisterBatchForTest(ctx context.Context, outs []cases.Outcome, 
 		res = append(res, BatchResult{Wrote: reg.wrote, Company: reg.r.company, Alone: reg.alone, Number: reg.r.seq})
 	}
 	return res, nil
+}
+
+// registrationsForTest are outs as the batcher holds them before a batch
+// takes them, without idempotency keys.
+func (s *Store) registrationsForTest(outs []cases.Outcome, o createOptions) ([]*registration, error) {
+	batch := make([]*registration, len(outs))
+	for i, out := range outs {
+		args, err := s.caseArgs(out.Case)
+		if err != nil {
+			return nil, err
+		}
+		batch[i] = &registration{out: out, args: append(args, "", ""), o: o, alone: true, done: make(chan struct{})}
+	}
+	return batch, nil
 }
 
 // HoldIncidentOpeningForTest registers outs, grouped, in one transaction,

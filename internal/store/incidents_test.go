@@ -214,9 +214,7 @@ func TestBatchLeavesSameKeyToCompanyPath(t *testing.T) {
 	t.Parallel()
 	s := storetest.NewPostgres(t)
 	same := func(ref string) cases.Outcome {
-		return storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) {
-			in.Place, in.Category, in.ChannelRef, in.Content = "学生公寓3号楼", "water_power", ref, "学生公寓3号楼停电"
-		})
+		return storetest.NewCase(t, at(0), "logistics", outage("学生公寓3号楼"), func(in *cases.Intake) { in.ChannelRef = ref })
 	}
 	other := storetest.NewCase(t, at(0), "logistics") // another place
 	res, err := s.RegisterBatchForTest(context.Background(), []cases.Outcome{same("a"), same("b"), other, same("c")}, store.Grouped(grouping))
