@@ -120,7 +120,7 @@ func (s *Store) assignmentsStmt(c cases.Case) stmt {
 		args = append(args, c.ID, a.Unit, i, string(a.State), a.AcceptedBy, s.d.time(a.AcceptedAt),
 			a.Report, s.d.time(a.ReportedAt), s.d.time(a.DueBy))
 	}
-	return insertRows(rowsShape{head: `INSERT INTO case_assignments
+	return insertRows(s.texts, rowsShape{head: `INSERT INTO case_assignments
 		(case_id, unit, pos, state, accepted_by, accepted_at, report, reported_at, due_by)`, cols: cols}, args)
 }
 

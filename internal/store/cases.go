@@ -136,12 +136,12 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 // idempotency key and the creator. id 0 lets the database choose.
 func (s *Store) caseStmt(id int64, number string, args []any) stmt {
 	const cols = `number, ` + caseColumns + `, idempotency_key, created_by`
-	all := append([]any{number}, args...)
 	if id == 0 {
-		return insertRows(rowsShape{head: `INSERT INTO cases (` + cols + `)`, cols: len(all)}, all)
+		all := append(append(make([]any, 0, len(args)+1), number), args...)
+		return insertRows(s.texts, rowsShape{head: `INSERT INTO cases (` + cols + `)`, cols: len(all)}, all)
 	}
-	all = append([]any{id}, all...)
-	return insertRows(rowsShape{head: `INSERT INTO cases (id, ` + cols + `) OVERRIDING SYSTEM VALUE`, cols: len(all)}, all)
+	all := append(append(make([]any, 0, len(args)+2), id, number), args...)
+	return insertRows(s.texts, rowsShape{head: `INSERT INTO cases (id, ` + cols + `) OVERRIDING SYSTEM VALUE`, cols: len(all)}, all)
 }
 
 // findDuplicate returns the case that c's channel reference or key names:

@@ -224,7 +224,7 @@ func (s *Store) writeStmts(batch []*registration) (stmts []stmt, plain []*regist
 	if len(plain) == 0 {
 		return nil, nil
 	}
-	return append([]stmt{s.companyGuard(plain)}, mergeRows(perCase)...), plain
+	return append([]stmt{s.companyGuard(plain)}, mergeRows(s.texts, perCase)...), plain
 }
 
 // maxMergedRows bounds the rows of one merged INSERT (see mergeRows): far
@@ -238,8 +238,9 @@ const maxMergedRows = 64
 // statement's, not the row's. A table's rows go in INSERTs of 1, 2, 4, ...
 // rows, so that however many cases a batch holds, its merged INSERTs have
 // at most seven texts per table for a connection to prepare. Tables keep
-// their order, so each case is written before what refers to it.
-func mergeRows(perCase [][]stmt) []stmt {
+// their order, so each case is written before what refers to it. The
+// merged texts come from texts.
+func mergeRows(texts *rowTexts, perCase [][]stmt) []stmt {
 	if len(perCase) == 1 {
 		return perCase[0] // already one INSERT per table
 	}
@@ -272,7 +273,7 @@ func mergeRows(perCase [][]stmt) []stmt {
 				}
 			}
 			if g == nil {
-				g = &group{shape: st.rows}
+				g = &group{shape: st.rows, args: make([]any, 0, len(st.args)*len(perCase))}
 				here = append(here, g)
 			}
 			g.args = append(g.args, st.args...)
@@ -292,7 +293,7 @@ func mergeRows(perCase [][]stmt) []stmt {
 			for rows := len(args) / g.shape.cols; n*2 <= rows && n*2 <= maxMergedRows; {
 				n *= 2
 			}
-			out = append(out, insertRows(g.shape, args[:n*g.shape.cols]))
+			out = append(out, insertRows(texts, g.shape, args[:n*g.shape.cols]))
 			args = args[n*g.shape.cols:]
 		}
 	}

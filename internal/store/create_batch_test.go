@@ -11,20 +11,21 @@ import (
 // rows in the cases' order, and that a statement of another kind is kept.
 func TestMergeRows(t *testing.T) {
 	t.Parallel()
+	texts := newRowTexts()
 	caseShape := rowsShape{head: "INSERT INTO cases (id, number)", cols: 2}
 	eventShape := rowsShape{head: "INSERT INTO case_events (case_id, kind)", cols: 2}
 	msgShape := rowsShape{head: "INSERT INTO outbox (case_id)", tail: " ON CONFLICT (dedup_key) DO NOTHING", cols: 1}
 	var perCase [][]stmt
 	for id := 1; id <= 3; id++ {
 		perCase = append(perCase, []stmt{
-			insertRows(caseShape, []any{id, "n"}),
+			insertRows(texts, caseShape, []any{id, "n"}),
 			{}, // no co-units
-			insertRows(eventShape, []any{id, "register", id, "dispatch"}),
-			insertRows(msgShape, []any{id}),
+			insertRows(texts, eventShape, []any{id, "register", id, "dispatch"}),
+			insertRows(texts, msgShape, []any{id}),
 		})
 	}
 	perCase[1] = append(perCase[1], stmt{q: "SELECT 1"})
-	got := mergeRows(perCase)
+	got := mergeRows(texts, perCase)
 	want := []stmt{
 		{q: "INSERT INTO cases (id, number) VALUES ($1, $2), ($3, $4)", args: []any{1, "n", 2, "n"}},
 		{q: "INSERT INTO cases (id, number) VALUES ($1, $2)", args: []any{3, "n"}},
@@ -49,13 +50,14 @@ func TestMergeRows(t *testing.T) {
 // maxMergedRows rows, and that none is lost.
 func TestMergeRowsBounded(t *testing.T) {
 	t.Parallel()
+	texts := newRowTexts()
 	shape := rowsShape{head: "INSERT INTO t (a)", cols: 1}
 	var perCase [][]stmt
 	for i := range 2*maxMergedRows + 3 {
-		perCase = append(perCase, []stmt{insertRows(shape, []any{i})})
+		perCase = append(perCase, []stmt{insertRows(texts, shape, []any{i})})
 	}
 	rows := 0
-	for _, st := range mergeRows(perCase) {
+	for _, st := range mergeRows(texts, perCase) {
 		n := strings.Count(st.q, "$")
 		if n > maxMergedRows || n != len(st.args) {
 			t.Errorf("%d rows, %d arguments in one INSERT", n, len(st.args))

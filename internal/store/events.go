@@ -45,7 +45,7 @@ func (s *Store) eventsStmt(caseID int64, evs []cases.Event) (stmt, error) {
 		}
 		args = append(args, a...)
 	}
-	return insertRows(rowsShape{head: `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)`,
+	return insertRows(s.texts, rowsShape{head: `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)`,
 		cols: cols}, args), nil
 }
 

@@ -96,7 +96,7 @@ func (s *Store) outboxStmt(items []OutboxItem) (stmt, error) {
 		args = append(args, nullInt64(it.CaseID), it.Template, string(it.To.Kind), it.To.ID, data,
 			it.DedupKey, s.d.time(it.NextAttemptAt), s.d.time(it.CreatedAt), string(it.OnlyWhile))
 	}
-	return insertRows(rowsShape{head: `INSERT INTO outbox
+	return insertRows(s.texts, rowsShape{head: `INSERT INTO outbox
 		(case_id, template, to_kind, to_id, data, dedup_key, next_attempt_at, created_at, only_while)`,
 		tail: ` ON CONFLICT (dedup_key) DO NOTHING`, cols: cols}, args), nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 )
 
 // stmt is a statement with its arguments, built apart from running it so
@@ -22,13 +23,45 @@ type rowsShape struct {
 	cols       int
 }
 
-// insertRows is the INSERT of shape with args, len(args)/cols rows.
-func insertRows(shape rowsShape, args []any) stmt {
-	return stmt{q: shape.text(len(args) / shape.cols), args: args, rows: shape}
+// insertRows is the INSERT of shape with args, len(args)/cols rows, its
+// text from texts.
+func insertRows(texts *rowTexts, shape rowsShape, args []any) stmt {
+	return stmt{q: texts.text(shape, len(args)/shape.cols), args: args, rows: shape}
 }
 
-func (r rowsShape) text(rows int) string {
-	return r.head + ` VALUES ` + values(0, rows, r.cols) + r.tail
+// rowTexts keeps the texts of multi-row INSERTs. Registration sends the
+// same few shapes over and over, each with dozens of numbered parameters,
+// and building such a text cost more than looking it up; a registration
+// batch also builds each case's texts before merging them. The shapes are
+// the store's own, and rows are bounded (maxMergedRows when merged), so
+// the texts are few; larger ones are built and not kept.
+type rowTexts struct {
+	mu sync.RWMutex
+	m  map[rowsText]string
+}
+
+type rowsText struct {
+	shape rowsShape
+	rows  int
+}
+
+func newRowTexts() *rowTexts { return &rowTexts{m: map[rowsText]string{}} }
+
+func (t *rowTexts) text(shape rowsShape, rows int) string {
+	k := rowsText{shape, rows}
+	t.mu.RLock()
+	q, ok := t.m[k]
+	t.mu.RUnlock()
+	if ok {
+		return q
+	}
+	q = shape.head + ` VALUES ` + values(0, rows, shape.cols) + shape.tail
+	if rows <= maxMergedRows {
+		t.mu.Lock()
+		t.m[k] = q
+		t.mu.Unlock()
+	}
+	return q
 }
 
 func (st stmt) empty() bool { return st.q == "" }

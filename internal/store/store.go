@@ -104,6 +104,7 @@ type Options struct {
 type Store struct {
 	db    *sql.DB
 	d     dialect
+	texts *rowTexts
 	batch *batcher // PostgreSQL only: see create_batch.go
 }
 
@@ -145,7 +146,7 @@ func openPostgres(rawURL string, maxConns int) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, d: dialect{name: DialectPostgres}}
+	s := &Store{db: db, d: dialect{name: DialectPostgres}, texts: newRowTexts()}
 	s.batch = newBatcher(s)
 	return s, nil
 }
@@ -172,7 +173,7 @@ func openSQLite(path string) (*Store, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	return &Store{db: db, d: dialect{name: DialectSQLite}}, nil
+	return &Store{db: db, d: dialect{name: DialectSQLite}, texts: newRowTexts()}, nil
 }
 
 // Close closes the database.
