@@ -496,3 +496,46 @@ func TestNumbersTakenAhead(t *testing.T) {
 		t.Errorf("first number of the next day: %s", c.Number)
 	}
 }
+
+// The number sequences of days before yesterday are dropped, and a case of
+// such a day registered after all still gets a number after the day's
+// last case, never one of its numbers again.
+func TestDropNumberSequences(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		day := 24 * time.Hour
+		for _, d := range []time.Duration{0, time.Minute, day, 2 * day} {
+			storetest.Create(t, s, storetest.NewCase(t, at(d), "logistics"))
+		}
+		n, err := s.DropNumberSequences(ctx, at(2*day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exists := func(day string) bool {
+			t.Helper()
+			var ok bool
+			if err := s.DBForTest().QueryRow(`SELECT to_regclass('jiesu_case_number_' || $1) IS NOT NULL`, day).Scan(&ok); err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if s.Dialect() == store.DialectSQLite {
+			if n != 0 {
+				t.Errorf("SQLite dropped %d sequences", n)
+			}
+		} else {
+			if n != 1 || exists("20261128") || !exists("20261129") || !exists("20261130") {
+				t.Errorf("dropped %d; left 28th %v, 29th %v, 30th %v; want only the 28th's dropped",
+					n, exists("20261128"), exists("20261129"), exists("20261130"))
+			}
+			if again, err := s.DropNumberSequences(ctx, at(2*day)); err != nil || again != 0 {
+				t.Errorf("second drop: %d, %v; want 0", again, err)
+			}
+		}
+		late := storetest.Create(t, s, storetest.NewCase(t, at(2*time.Minute), "logistics"))
+		if late.Number != "JS20261128-0003" {
+			t.Errorf("late case of a dropped day numbered %s, want JS20261128-0003", late.Number)
+		}
+	})
+}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // numberBlock is how many case ids and numbers a PostgreSQL store takes
@@ -78,4 +81,21 @@ func (s *Store) fetchNumbers(ctx context.Context, day string, n int) ([]numbered
 	}
 	slices.SortFunc(out, func(a, b numbered) int { return a.seq - b.seq })
 	return out, nil
+}
+
+// DropNumberSequences drops the case number sequences of days before the
+// one before now's (in Asia/Shanghai), which no registration uses any
+// more, and returns how many it dropped: on PostgreSQL every day has its
+// own (migration 0005), and they would otherwise accumulate. SQLite
+// numbers from counter rows and drops nothing.
+func (s *Store) DropNumberSequences(ctx context.Context, now time.Time) (int, error) {
+	if s.d.name != DialectPostgres {
+		return 0, nil
+	}
+	before := cases.Day(now.AddDate(0, 0, -1))
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT jiesu_drop_case_number_sequences($1)`, before).Scan(&n); err != nil {
+		return 0, fmt.Errorf("drop case number sequences before %s: %w", before, err)
+	}
+	return n, nil
 }
