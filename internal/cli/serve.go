@@ -11,10 +11,12 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/internal/auth"
+	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/logging"
 	"github.com/jiesu/jiesu/internal/metrics"
+	"github.com/jiesu/jiesu/internal/outbox"
 	"github.com/jiesu/jiesu/internal/routing"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
@@ -32,7 +34,7 @@ func serve(ctx context.Context, cfg *config.Config, env Env) error {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
-	app, err := build(ctx, cfg, log)
+	app, err := build(ctx, cfg, wiring{log: log})
 	if err != nil {
 		return err
 	}
@@ -75,54 +77,98 @@ func serve(ctx context.Context, cfg *config.Config, env Env) error {
 
 // app is every long-lived part of a running jiesu.
 type app struct {
-	store   *store.Store
-	web     *web.Server
-	metrics *metrics.Metrics
-	start   func(ctx context.Context) (done <-chan struct{})
-	closers []func() error // run before the store closes
+	store    *store.Store
+	web      *web.Server
+	metrics  *metrics.Metrics
+	svc      *service.Service
+	worker   *outbox.Worker
+	students *students
+	units    *unitChat
+	start    func(ctx context.Context) (done <-chan struct{})
+	closers  []func() error // run before the store closes
+	ownStore bool           // build opened the store, so close closes it
 }
 
 func (a *app) close() {
 	for _, c := range a.closers {
 		_ = c()
 	}
-	_ = a.store.Close()
+	if a.ownStore {
+		_ = a.store.Close()
+	}
 }
 
-// build opens and migrates the store and wires the service, the API and
-// the background workers.
-func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, error) {
-	st, err := openMigrated(ctx, cfg)
-	if err != nil {
-		return nil, err
+// wiring is what build takes besides the configuration. serve gives the
+// logger alone; the end-to-end tests also give a fake clock, a store and
+// keys of their own, a cache that replicas share, and outbox settings, so
+// that what they run is wired as serve wires it. A zero field gets what
+// serve would.
+type wiring struct {
+	log   *zap.Logger
+	clock clock.Clock     // default the wall clock
+	store *store.Store    // default opened and migrated from the configuration
+	keys  *secret.Keyring // default the configured keys, or one kept in the data directory
+	http  *http.Client    // to WeCom; default the client's own
+	cache cache.Cache     // both chat sides' cache, instead of Redis or an in-process one
+	// outbox changes the worker's parameters after the chat sides have.
+	outbox []func(*outbox.Params)
+}
+
+// build opens and migrates the store (unless w gives one) and wires the
+// service, the API and the background workers.
+func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
+	log, clk := w.log, w.clock
+	if log == nil {
+		log = zap.NewNop()
+	}
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	st, ownStore := w.store, w.store == nil
+	if ownStore {
+		var err error
+		if st, err = openMigrated(ctx, cfg); err != nil {
+			return nil, err
+		}
 	}
 	ok := false
 	defer func() {
-		if !ok {
+		if !ok && ownStore {
 			_ = st.Close()
 		}
 	}()
-	keys, err := secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
-	if err != nil {
-		return nil, fmt.Errorf("encryption keys: %w", err)
+	keys := w.keys
+	if keys == nil {
+		var err error
+		if keys, err = secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir); err != nil {
+			return nil, fmt.Errorf("encryption keys: %w", err)
+		}
 	}
 	router, err := routing.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 	m := metrics.New(metrics.Options{Source: st, ErrorLog: zap.NewStdLog(log.Named("metrics"))})
-	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Log: log})
+	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: clk, Log: log, HTTP: w.http, Cache: w.cache})
 	if err != nil {
 		return nil, fmt.Errorf("unit chat: %w", err)
 	}
-	clk := clock.Real{}
-	students, err := newStudents(ctx, cfg, keys, clk, log)
+	closers := []func() error{units.close}
+	defer func() {
+		if !ok {
+			for _, c := range closers {
+				_ = c()
+			}
+		}
+	}()
+	students, err := newStudents(ctx, cfg, keys, clk, log, w.cache)
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
+	closers = append(closers, students.close)
 	// units wraps the renderer, so it comes after options that need the
 	// *render.Renderer itself.
-	worker, err := newOutbox(cfg, st, m, log, students.outboxOptions, units.outboxOptions)
+	worker, err := newOutbox(cfg, st, m, log, append([]func(*outbox.Params){students.outboxOptions, units.outboxOptions}, w.outbox...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +188,10 @@ func build(ctx context.Context, cfg *config.Config, log *zap.Logger) (*app, erro
 		return nil, fmt.Errorf("students: %w", err)
 	}
 	ok = true
-	return &app{store: st, web: srv, metrics: m, closers: []func() error{units.close, students.close}, start: func(ctx context.Context) <-chan struct{} {
-		return runAll(ctx, worker.Run, scheduler.Run, students.run)
-	}}, nil
+	return &app{store: st, web: srv, metrics: m, svc: svc, worker: worker, students: students, units: units,
+		closers: closers, ownStore: ownStore, start: func(ctx context.Context) <-chan struct{} {
+			return runAll(ctx, worker.Run, scheduler.Run, students.run)
+		}}, nil
 }
 
 // ready is the /readyz check: the database answers and its schema is the

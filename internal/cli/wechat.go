@@ -44,6 +44,7 @@ type students struct {
 	keys    *secret.Keyring
 	links   *survey.Links
 	cache   cache.Cache
+	closers []func() error // what newStudents opened
 	api     *wechat.API
 	sender  *wechat.Sender
 	windows *complainantWindows
@@ -51,20 +52,25 @@ type students struct {
 }
 
 // newStudents builds the parts the outbox needs. With no app id the
-// WeChat channel is off and only the survey page remains.
-func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger) (*students, error) {
+// WeChat channel is off and only the survey page remains. The cache (the
+// access token, the callback's dedup) is c when given, else Redis when
+// redis.url is set, else in-process.
+func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache) (*students, error) {
 	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}}
 	if !cfg.WeChat.Enabled() {
 		log.Info("wechat channel off: no wechat.app_id")
 		return s, nil
 	}
-	if cfg.Redis.URL != "" {
+	switch {
+	case c != nil:
+		s.cache = c
+	case cfg.Redis.URL != "":
 		r, err := cache.NewRedis(ctx, cfg.Redis.URL, "jiesu:")
 		if err != nil {
 			return nil, fmt.Errorf("wechat token cache: %w", err)
 		}
-		s.cache = r
-	} else {
+		s.cache, s.closers = r, append(s.closers, r.Close)
+	default:
 		s.cache = cache.NewMemory(clk)
 	}
 	wc := wechat.ConfigFrom(cfg.WeChat)
@@ -158,10 +164,11 @@ func (s *students) run(ctx context.Context) error {
 
 // close lets go of the token cache's Redis connection.
 func (s *students) close() error {
-	if r, ok := s.cache.(*cache.Redis); ok {
-		return r.Close()
+	var errs []error
+	for _, c := range s.closers {
+		errs = append(errs, c())
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func replyNames(cfg *config.Config) studentchat.Names {

@@ -22,13 +22,10 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
-	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/outbox"
-	"github.com/jiesu/jiesu/internal/routing"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
 	"github.com/jiesu/jiesu/internal/store"
-	"github.com/jiesu/jiesu/internal/web"
 )
 
 // The public address the test configuration gives; links are rewritten to
@@ -97,8 +94,7 @@ func newStudentRig(t testing.TB, st *store.Store, o studentRigOpts) *studentRig 
 	t.Helper()
 	ctx := context.Background()
 	r := &studentRig{t: t, st: st, tokens: map[string]string{}}
-	shared, c := o.shared, o.cache
-	if shared != nil {
+	if shared := o.shared; shared != nil {
 		r.clock, r.fake, r.cfg = shared.clock, shared.fake, shared.cfg
 	} else {
 		r.clock = clock.NewFake(studentStart)
@@ -110,35 +106,18 @@ func newStudentRig(t testing.TB, st *store.Store, o studentRigOpts) *studentRig 
 		core, logs := observer.New(zapcore.InfoLevel)
 		r.logs, log = logs, zap.New(core)
 	}
-	keys := studentKeys(t)
-	router, err := routing.New(r.cfg)
+	a, err := build(ctx, r.cfg, wiring{log: log, clock: r.clock, store: st, keys: studentKeys(t), cache: o.cache,
+		outbox: []func(*outbox.Params){func(p *outbox.Params) {
+			p.Clock = r.clock
+			p.Jitter = func(time.Duration) time.Duration { return 0 }
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := metrics.New(metrics.Options{Source: st})
-	if r.students, err = newStudents(ctx, r.cfg, keys, r.clock, log); err != nil {
-		t.Fatal(err)
-	}
-	if c != nil {
-		r.students.cache = c
-	}
-	r.worker, err = newOutbox(r.cfg, st, m, log, r.students.outboxOptions, func(p *outbox.Params) {
-		p.Clock = r.clock
-		p.Jitter = func(time.Duration) time.Duration { return 0 }
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.svc = service.New(service.Deps{Store: st, Config: r.cfg, Router: router, Keys: keys, Clock: r.clock, Log: log})
+	t.Cleanup(a.close)
+	r.students, r.worker, r.svc = a.students, a.worker, a.svc
 	tokens := auth.New(st, r.cfg, auth.Options{Clock: r.clock})
-	srv := web.New(web.Options{
-		Service: r.svc, Tokens: tokens, Clock: r.clock, Log: log, Metrics: m,
-		Ready: func(ctx context.Context) error { return st.Ping(ctx) }, MaxBodyBytes: r.cfg.Server.MaxBodyBytes,
-	})
-	if err := r.students.mount(srv, r.svc, m); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(a.web)
 	t.Cleanup(ts.Close)
 	r.url = ts.URL
 	for who, member := range map[string]string{"office": "office-wang", "operator": "hotline-chen", "logistics": "logistics-ma", "network": "network-deng"} {

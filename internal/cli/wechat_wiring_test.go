@@ -30,7 +30,7 @@ func TestServeWiresTheWeChatChannel(t *testing.T) {
 		cfg  *config.Config
 		want int
 	}{{"off", off, http.StatusNotFound}, {"on", on, http.StatusOK}} {
-		a, err := build(context.Background(), c.cfg, zap.NewNop())
+		a, err := build(context.Background(), c.cfg, wiring{log: zap.NewNop()})
 		if err != nil {
 			t.Fatalf("%s: build: %v", c.name, err)
 		}

@@ -10,18 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/bot/fakes"
-	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
-	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/outbox"
-	"github.com/jiesu/jiesu/internal/routing"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
 	"github.com/jiesu/jiesu/internal/store"
@@ -153,34 +148,20 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := zap.NewNop()
-	ctx := context.Background()
-	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: now, Log: log,
-		HTTP: &http.Client{Timeout: 5 * time.Second}, Cache: cache.NewMemory(now)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New(metrics.Options{Source: st})
 	wx := &recordingSender{}
-	worker, err := newOutbox(cfg, st, m, log, units.outboxOptions, func(p *outbox.Params) {
-		p.Clock = now
-		p.Senders = append(p.Senders, wx)
-		p.Jitter = func(c time.Duration) time.Duration { return c }
-		p.Config.Batch = 100
-	})
+	a, err := build(context.Background(), cfg, wiring{clock: now, store: st, keys: keys,
+		http: &http.Client{Timeout: 5 * time.Second}, cache: cache.NewMemory(now),
+		outbox: []func(*outbox.Params){func(p *outbox.Params) {
+			p.Clock = now
+			p.Senders = append(p.Senders, wx)
+			p.Jitter = func(c time.Duration) time.Duration { return c }
+			p.Config.Batch = 100
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	router, err := routing.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: now, Log: log, Committed: worker.Notify})
-	srv := web.New(web.Options{Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: now}), Clock: now, Log: log, Metrics: m,
-		Ready: units.ready(ready(st)), MaxBodyBytes: cfg.Server.MaxBodyBytes})
-	if err := units.mount(srv, svc, m); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(a.close)
+	units, svc, worker, srv := a.units, a.svc, a.worker, a.web
 	fake.Callback, fake.CallbackPath = srv, cfg.WeCom.Path
 	return &harness{t: t, clock: clk, fake: fake, cfg: cfg, store: st, svc: svc, worker: worker, web: srv, wechat: wx, units: units}
 }
