@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +17,7 @@ import (
 )
 
 // codeCompany is the SQLSTATE of companyGuard's refusal: it must equal the
-// literal in jiesu_company_guard (migration 0007).
+// literal in jiesu_company_guard (migrations 0007 and 0009).
 const codeCompany = "JS001"
 
 // reservation is what createPostgres knows of a case before writing it.
@@ -129,18 +130,29 @@ func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 // to its commit. So a case written on its own is either seen by the
 // opening as a peer, or sees the incident; without the lock it could
 // commit unseen while the incident opened, and stay out of it. The SQL is
-// jiesu_company_guard (migration 0007), a function so that it is planned
-// once per connection, not once per registration.
+// jiesu_company_guard (migrations 0007 and 0009), which takes the locks in
+// the order of its arrays: byte order of the keys, which Go's string
+// comparison is, whatever the database's collation, so that two guards
+// never wait on each other through an incident's exclusive request.
 func (s *Store) companyGuard(regs []*registration) stmt {
+	type grouped struct {
+		reg *registration
+		gk  GroupKey
+		key string
+	}
+	var gs []grouped
+	for _, reg := range regs {
+		if gk, ok := reg.o.groupKey(reg.out.Case); ok {
+			gs = append(gs, grouped{reg, gk, gk.String()})
+		}
+	}
+	slices.SortStableFunc(gs, func(a, b grouped) int { return strings.Compare(a.key, b.key) })
 	var ids []int64
 	var keys, units, categories, places []string
 	var since []time.Time
-	for _, reg := range regs {
-		gk, ok := reg.o.groupKey(reg.out.Case)
-		if !ok {
-			continue
-		}
-		ids, keys = append(ids, reg.r.id), append(keys, gk.String())
+	for _, g := range gs {
+		reg, gk := g.reg, g.gk
+		ids, keys = append(ids, reg.r.id), append(keys, g.key)
 		units, categories, places = append(units, gk.LeadUnit), append(categories, gk.Category), append(places, gk.Place)
 		// As dialect.time stores times: in UTC, to the microsecond.
 		since = append(since, reg.out.Case.RegisteredAt.Add(-reg.o.group.Window).UTC().Truncate(time.Microsecond))

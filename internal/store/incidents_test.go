@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -347,5 +348,29 @@ func TestCaseAloneWaitsForIncidentOpening(t *testing.T) {
 	joined, err := s.IncidentOf(ctx, r.c.ID)
 	if err != nil || joined.ID != opened.ID {
 		t.Fatalf("the case is in incident %v (%v), want %d, the one being opened", joined.ID, err, opened.ID)
+	}
+}
+
+// The guard takes its keys' locks in the order of its arrays, so it
+// refuses arrays whose keys are not in byte order (companyGuard sorts
+// them; TestBatchGuardLeavesCasesWithCompany sends a batch out of order).
+// Byte order, not the database's collation: "B" comes before "a".
+func TestCompanyGuardWantsKeysInByteOrder(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	guard := func(keys ...string) error {
+		ids, same, since := make([]int64, len(keys)), make([]string, len(keys)), make([]time.Time, len(keys))
+		for i := range keys {
+			ids[i], same[i], since[i] = int64(i+1), "x", at(0)
+		}
+		_, err := s.DBForTest().Exec(`SELECT jiesu_company_guard($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
+			ids, keys, same, same, same, since)
+		return err
+	}
+	if err := guard("B", "a", "a", "b"); err != nil {
+		t.Errorf("keys in byte order, one repeated: %v", err)
+	}
+	if err := guard("a", "B"); err == nil || !strings.Contains(err.Error(), "byte order") {
+		t.Errorf("keys out of byte order: %v, want a refusal", err)
 	}
 }
