@@ -67,8 +67,13 @@ type unitChatDeps struct {
 // newUnitChat builds the WeCom client and sender and the shared cache and
 // limiter: Redis when redis.url is set, so replicas share the access token,
 // the callback dedup and the rate limits; in-process otherwise.
-func newUnitChat(ctx context.Context, d unitChatDeps) (*unitChat, error) {
+func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	u := &unitChat{cfg: d.Config, store: d.Store, keys: d.Keys, clock: d.Clock, log: d.Log, cache: d.Cache}
+	defer func() {
+		if err != nil {
+			_ = u.close() // the Redis connection, if it was opened
+		}
+	}()
 	if u.clock == nil {
 		u.clock = clock.Real{}
 	}
@@ -85,7 +90,6 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (*unitChat, error) {
 	default:
 		u.cache, u.limiter = cache.NewMemory(u.clock), outbox.NewMemoryLimiter()
 	}
-	var err error
 	if u.render, err = render.New(templates.FS, "", render.BaseFrom(d.Config)); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}

@@ -508,6 +508,17 @@ func TestDropNumberSequences(t *testing.T) {
 		for _, d := range []time.Duration{0, time.Minute, day, 2 * day} {
 			storetest.Create(t, s, storetest.NewCase(t, at(d), "logistics"))
 		}
+		backlog := 0
+		if s.Dialect() == store.DialectPostgres {
+			// A year's backlog, more than one statement drops.
+			for d := 1; d <= 60; d++ {
+				name := fmt.Sprintf("jiesu_case_number_2025%02d%02d", 1+d/28, 1+d%28)
+				if _, err := s.DBForTest().Exec(`CREATE SEQUENCE ` + name); err != nil {
+					t.Fatal(err)
+				}
+				backlog++
+			}
+		}
 		n, err := s.DropNumberSequences(ctx, at(2*day))
 		if err != nil {
 			t.Fatal(err)
@@ -525,9 +536,9 @@ func TestDropNumberSequences(t *testing.T) {
 				t.Errorf("SQLite dropped %d sequences", n)
 			}
 		} else {
-			if n != 1 || exists("20261128") || !exists("20261129") || !exists("20261130") {
-				t.Errorf("dropped %d; left 28th %v, 29th %v, 30th %v; want only the 28th's dropped",
-					n, exists("20261128"), exists("20261129"), exists("20261130"))
+			if n != backlog+1 || exists("20261128") || exists("20250102") || !exists("20261129") || !exists("20261130") {
+				t.Errorf("dropped %d; left 28th %v, 29th %v, 30th %v, a backlog day %v; want the backlog's %d and the 28th's dropped",
+					n, exists("20261128"), exists("20261129"), exists("20261130"), exists("20250102"), backlog)
 			}
 			if again, err := s.DropNumberSequences(ctx, at(2*day)); err != nil || again != 0 {
 				t.Errorf("second drop: %d, %v; want 0", again, err)
@@ -538,4 +549,36 @@ func TestDropNumberSequences(t *testing.T) {
 			t.Errorf("late case of a dropped day numbered %s, want JS20261128-0003", late.Number)
 		}
 	})
+}
+
+// A day's sequence made again starts after the day's last case whatever
+// the session's time zone: in New York the Shanghai day of 8 March 2026
+// would be 23 hours long (daylight saving time begins), and its last hour,
+// when this case was registered, would be missed.
+func TestRemadeNumberSequenceKeepsShanghaiDays(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	ctx := context.Background()
+	late := time.Date(2026, 3, 8, 23, 30, 0, 0, cases.Shanghai())
+	if c := storetest.Create(t, s, storetest.NewCase(t, late, "logistics")); c.Number != "JS20260308-0001" {
+		t.Fatalf("number %s", c.Number)
+	}
+	if _, err := s.DropNumberSequences(ctx, late.AddDate(0, 0, 3)); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.DBForTest().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`SET LOCAL TimeZone = 'America/New_York'`); err != nil {
+		t.Fatal(err)
+	}
+	var next int
+	if err := tx.QueryRow(`SELECT jiesu_next_case_number('20260308')`).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	if next != 2 {
+		t.Errorf("remade sequence gave %d, want 2: after the day's last case", next)
+	}
 }

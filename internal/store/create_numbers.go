@@ -83,6 +83,10 @@ func (s *Store) fetchNumbers(ctx context.Context, day string, n int) ([]numbered
 	return out, nil
 }
 
+// dropBatch is how many number sequences one statement drops: a backlog
+// (a year's, the first time) goes in several short transactions.
+const dropBatch = 50
+
 // DropNumberSequences drops the case number sequences of days before the
 // one before now's (in Asia/Shanghai), which no registration uses any
 // more, and returns how many it dropped: on PostgreSQL every day has its
@@ -92,10 +96,17 @@ func (s *Store) DropNumberSequences(ctx context.Context, now time.Time) (int, er
 	if s.d.name != DialectPostgres {
 		return 0, nil
 	}
-	before := cases.Day(now.AddDate(0, 0, -1))
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT jiesu_drop_case_number_sequences($1)`, before).Scan(&n); err != nil {
-		return 0, fmt.Errorf("drop case number sequences before %s: %w", before, err)
+	// Shanghai keeps no daylight saving time: 24 hours back is yesterday.
+	before := cases.Day(now.Add(-24 * time.Hour))
+	total := 0
+	for {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT jiesu_drop_case_number_sequences($1, $2)`, before, dropBatch).Scan(&n); err != nil {
+			return total, fmt.Errorf("drop case number sequences before %s: %w", before, err)
+		}
+		total += n
+		if n < dropBatch {
+			return total, nil
+		}
 	}
-	return n, nil
 }

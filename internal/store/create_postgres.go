@@ -131,9 +131,10 @@ func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 // opening as a peer, or sees the incident; without the lock it could
 // commit unseen while the incident opened, and stay out of it. The SQL is
 // jiesu_company_guard (migrations 0007 and 0009), which takes the locks in
-// the order of its arrays: byte order of the keys, which Go's string
-// comparison is, whatever the database's collation, so that two guards
-// never wait on each other through an incident's exclusive request.
+// the order of its arrays: the byte order of the keys in UTF-8, which Go's
+// string comparison is, whatever the database's collation or encoding, so
+// that two guards never wait on each other through an incident's exclusive
+// request.
 func (s *Store) companyGuard(regs []*registration) stmt {
 	type grouped struct {
 		reg *registration

@@ -354,7 +354,8 @@ func TestCaseAloneWaitsForIncidentOpening(t *testing.T) {
 // The guard takes its keys' locks in the order of its arrays, so it
 // refuses arrays whose keys are not in byte order (companyGuard sorts
 // them; TestBatchGuardLeavesCasesWithCompany sends a batch out of order).
-// Byte order, not the database's collation: "B" comes before "a".
+// The byte order of UTF-8, not the database's collation: "B" comes before
+// "a", and "z" before "楼".
 func TestCompanyGuardWantsKeysInByteOrder(t *testing.T) {
 	t.Parallel()
 	s := storetest.NewPostgres(t)
@@ -367,10 +368,12 @@ func TestCompanyGuardWantsKeysInByteOrder(t *testing.T) {
 			ids, keys, same, same, same, since)
 		return err
 	}
-	if err := guard("B", "a", "a", "b"); err != nil {
+	if err := guard("B", "a", "a", "b", "z", "楼"); err != nil {
 		t.Errorf("keys in byte order, one repeated: %v", err)
 	}
-	if err := guard("a", "B"); err == nil || !strings.Contains(err.Error(), "byte order") {
-		t.Errorf("keys out of byte order: %v, want a refusal", err)
+	for _, keys := range [][]string{{"a", "B"}, {"楼", "z"}} {
+		if err := guard(keys...); err == nil || !strings.Contains(err.Error(), "byte order") {
+			t.Errorf("keys %q out of byte order: %v, want a refusal", keys, err)
+		}
 	}
 }

@@ -2,9 +2,12 @@
 -- they no longer accumulate, one a day. The scheduler's case-numbers job
 -- drops those of days before yesterday (Store.DropNumberSequences); a
 -- registration is never that late, since its number is taken the moment it
--- is registered. Should one come all the same (a replica's clock far
--- behind), its day's sequence is made again, and now starts after the
--- day's last case, so numbers still never repeat.
+-- is registered. Should one come all the same (a replica's clock a day or
+-- more behind), its day's sequence is made again, and now starts after the
+-- day's last written case, so no written case's number comes again. What
+-- such a replica still holds of that day, taken ahead and not yet used,
+-- could be handed out twice; the unique index on numbers then refuses the
+-- second case, which registers again with a fresh number.
 
 CREATE OR REPLACE FUNCTION jiesu_next_case_number(p_day text) RETURNS integer
 LANGUAGE plpgsql AS $$
@@ -13,6 +16,7 @@ DECLARE
     name text;
     start bigint;
     day_start timestamptz;
+    day_end timestamptz;
 BEGIN
     -- The registration's first step writes nothing else that must survive a
     -- crash: let it commit without waiting for the disk.
@@ -34,9 +38,12 @@ BEGIN
         -- After the day's last case: its sequence may have been dropped.
         -- The day's cases by the registered_at index; a number's day is
         -- its registration's in Asia/Shanghai (cases.Number).
+        -- Both ends in Shanghai time: a day added in the session's time zone
+        -- could be 23 hours long.
         day_start := to_date(p_day, 'YYYYMMDD')::timestamp AT TIME ZONE 'Asia/Shanghai';
+        day_end := (to_date(p_day, 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'Asia/Shanghai';
         SELECT GREATEST(start, max(split_part(number, '-', 2)::bigint) + 1) INTO start FROM cases
-            WHERE registered_at >= day_start AND registered_at < day_start + interval '1 day'
+            WHERE registered_at >= day_start AND registered_at < day_end
               AND number LIKE 'JS' || p_day || '-%';
         -- IF NOT EXISTS, not a second to_regclass: a session that waited on
         -- the advisory lock may still see its cached "no such relation",
@@ -49,14 +56,17 @@ BEGIN
 END
 $$;
 
--- Drops this schema's case number sequences of days before p_before
--- (YYYYMMDD) and returns how many it dropped. Each under the advisory lock
--- that making it takes, so that a sequence is never dropped while being
--- made.
-CREATE OR REPLACE FUNCTION jiesu_drop_case_number_sequences(p_before text) RETURNS integer
+-- Drops at most p_limit of this schema's case number sequences of days
+-- before p_before (YYYYMMDD), oldest first, and returns how many it
+-- dropped; a caller with a backlog calls again. Each under the advisory
+-- lock that making it takes, so that a sequence is never dropped while
+-- being made, and counted only if it was still there: two replicas may
+-- run this at once.
+CREATE OR REPLACE FUNCTION jiesu_drop_case_number_sequences(p_before text, p_limit integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     seq text;
+    qualified text;
     dropped integer := 0;
 BEGIN
     IF p_before !~ '^[0-9]{8}$' THEN
@@ -67,10 +77,14 @@ BEGIN
           AND c.relname ~ '^jiesu_case_number_[0-9]{8}$'
           AND substr(c.relname, length('jiesu_case_number_') + 1) < p_before
         ORDER BY c.relname
+        LIMIT p_limit
     LOOP
-        PERFORM pg_advisory_xact_lock(hashtext(quote_ident(current_schema()) || '.' || quote_ident(seq)));
-        EXECUTE format('DROP SEQUENCE IF EXISTS %I.%I', current_schema(), seq);
-        dropped := dropped + 1;
+        qualified := quote_ident(current_schema()) || '.' || quote_ident(seq);
+        PERFORM pg_advisory_xact_lock(hashtext(qualified));
+        IF to_regclass(qualified) IS NOT NULL THEN
+            EXECUTE format('DROP SEQUENCE IF EXISTS %s', qualified);
+            dropped := dropped + 1;
+        END IF;
     END LOOP;
     RETURN dropped;
 END

@@ -3,19 +3,26 @@
 -- the cases with company, each cost an executor start, a snapshot and a
 -- check of the cached plan on every registration: about 100 µs of the
 -- database's time for a case registered alone, more than the case's own
--- INSERT. The caller now gives the cases sorted by key in byte order
--- (create_postgres.go, companyGuard), so the locks are taken in one loop
--- over the array, in the order 0007 took them.
+-- INSERT. The caller now gives the cases sorted by key in the byte order
+-- of UTF-8 (create_postgres.go, companyGuard), so the locks are taken in
+-- one loop over the array, in the order 0007 took them on a UTF-8
+-- database, whatever the server's encoding.
+--
+-- VOLATILE, as 0007's, and it must stay so: a volatile function evaluates
+-- each jiesu_has_company call with a fresh snapshot, taken after the locks
+-- above it; a stable one would check company with the snapshot of the
+-- statement that called it, taken before, and could miss an incident whose
+-- opening it waited for.
 CREATE OR REPLACE FUNCTION jiesu_company_guard(p_ids bigint[], p_keys text[], p_units text[], p_categories text[],
     p_places text[], p_since timestamptz[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     k text;
     prev text;
     refused text;
 BEGIN
     FOREACH k IN ARRAY p_keys LOOP
-        IF k COLLATE "C" < prev COLLATE "C" THEN
+        IF convert_to(k, 'UTF8') < convert_to(prev, 'UTF8') THEN
             -- Two guards taking their keys in different orders could wait
             -- on each other through an incident's exclusive request.
             RAISE EXCEPTION 'company guard: keys not in byte order (% after %)', k, prev;
