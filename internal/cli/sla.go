@@ -20,9 +20,9 @@ import (
 
 // newScheduler builds the cron that turns time into messages, with its
 // jobs: the escalation sweep, the incident notices, the survey follow-ups,
-// and the housekeeping of case numbers. queued wakes the outbox worker after a job queued messages.
-// A template an escalation step names but that does not exist stops the
-// start, like a broken template does.
+// and the housekeeping of case numbers. queued wakes the outbox worker
+// after a job queued messages. A template an escalation step names but
+// that does not exist stops the start, like a broken template does.
 func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, queued func(), log *zap.Logger) (*sla.Scheduler, error) {
 	sweeper, err := sla.NewSweeper(sla.SweeperParams{Store: st, Config: cfg, Queued: queued, Log: log})
 	if err != nil {
