@@ -508,15 +508,15 @@ func TestDropNumberSequences(t *testing.T) {
 		for _, d := range []time.Duration{0, time.Minute, day, 2 * day} {
 			storetest.Create(t, s, storetest.NewCase(t, at(d), "logistics"))
 		}
-		backlog := 0
+		// A backlog of past days, more than one statement drops: 2 January
+		// 2025 and the 59 days after it.
+		const backlog = 60
 		if s.Dialect() == store.DialectPostgres {
-			// A year's backlog, more than one statement drops.
-			for d := 1; d <= 60; d++ {
-				name := fmt.Sprintf("jiesu_case_number_2025%02d%02d", 1+d/28, 1+d%28)
-				if _, err := s.DBForTest().Exec(`CREATE SEQUENCE ` + name); err != nil {
+			for d := range backlog {
+				day := time.Date(2025, 1, 2+d, 0, 0, 0, 0, time.UTC).Format("20060102")
+				if _, err := s.DBForTest().Exec(`CREATE SEQUENCE jiesu_case_number_` + day); err != nil {
 					t.Fatal(err)
 				}
-				backlog++
 			}
 		}
 		n, err := s.DropNumberSequences(ctx, at(2*day))
