@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"os"
 	"path/filepath"
@@ -23,12 +24,13 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 
 func TestCheckConfigMasksSecrets(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"JIESU_DATABASE_URL": "postgres://jiesu:hunter2@db/jiesu", "JIESU_DATA_DIR": t.TempDir()}
+	key := "k1:" + base64.StdEncoding.EncodeToString([]byte("a 32-byte key, kept out of view!"))
+	env := map[string]string{"JIESU_DATABASE_URL": "postgres://jiesu:hunter2@db/jiesu", "JIESU_SECURITY_ENCRYPTION_KEYS": key, "JIESU_DATA_DIR": t.TempDir()}
 	code, out, errs := run(t, env, "check-config")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if strings.Contains(out, "hunter2") || !strings.Contains(out, "******") {
+	if strings.Contains(out, "hunter2") || strings.Contains(out, key[3:]) || !strings.Contains(out, "******") {
 		t.Errorf("secret not masked:\n%s", out)
 	}
 	if !strings.Contains(out, "school_office") {

@@ -16,7 +16,7 @@ func TestEnvOverrides(t *testing.T) {
 		env   map[string]string
 		check func(c *Config) bool
 	}{
-		{"string", map[string]string{"JIESU_DATABASE_URL": "postgres://u:p@db/jiesu"},
+		{"string", map[string]string{"JIESU_DATABASE_URL": "postgres://u:p@db/jiesu", "JIESU_SECURITY_ENCRYPTION_KEYS": key32("k1")},
 			func(c *Config) bool { return c.Database.URL == "postgres://u:p@db/jiesu" }},
 		{"int", map[string]string{"JIESU_OUTBOX_MAX_ATTEMPTS": "3"},
 			func(c *Config) bool { return c.Outbox.MaxAttempts == 3 }},
@@ -62,7 +62,7 @@ func TestEnvSecretFile(t *testing.T) {
 	if err := os.WriteFile(file, []byte("postgresql://jiesu:pw@db/jiesu\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Load("", env(map[string]string{"JIESU_DATABASE_URL_FILE": file}))
+	c, err := Load("", env(map[string]string{"JIESU_DATABASE_URL_FILE": file, "JIESU_SECURITY_ENCRYPTION_KEYS": key32("k1")}))
 	if err != nil {
 		t.Fatal(err)
 	}

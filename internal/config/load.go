@@ -21,7 +21,7 @@ func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 		}
 		name = path
 	}
-	c, err := Parse(data, lookupEnv)
+	c, err := parse(data, lookupEnv)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
@@ -31,10 +31,9 @@ func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 	return c, nil
 }
 
-// Parse is Load without the file and without validation: YAML, defaults,
-// environment. check-config uses it to print what it would run with even
-// when Validate objects.
-func Parse(data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
+// parse is Load without the file and without validation: YAML, defaults,
+// environment.
+func parse(data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
 	c := &Config{}
 	if err := decodeStrict(data, c); err != nil {
 		return nil, err

@@ -77,11 +77,17 @@ func (c *Config) validateServer(ps *problems) {
 	if c.Log.Format != "json" && c.Log.Format != "console" {
 		ps.add("log.format", "%q: want json or console", c.Log.Format)
 	}
-	if c.Security.EncryptionKeys != "" {
+	switch {
+	case c.Security.EncryptionKeys != "":
 		// The keyring's own parser, so that what validates is what opens.
 		if _, err := secret.ParseKeyring(c.Security.EncryptionKeys); err != nil {
 			ps.add("security.encryption_keys", "%s", strings.TrimPrefix(err.Error(), "secret: "))
 		}
+	case c.Database.URL != "":
+		// Without keys a replica makes its own key file in its data
+		// directory: a second replica, or the first in a new container,
+		// could not read the names and contacts the other sealed.
+		ps.add("security.encryption_keys", "required with database.url: every replica must seal with the same keys (see the README's production setup)")
 	}
 	o := c.Outbox
 	for _, n := range []struct {

@@ -150,6 +150,8 @@ func TestValidateProblems(t *testing.T) {
 			`security.encryption_keys: key "k1" is 7 bytes, want 32`},
 		{"encryption key ids repeat", func(t *testing.T, c *Config) { c.Security.EncryptionKeys = key32("k1") + "," + key32("k1") },
 			`security.encryption_keys: key entry 2: id "k1" used twice`},
+		{"postgres without encryption keys", func(t *testing.T, c *Config) { c.Database.URL = "postgres://jiesu@db/jiesu" },
+			`security.encryption_keys: required with database.url`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,7 +197,9 @@ func TestValidateAcceptsGoodVariants(t *testing.T) {
 		name string
 		edit func(c *Config)
 	}{
-		{"postgresql url", func(c *Config) { c.Database.URL = "postgresql://jiesu@db/jiesu" }},
+		{"postgresql url", func(c *Config) {
+			c.Database.URL, c.Security.EncryptionKeys = "postgresql://jiesu@db/jiesu", key32("2025")
+		}},
 		{"rediss url", func(c *Config) { c.Redis.URL = "rediss://redis:6380/0" }},
 		{"two keys", func(c *Config) { c.Security.EncryptionKeys = key32("2025") + ", " + key32("2024") }},
 		{"member target", func(c *Config) { c.Escalation.Urgent[0].Notify = []string{"member:office-wang"} }},
