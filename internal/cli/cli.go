@@ -1,5 +1,6 @@
 // Package cli parses jiesu's command line and runs its subcommands: serve
-// (the default), migrate, check-config and token create, list and revoke.
+// (the default), migrate, check-config, token create, list and revoke, and
+// keys generate and reseal.
 package cli
 
 import (
@@ -37,7 +38,12 @@ Usage:
   jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's
   jiesu [--config FILE] token revoke ID      delete the API token with id ID (from token list);
                                              a running server refuses it within 30 s
+  jiesu keys generate ID                     print a new encryption key entry with id ID, to put
+                                             first in security.encryption_keys
+  jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply under
+                                             the first (active) key; then the others may be removed
 
+Flags may also follow the command: jiesu serve --config FILE.
 The config file is --config, else $JIESU_CONFIG, else the built-in example
 (configs/jiesu.example.yaml). Every key can be overridden by JIESU_<KEY_PATH>,
 e.g. JIESU_DATABASE_URL; JIESU_LISTEN and JIESU_DATA_DIR set the listen
@@ -50,19 +56,21 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
 	configPath := fs.String("config", "", "configuration file")
-	if err := fs.Parse(args); err != nil {
+	cmd, err := "serve", fs.Parse(args)
+	if err == nil && fs.NArg() > 0 {
+		// Flags may also follow the command: jiesu serve --config FILE.
+		cmd = fs.Arg(0)
+		err = fs.Parse(fs.Args()[1:])
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	rest := fs.Args()
 	if *configPath == "" {
 		*configPath, _ = env.Lookup("JIESU_CONFIG")
-	}
-	rest := fs.Args()
-	cmd := "serve"
-	if len(rest) > 0 {
-		cmd, rest = rest[0], rest[1:]
 	}
 	if cmd == "help" {
 		fmt.Fprint(env.Stdout, usage)
@@ -86,6 +94,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = listTokens(ctx, cfg, rest[1:], env)
 	case cmd == "token" && len(rest) == 2 && rest[0] == "revoke":
 		err = revokeToken(ctx, cfg, rest[1], env)
+	case cmd == "keys" && len(rest) == 2 && rest[0] == "generate":
+		err = generateKey(rest[1], env)
+	case cmd == "keys" && len(rest) == 1 && rest[0] == "reseal":
+		err = resealKeys(ctx, cfg, env)
 	default:
 		fmt.Fprint(env.Stderr, usage)
 		return 2

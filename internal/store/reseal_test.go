@@ -1,0 +1,156 @@
+package store_test
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/secret"
+	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/storetest"
+)
+
+// keyring parses "id" entries into a keyring of fixed 32-byte keys, the
+// first active.
+func keyring(t *testing.T, ids ...string) *secret.Keyring {
+	t.Helper()
+	var spec []string
+	for _, id := range ids {
+		spec = append(spec, id+":"+base64.StdEncoding.EncodeToString([]byte(strings.Repeat(id, 32)[:32])))
+	}
+	k, err := secret.ParseKeyring(strings.Join(spec, ","))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func seal(t *testing.T, k *secret.Keyring, plain string) string {
+	t.Helper()
+	v, err := k.Seal(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// After a rotation, Reseal moves every sealed column to the new key, in
+// batches, leaving what it cannot open and saying so; a second run has
+// nothing to do, and the old key can go.
+func TestResealMovesEverySealedColumnToTheActiveKey(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		old, lost := keyring(t, "k1"), keyring(t, "k0")
+		var ids []int64
+		for i := range 5 {
+			c := storetest.Create(t, s, storetest.NewCase(t, at(time.Duration(i)*time.Minute), "logistics", func(in *cases.Intake) {
+				in.Complainant.NameSealed = seal(t, old, "张三")
+				in.Complainant.ContactSealed = seal(t, old, "13812345678")
+				if i == 3 {
+					// Sealed with a key no longer in the keyring: cannot be moved.
+					in.Complainant.NameSealed = seal(t, lost, "李四")
+				}
+				if i == 4 {
+					in.Complainant.ContactSealed = "" // no contact: nothing to seal
+				}
+			}))
+			ids = append(ids, c.ID)
+		}
+		for _, id := range []string{"openid-a", "openid-b", "openid-c"} {
+			if _, err := s.TouchComplainant(ctx, cases.ChannelWeChatOA, id, at(0)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, id, at(0), func(c *store.Complainant) error {
+				c.ContactSealed = seal(t, old, "139"+id[len(id)-1:])
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.ClaimInbound(ctx, "wechat_oa", "msg-1", at(0), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishInbound(ctx, "wechat_oa", "msg-1", seal(t, old, "已受理")); err != nil {
+			t.Fatal(err)
+		}
+
+		rotated := keyring(t, "k2", "k1")
+		counts, err := s.Reseal(ctx, rotated.ActiveID(), rotated.Reseal, 2)
+		if err == nil || !strings.Contains(err.Error(), `"k0"`) || strings.Contains(err.Error(), "李四") {
+			t.Errorf("err = %v, want the value under the unknown key k0 named, its content not", err)
+		}
+		want := []store.ResealCount{
+			{Column: "cases.complainant_name_sealed", Resealed: 4, Left: 1},
+			{Column: "cases.complainant_contact_sealed", Resealed: 4},
+			{Column: "complainants.contact_sealed", Resealed: 3},
+			{Column: "inbound_messages.reply_sealed", Resealed: 1},
+		}
+		if !equalCounts(counts, want) {
+			t.Errorf("counts %+v, want %+v", counts, want)
+		}
+
+		for i, id := range ids {
+			c, err := s.GetCase(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One version per column rewritten: a transition that read the
+			// case before must not write the old value back.
+			if want := map[bool]int{true: 3, false: 2}[i < 3]; c.Version != want {
+				t.Errorf("case %d version %d, want %d", i, c.Version, want)
+			}
+			if i != 3 {
+				mustOpen(t, rotated, "k2", c.Complainant.NameSealed, "张三")
+			}
+			if i != 4 {
+				mustOpen(t, rotated, "k2", c.Complainant.ContactSealed, "13812345678")
+			} else if c.Complainant.ContactSealed != "" {
+				t.Errorf("empty contact became %q", c.Complainant.ContactSealed)
+			}
+		}
+		cp, err := s.GetComplainant(ctx, cases.ChannelWeChatOA, "openid-b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustOpen(t, rotated, "k2", cp.ContactSealed, "139b")
+		in, err := s.GetInbound(ctx, "wechat_oa", "msg-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustOpen(t, rotated, "k2", in.ReplySealed, "已受理")
+
+		again, _ := s.Reseal(ctx, rotated.ActiveID(), rotated.Reseal, 2)
+		for _, c := range again {
+			if c.Resealed != 0 {
+				t.Errorf("second run resealed %d of %s", c.Resealed, c.Column)
+			}
+		}
+	})
+}
+
+func equalCounts(a, b []store.ResealCount) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// mustOpen checks that v is sealed under key id and opens to want.
+func mustOpen(t *testing.T, k *secret.Keyring, id, v, want string) {
+	t.Helper()
+	if !strings.HasPrefix(v, "v1."+id+".") {
+		t.Errorf("%.12s… is not under key %s", v, id)
+	}
+	if got, err := k.Open(v); err != nil || got != want {
+		t.Errorf("opens to %q, %v; want %q", got, err, want)
+	}
+}
