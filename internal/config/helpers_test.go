@@ -64,3 +64,9 @@ func problemKeys(err error) []string {
 	}
 	return keys
 }
+
+// withWeCom fills the wecom section, which units on WeCom need.
+func withWeCom(c *Config) {
+	c.WeCom.CorpID, c.WeCom.AgentID, c.WeCom.Secret, c.WeCom.Token = "ww1", 1000002, "s", "t"
+	c.WeCom.EncodingAESKey = strings.Repeat("a", 43)
+}

@@ -119,11 +119,20 @@ func (c *Config) validateUnits(ps *problems) {
 			ps.add(key+".name", "required")
 		}
 		switch u.Chat.Platform {
-		case PlatformLog, PlatformSandbox:
-		case PlatformWeCom, PlatformDingTalk:
+		case PlatformLog:
+		case PlatformWeCom:
 			if u.Chat.RobotKey == "" {
 				ps.add(key+".chat.robot_key", "required for platform %s", u.Chat.Platform)
 			}
+			if !c.WeCom.Enabled() {
+				// Cards go out through the WeCom app: without it every
+				// message to the unit would be dead-lettered.
+				ps.add(key+".chat.platform", "wecom needs the wecom section (wecom.corp_id and the rest)")
+			}
+		case PlatformDingTalk, PlatformSandbox:
+			// Named in the configuration's vocabulary, not yet delivered to:
+			// refused rather than dead-lettering every message.
+			ps.add(key+".chat.platform", "%s is not available in this version: use wecom or log", u.Chat.Platform)
 		default:
 			ps.add(key+".chat.platform", "%q: want wecom, dingtalk, sandbox or log", u.Chat.Platform)
 		}

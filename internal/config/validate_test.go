@@ -56,6 +56,10 @@ func TestValidateProblems(t *testing.T) {
 			`units[4].leader: member "office-wang" lacks role leader`},
 		{"unit leader unknown", func(t *testing.T, c *Config) { c.Units[4].Leader = "ghost" }, `units[4].leader: unknown member "ghost"`},
 		{"chat platform unknown", func(t *testing.T, c *Config) { c.Units[5].Chat.Platform = "slack" }, `units[5].chat.platform: "slack"`},
+		{"chat platform without a sender yet", func(t *testing.T, c *Config) { c.Units[5].Chat = UnitChat{Platform: PlatformDingTalk, RobotKey: "k"} },
+			`units[5].chat.platform: dingtalk is not available in this version`},
+		{"wecom unit without the wecom app", func(t *testing.T, c *Config) { c.Units[5].Chat = UnitChat{Platform: PlatformWeCom, RobotKey: "k"} },
+			`units[5].chat.platform: wecom needs the wecom section`},
 		{"wecom without robot key", func(t *testing.T, c *Config) { c.Units[5].Chat.Platform = PlatformWeCom },
 			"units[5].chat.robot_key: required for platform wecom"},
 		// members
@@ -210,7 +214,10 @@ func TestValidateAcceptsGoodVariants(t *testing.T) {
 			}
 		}},
 		{"leader without a unit", func(c *Config) { c.Members[0].Unit = "" }},
-		{"wecom with robot key", func(c *Config) { c.Units[0].Chat = UnitChat{Platform: PlatformWeCom, RobotKey: "k"} }},
+		{"wecom with robot key", func(c *Config) {
+			withWeCom(c)
+			c.Units[0].Chat = UnitChat{Platform: PlatformWeCom, RobotKey: "k"}
+		}},
 		{"contact equals resolve", func(c *Config) { c.Tiers.Urgent.ContactWithin = c.Tiers.Urgent.ResolveWithin }},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 func TestWeComUnitLists(t *testing.T) {
 	t.Parallel()
 	c := example(t)
+	withWeCom(c)
 	li := unitIndex(t, c, "logistics")
 	c.Units[li].Chat = UnitChat{Platform: PlatformWeCom, RobotKey: "k", Departments: []string{"12"}, Tags: []string{"3"}}
 	if err := c.Validate(); err != nil {
