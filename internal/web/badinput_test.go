@@ -3,11 +3,13 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -137,6 +139,20 @@ func TestListFiltersAndPaging(t *testing.T) {
 		}
 		if n := len(b.must(t, http.StatusOK, "office", "GET", "/api/v1/cases?triage=true", nil).body["cases"].([]any)); n != 1 {
 			t.Errorf("triage filter: %d", n)
+		}
+		// A date range names whole days in Shanghai, both ends included; an
+		// RFC 3339 `to` is an instant, excluded.
+		day := func(d int) string { return t0.In(cases.Shanghai()).AddDate(0, 0, d).Format("2006-01-02") }
+		for q, want := range map[string]int{
+			"from=" + day(0) + "&to=" + day(0): 6,
+			"to=" + day(-1):                    0,
+			"from=" + day(1):                   0,
+			"to=" + url.QueryEscape(t0.Format(time.RFC3339)):                  0,
+			"to=" + url.QueryEscape(t0.Add(time.Second).Format(time.RFC3339)): 6,
+		} {
+			if n := len(b.must(t, http.StatusOK, "office", "GET", "/api/v1/cases?"+q, nil).body["cases"].([]any)); n != want {
+				t.Errorf("%s: %d cases, want %d", q, n, want)
+			}
 		}
 		// A unit sees only its own cases, whatever it asks for.
 		if n := len(b.must(t, http.StatusOK, "security", "GET", "/api/v1/cases", nil).body["cases"].([]any)); n != 0 {

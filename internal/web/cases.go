@@ -196,10 +196,10 @@ func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
 	}
 	f.Triage = q.Get("triage") == "true"
 	var err error
-	if f.From, err = parseInstant(q.Get("from")); err != nil {
+	if f.From, err = parseInstant(q.Get("from"), false); err != nil {
 		return f, bad("from", "want RFC 3339 or YYYY-MM-DD")
 	}
-	if f.To, err = parseInstant(q.Get("to")); err != nil {
+	if f.To, err = parseInstant(q.Get("to"), true); err != nil {
 		return f, bad("to", "want RFC 3339 or YYYY-MM-DD")
 	}
 	if v := q.Get("limit"); v != "" {
@@ -215,11 +215,17 @@ func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
 	return f, nil
 }
 
-func parseInstant(v string) (time.Time, error) {
+// parseInstant reads a bound of a date range: an RFC 3339 instant, or a day
+// in Shanghai, which as the range's end (end true) includes that whole day,
+// as people mean "to 28 November".
+func parseInstant(v string, end bool) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02", v, cases.Shanghai()); err == nil {
+		if end {
+			t = t.AddDate(0, 0, 1)
+		}
 		return t, nil
 	}
 	return time.Parse(time.RFC3339, v)
