@@ -5,6 +5,7 @@ import "github.com/jiesu/jiesu/internal/cases"
 // The rules a Reason can name.
 const (
 	RuleCategoryKeyword = "category_keyword"
+	RuleCategoryChosen  = "category_chosen"
 	RuleUrgentWord      = "urgent_word"
 	RuleEssentialWord   = "essential_word"
 	RuleOfficialWord    = "official_word"

@@ -15,20 +15,42 @@ import (
 // length for each configured word.
 func (r *Router) Route(text string) Result {
 	t := fold(text)
+	return r.route(t, r.bestCategory(t), false)
+}
+
+// RouteAs is Route with the category a person chose at registration (an
+// operator who heard the caller out): its tier, lead unit and co-units,
+// still raised by urgency words, with the place and official words found
+// as Route finds them. An unknown category is ErrUnknownCategory.
+func (r *Router) RouteAs(text, categoryID string) (Result, error) {
+	for i := range r.categories {
+		if r.categories[i].id == categoryID {
+			return r.route(fold(text), &r.categories[i], true), nil
+		}
+	}
+	return Result{}, fmt.Errorf("routing: category %q: %w", categoryID, ErrUnknownCategory)
+}
+
+// route builds the result for folded text t in category c (nil: none
+// matched), chosen by a person or found by keyword.
+func (r *Router) route(t string, c *category, chosen bool) Result {
 	res := Result{Tier: cases.TierGeneral}
 
-	if c := r.bestCategory(t); c != nil {
+	if c != nil {
 		res.Matched = true
 		res.Category, res.CategoryName = c.id, c.name
 		res.Tier = c.tier
 		res.LeadUnit = c.lead
 		res.CoUnits = slices.Clone(c.co)
-		detail := quoteWords("keyword", foundIn(c.keywords, t)) + " → category " + c.id
+		rule, detail := RuleCategoryKeyword, quoteWords("keyword", foundIn(c.keywords, t))+" → category "+c.id
+		if chosen {
+			rule, detail = RuleCategoryChosen, "category "+c.id+" chosen at registration"
+		}
 		if c.lead == "" {
 			detail += " (no lead unit: triage queue of " + r.triage + ")"
 		}
 		res.Reasons = append(res.Reasons,
-			Reason{Rule: RuleCategoryKeyword, Detail: detail},
+			Reason{Rule: rule, Detail: detail},
 			Reason{Rule: RuleCategoryTier, Detail: fmt.Sprintf("category %s → tier %s", c.id, c.tier)},
 		)
 	} else {

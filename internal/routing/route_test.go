@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -277,4 +278,11 @@ func countRule(r Result, rule string) int {
 		}
 	}
 	return n
+}
+
+func TestRouteAsUnknownCategory(t *testing.T) {
+	t.Parallel()
+	if _, err := newTestRouter(t).RouteAs("图书馆太吵", "weather"); !errors.Is(err, ErrUnknownCategory) {
+		t.Errorf("RouteAs with an unknown category: %v, want ErrUnknownCategory", err)
+	}
 }

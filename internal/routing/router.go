@@ -23,6 +23,9 @@ const DefaultTriageUnit = "school_office"
 // a bad routing rule from other failures.
 var ErrInvalidRule = errors.New("invalid routing rule")
 
+// ErrUnknownCategory is RouteAs given a category the configuration lacks.
+var ErrUnknownCategory = errors.New("unknown category")
+
 // Router applies the routing rules. It is immutable after New and safe for
 // concurrent use.
 type Router struct {

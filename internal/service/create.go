@@ -41,14 +41,26 @@ type Created struct {
 // same channel and channel reference) returns the first case unchanged.
 func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput) (Created, error) {
 	route := s.router.Route(in.Content)
-	in.Category = firstNonEmpty(in.Category, route.Category)
+	if in.Category != "" {
+		// The category a person chose brings its own tier and units, as if
+		// its keywords had matched.
+		var err error
+		if route, err = s.router.RouteAs(in.Content, in.Category); err != nil {
+			return Created{}, &cases.ValidationError{Field: "category", Why: "unknown category " + in.Category}
+		}
+	}
+	in.Category = route.Category
 	if in.Tier == "" {
 		in.Tier = route.Tier
 	}
 	if in.Place == "" {
 		in.Place = route.Place
 	}
-	if in.LeadUnit == "" && len(in.CoUnits) == 0 {
+	switch {
+	case in.LeadUnit == "" && len(in.CoUnits) > 0:
+		// Co-units report to a lead unit; without one they would be dropped.
+		return Created{}, &cases.ValidationError{Field: "lead_unit", Why: "required with co_units"}
+	case in.LeadUnit == "":
 		in.LeadUnit, in.CoUnits = route.LeadUnit, route.CoUnits
 	}
 	if err := s.checkUnits("lead_unit", in.LeadUnit); err != nil {
@@ -56,9 +68,6 @@ func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput)
 	}
 	if err := s.checkUnits("co_units", in.CoUnits...); err != nil {
 		return Created{}, err
-	}
-	if in.Category != "" && !s.knownCategory(in.Category) {
-		return Created{}, &cases.ValidationError{Field: "category", Why: "unknown category " + in.Category}
 	}
 	who, err := s.seal(in.Identity, in.Name, in.Contact)
 	if err != nil {
@@ -121,13 +130,4 @@ func (s *Service) knownCategory(id string) bool {
 		}
 	}
 	return false
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -96,6 +97,41 @@ func TestConcurrentAcceptsMakeOneFirstHandler(t *testing.T) {
 		}
 		if accepts != 1 || c.FirstHandler == "" {
 			t.Errorf("%d accept events, first handler %q", accepts, c.FirstHandler)
+		}
+	})
+}
+
+// An operator who heard the caller out may choose the category: the case
+// then goes to that category's units at its tier, still raised by urgency
+// words, and says so among its reasons.
+func TestChosenCategoryBringsItsUnitsAndTier(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
+		svc, cfg := newService(t, st)
+		ctx := context.Background()
+		op := actor(t, cfg, "hotline-chen")
+		// The words say canteen (logistics); the caller's matter is the
+		// dormitory's.
+		res, err := svc.Create(ctx, op, service.CreateInput{Channel: cases.ChannelHotline1234, Content: "食堂饭菜的事想反映给宿管", Category: "dorm_management"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := res.Case
+		if c.Category != "dorm_management" || c.LeadUnit != "dormitory" || c.Tier != cases.TierGeneral {
+			t.Errorf("category %q lead %q tier %q; want dorm_management's dormitory at general", c.Category, c.LeadUnit, c.Tier)
+		}
+		if len(c.CoUnits) != 1 || c.CoUnits[0].Unit != "student_affairs" {
+			t.Errorf("co-units %v, want the category's student_affairs", c.CoUnits)
+		}
+		if len(c.RouteReasons) == 0 || !strings.HasPrefix(c.RouteReasons[0], "category_chosen: category dorm_management") {
+			t.Errorf("reasons %q: want the choice first", c.RouteReasons)
+		}
+		res, err = svc.Create(ctx, op, service.CreateInput{Channel: cases.ChannelHotline1234, Content: "宿舍楼道着火了", Category: "dorm_management"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Case.Tier != cases.TierUrgent {
+			t.Errorf("fire in a chosen general category: tier %q, want urgent", res.Case.Tier)
 		}
 	})
 }

@@ -44,6 +44,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 			{"unknown channel", "operator", "POST", "/api/v1/cases", `{"channel":"fax","content":"x"}`, 422, "invalid", "channel"},
 			{"chat channel through the API", "operator", "POST", "/api/v1/cases", `{"channel":"wechat_oa","content":"x"}`, 422, "invalid", "channel"},
 			{"unknown unit", "operator", "POST", "/api/v1/cases", `{"channel":"hotline_1234","content":"x","lead_unit":"mars"}`, 422, "invalid", "lead_unit"},
+			{"co-units without a lead", "operator", "POST", "/api/v1/cases", `{"channel":"hotline_1234","content":"x","co_units":["security"]}`, 422, "invalid", "lead_unit"},
+			{"unknown category", "operator", "POST", "/api/v1/cases", `{"channel":"hotline_1234","content":"x","category":"weather"}`, 422, "invalid", "category"},
 			{"a handler registers", "security", "POST", "/api/v1/cases", `{"channel":"hotline_1234","content":"x"}`, 403, "forbidden", ""},
 			{"another unit's case", "security", "POST", path + "/accept", nil, 403, "forbidden", ""},
 			{"another unit reads", "security", "GET", path, nil, 403, "forbidden", ""},
@@ -144,10 +146,10 @@ func TestListFiltersAndPaging(t *testing.T) {
 		// RFC 3339 `to` is an instant, excluded.
 		day := func(d int) string { return t0.In(cases.Shanghai()).AddDate(0, 0, d).Format("2006-01-02") }
 		for q, want := range map[string]int{
-			"from=" + day(0) + "&to=" + day(0): 6,
-			"to=" + day(-1):                    0,
-			"from=" + day(1):                   0,
-			"to=" + url.QueryEscape(t0.Format(time.RFC3339)):                  0,
+			"from=" + day(0) + "&to=" + day(0):               6,
+			"to=" + day(-1):                                  0,
+			"from=" + day(1):                                 0,
+			"to=" + url.QueryEscape(t0.Format(time.RFC3339)): 0,
 			"to=" + url.QueryEscape(t0.Add(time.Second).Format(time.RFC3339)): 6,
 		} {
 			if n := len(b.must(t, http.StatusOK, "office", "GET", "/api/v1/cases?"+q, nil).body["cases"].([]any)); n != want {
