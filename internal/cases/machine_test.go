@@ -117,6 +117,7 @@ func TestEveryStateTimesEveryAction(t *testing.T) {
 				}
 				if len(out.Events) != 1 {
 					t.Errorf("%s from %s: %d events, want 1", action, state, len(out.Events))
+					continue
 				}
 				if out.Events[0].Kind != string(action) || out.Events[0].From != state || out.Events[0].To != out.Case.State {
 					t.Errorf("%s from %s: event %+v", action, state, out.Events[0])
