@@ -13,7 +13,7 @@ import (
 
 // outboxStates are reported even when zero, so an alert on "dead > 0" has a
 // series to watch from the first scrape.
-var outboxStates = []store.OutboxState{store.OutboxPending, store.OutboxSending, store.OutboxSent, store.OutboxDead}
+var outboxStates = []store.OutboxState{store.OutboxPending, store.OutboxSending, store.OutboxDead}
 
 // stateCollector asks the store at scrape time how many cases and messages
 // stand in each state. Counting on demand keeps the numbers right across

@@ -76,7 +76,6 @@ func TestScrape(t *testing.T) {
 		`jiesu_cases{state="withdrawn"} 0`,
 		`jiesu_outbox_messages{state="pending"} 2`,
 		`jiesu_outbox_messages{state="dead"} 1`,
-		`jiesu_outbox_messages{state="sent"} 0`,
 		`jiesu_outbox_deliveries_total{platform="wecom"} 2`,
 		`jiesu_outbox_delivery_failures_total{kind="retry",platform="dingtalk"} 1`,
 		`jiesu_outbox_delivery_failures_total{kind="dead",platform="dingtalk"} 1`,

@@ -214,11 +214,15 @@ func (s *Store) markOutbox(ctx context.Context, what string, id int64, q string,
 	return nil
 }
 
-// OutboxCounts returns how many messages are in each state, every state
-// present (zero included), for metrics.
+// OutboxCounts returns how many messages wait (pending, sending) and how
+// many are dead, each present (zero included), for metrics. Sent messages
+// are not counted: they only grow, and jiesu_outbox_deliveries_total counts
+// them as they go. Each part reads its partial index (outbox_due,
+// outbox_dead), never the sent rows.
 func (s *Store) OutboxCounts(ctx context.Context) (map[OutboxState]int, error) {
-	counts := map[OutboxState]int{OutboxPending: 0, OutboxSending: 0, OutboxSent: 0, OutboxDead: 0}
-	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM outbox GROUP BY state`)
+	counts := map[OutboxState]int{OutboxPending: 0, OutboxSending: 0, OutboxDead: 0}
+	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY state
+		UNION ALL SELECT 'dead', count(*) FROM outbox WHERE state = 'dead'`)
 	if err != nil {
 		return nil, fmt.Errorf("count outbox: %w", err)
 	}
