@@ -15,7 +15,8 @@ import (
 )
 
 // migrationFiles holds migrations/<dialect>/NNNN_name.sql: numbered from 1,
-// append-only. A released file is never edited; a change is a new file.
+// append-only. A released file is never edited; a change is a new file
+// (migrations/SHA256SUMS and TestMigrationsAreAppendOnly hold to that).
 //
 //go:embed migrations
 var migrationFiles embed.FS
