@@ -43,7 +43,7 @@ Usage:
   jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply under
                                              the first (active) key; then the others may be removed
 
-Flags may also follow the command: jiesu serve --config FILE.
+Flags may also follow the command: jiesu keys reseal --config FILE.
 The config file is --config, else $JIESU_CONFIG, else the built-in example
 (configs/jiesu.example.yaml). Every key can be overridden by JIESU_<KEY_PATH>,
 e.g. JIESU_DATABASE_URL; JIESU_LISTEN and JIESU_DATA_DIR set the listen
@@ -56,11 +56,19 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
 	configPath := fs.String("config", "", "configuration file")
-	cmd, err := "serve", fs.Parse(args)
-	if err == nil && fs.NArg() > 0 {
-		// Flags may also follow the command: jiesu serve --config FILE.
-		cmd = fs.Arg(0)
-		err = fs.Parse(fs.Args()[1:])
+	// Flags may come anywhere among the words: jiesu keys reseal --config
+	// FILE. The flag package stops at the first word, so take the words one
+	// at a time; after "--" everything is a word.
+	var words []string
+	err := fs.Parse(args)
+	for err == nil && fs.NArg() > 0 {
+		if len(args) > fs.NArg() && args[len(args)-fs.NArg()-1] == "--" {
+			words = append(words, fs.Args()...)
+			break
+		}
+		words = append(words, fs.Arg(0))
+		args = fs.Args()[1:]
+		err = fs.Parse(args)
 	}
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -68,12 +76,23 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		return 2
 	}
-	rest := fs.Args()
+	cmd, rest := "serve", words
+	if len(words) > 0 {
+		cmd, rest = words[0], words[1:]
+	}
 	if *configPath == "" {
 		*configPath, _ = env.Lookup("JIESU_CONFIG")
 	}
-	if cmd == "help" {
+	switch {
+	case cmd == "help":
 		fmt.Fprint(env.Stdout, usage)
+		return 0
+	case cmd == "keys" && len(rest) == 2 && rest[0] == "generate":
+		// Needs no configuration: it makes the key a configuration lacks.
+		if err := generateKey(rest[1], env); err != nil {
+			fmt.Fprintf(env.Stderr, "jiesu keys: %v\n", err)
+			return 1
+		}
 		return 0
 	}
 	cfg, err := config.Load(*configPath, env.Lookup)
@@ -94,8 +113,6 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = listTokens(ctx, cfg, rest[1:], env)
 	case cmd == "token" && len(rest) == 2 && rest[0] == "revoke":
 		err = revokeToken(ctx, cfg, rest[1], env)
-	case cmd == "keys" && len(rest) == 2 && rest[0] == "generate":
-		err = generateKey(rest[1], env)
 	case cmd == "keys" && len(rest) == 1 && rest[0] == "reseal":
 		err = resealKeys(ctx, cfg, env)
 	default:

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/jiesu/jiesu/internal/config"
@@ -22,36 +25,83 @@ func generateKey(id string, env Env) error {
 }
 
 // resealKeys moves every sealed value to the active key, so that the keys
-// after it can be retired. It may run beside a running server; a replica
-// still on the old keyring can seal under the old key meanwhile, which the
-// count of what is left shows.
+// after it can be retired. It runs beside running servers, so it neither
+// migrates the schema (a newer binary would upgrade it under older
+// replicas) nor makes a key file; a replica still on the old keyring can
+// seal under the old key meanwhile, which the count of what is left shows.
 func resealKeys(ctx context.Context, cfg *config.Config, env Env) error {
-	keys, err := secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
+	keys, err := secret.Load(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
 	if err != nil {
 		return fmt.Errorf("encryption keys: %w", err)
 	}
-	st, err := openMigrated(ctx, cfg)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	counts, rerr := st.Reseal(ctx, keys.ActiveID(), keys.Reseal, store.DefaultResealBatch)
+	cur, latest, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if cur != latest {
+		return fmt.Errorf("the database schema is at version %d, this binary's at %d: reseal with the binary the servers run", cur, latest)
+	}
+	rep, err := st.Reseal(ctx, keys, store.DefaultResealBatch)
 	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "column\tresealed\tleft under other keys\n")
 	left := 0
-	for _, c := range counts {
+	for _, c := range rep.Columns {
 		fmt.Fprintf(w, "%s\t%d\t%d\n", c.Column, c.Resealed, c.Left)
 		left += c.Left
 	}
-	if err := w.Flush(); err != nil {
-		return err
+	if ferr := w.Flush(); ferr != nil {
+		return ferr
 	}
-	if rerr != nil {
-		return fmt.Errorf("%d values could not be resealed; keep the keys they name:\n%w", left, rerr)
+	if err != nil {
+		return fmt.Errorf("stopped: %w; what was resealed stays so, and running it again goes on", err)
+	}
+	if len(rep.Failed) > 0 {
+		return failedReseal(rep.Failed)
 	}
 	if left > 0 {
-		return fmt.Errorf("%d values are still under other keys (written meanwhile by a replica on the old keys?); run it again once every replica has the new keys", left)
+		return fmt.Errorf("%d values are still under other keys, written meanwhile by a replica on the old keys: run it again once every replica has the new keys", left)
 	}
-	fmt.Fprintf(env.Stdout, "every sealed value is under key %q; the other keys may be removed from security.encryption_keys\n", keys.ActiveID())
+	fmt.Fprintf(env.Stdout, "every stored value is under key %q. The other keys may leave security.encryption_keys once the survey links sent before the rotation are past use (their cases rated, or closed unrated after survey.close_unrated_after).\n", keys.ActiveID())
 	return nil
+}
+
+// failedReseal says, per key, what could not be opened and what to do.
+func failedReseal(failed []store.ResealFailure) error {
+	type group struct {
+		missing bool
+		n       int
+		rows    []string
+	}
+	byKey := map[string]*group{}
+	for _, f := range failed {
+		g := byKey[f.KeyID]
+		if g == nil {
+			g = &group{missing: errors.Is(f.Err, secret.ErrUnknownKey)}
+			byKey[f.KeyID] = g
+		}
+		g.n++
+		if len(g.rows) < 3 {
+			g.rows = append(g.rows, f.Column+" "+f.Row)
+		}
+	}
+	ids := make([]string, 0, len(byKey))
+	for id := range byKey {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var lines []string
+	for _, id := range ids {
+		g := byKey[id]
+		why := fmt.Sprintf("%d values under key %q do not open: altered or damaged", g.n, id)
+		if g.missing {
+			why = fmt.Sprintf("%d values are under key %q, which security.encryption_keys lacks: put it back after the first key and run again", g.n, id)
+		}
+		lines = append(lines, why+" (e.g. "+strings.Join(g.rows, "; ")+")")
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }

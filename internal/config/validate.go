@@ -134,7 +134,7 @@ func (c *Config) validateUnits(ps *problems) {
 			// refused rather than dead-lettering every message.
 			ps.add(key+".chat.platform", "%s is not available in this version: use wecom or log", u.Chat.Platform)
 		default:
-			ps.add(key+".chat.platform", "%q: want wecom, dingtalk, sandbox or log", u.Chat.Platform)
+			ps.add(key+".chat.platform", "%q: want wecom or log", u.Chat.Platform)
 		}
 	}
 }

@@ -30,7 +30,7 @@ func newStateCollector(src Source, timeout time.Duration) *stateCollector {
 		src:     src,
 		timeout: timeout,
 		cases:   prometheus.NewDesc("jiesu_cases", "Cases by state.", []string{"state"}, nil),
-		outbox:  prometheus.NewDesc("jiesu_outbox_messages", "Outbox messages by state.", []string{"state"}, nil),
+		outbox:  prometheus.NewDesc("jiesu_outbox_messages", "Outbox messages waiting (pending, sending) or dead; sent ones are jiesu_outbox_deliveries_total.", []string{"state"}, nil),
 	}
 }
 

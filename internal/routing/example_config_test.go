@@ -42,8 +42,14 @@ func TestExampleConfigRoutes(t *testing.T) {
 		{"寒假火车票的学生优惠什么时候能办", "", "", cases.TierGeneral},
 		{"食堂饭菜太辣，吃了上火", "canteen", "logistics", cases.TierGeneral},
 		{"图书馆三楼空调坏了，热得没法自习", "facilities", "logistics", cases.TierGeneral},
-		{"我们寝室的空调不制冷", "dorm_management", "dormitory", cases.TierGeneral},
+		// A dormitory word and a repair word make a dormitory repair; a
+		// repair word alone is the public facilities'.
+		{"我们寝室的空调不制冷", "dorm_repair", "dormitory", cases.TierGeneral},
 		{"宿舍门锁坏了关不上", "dorm_repair", "dormitory", cases.TierGeneral},
+		{"宿舍窗户坏了关不上", "dorm_repair", "dormitory", cases.TierGeneral},
+		{"宿舍卫生间堵了", "dorm_repair", "dormitory", cases.TierGeneral},
+		{"图书馆二楼厕所堵了", "facilities", "logistics", cases.TierGeneral},
+		{"宿舍楼里太吵，晚上睡不着", "dorm_management", "dormitory", cases.TierGeneral},
 		{"电动车停车棚太少，车没地方停", "", "", cases.TierGeneral},
 	}
 	for _, tt := range tests {

@@ -48,6 +48,15 @@ func LoadOrCreate(spec, dataDir string) (*Keyring, error) {
 	return createKeyFile(dataDir, path, time.Now())
 }
 
+// Load is LoadOrCreate for a tool that must not make a key: with no spec
+// it reads <dataDir>/jiesu.key, and its absence is an error.
+func Load(spec, dataDir string) (*Keyring, error) {
+	if strings.TrimSpace(spec) != "" {
+		return ParseKeyring(spec)
+	}
+	return readKeyFile(filepath.Join(dataDir, KeyFileName))
+}
+
 func readKeyFile(path string) (*Keyring, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

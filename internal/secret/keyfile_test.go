@@ -2,6 +2,7 @@ package secret
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -159,5 +160,30 @@ func TestGenerateKey(t *testing.T) {
 	}
 	if _, err := GenerateKey("bad id"); !errors.Is(err, ErrInvalidKeyring) {
 		t.Errorf("GenerateKey(bad id) = %v, want ErrInvalidKeyring", err)
+	}
+}
+
+// Load, for tools beside a running server, reads what LoadOrCreate made and
+// never makes a key of its own.
+func TestLoadNeverCreates(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if _, err := Load("", dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Load on an empty directory: %v, want not found", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, KeyFileName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Load made a key file: %v", err)
+	}
+	made, err := LoadOrCreate("", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := Load("", dir)
+	if err != nil || read.ActiveID() != made.ActiveID() {
+		t.Fatalf("Load after LoadOrCreate: %v, %v", read, err)
+	}
+	v, _ := made.Seal("x")
+	if !strings.HasPrefix(v, read.ActivePrefix()) || read.KeyID(v) != made.ActiveID() || read.KeyID("not sealed") != "" {
+		t.Errorf("prefix %q, key id %q of %q", read.ActivePrefix(), read.KeyID(v), v)
 	}
 }

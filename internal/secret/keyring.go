@@ -106,6 +106,20 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 // ActiveID is the id of the key Seal uses.
 func (k *Keyring) ActiveID() string { return k.active }
 
+// ActivePrefix begins every value Seal makes now: a value without it was
+// sealed under another key (or another format) and Reseal would move it.
+func (k *Keyring) ActivePrefix() string { return formatV1 + "." + k.active + "." }
+
+// KeyID names the key a sealed value was made with, or "" when it is not a
+// sealed value at all; it opens nothing, so it names keys the keyring lacks.
+func (k *Keyring) KeyID(sealed string) string {
+	id, _, err := parse(sealed)
+	if err != nil {
+		return ""
+	}
+	return id
+}
+
 // String names the keys without showing them, so a keyring that ends up in
 // a log line or a panic leaks nothing.
 func (k *Keyring) String() string {

@@ -40,8 +40,10 @@ type Created struct {
 // Create registers a complaint. A repeated request (same idempotency key, or
 // same channel and channel reference) returns the first case unchanged.
 func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput) (Created, error) {
-	route := s.router.Route(in.Content)
-	if in.Category != "" {
+	var route routing.Result
+	if in.Category == "" {
+		route = s.router.Route(in.Content)
+	} else {
 		// The category a person chose brings its own tier and units, as if
 		// its keywords had matched.
 		var err error

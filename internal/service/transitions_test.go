@@ -44,7 +44,7 @@ func TestEveryStateTimesEveryActionOnTheStore(t *testing.T) {
 					p := primary
 					cmd.Primary = &p
 				}
-				_, verdict := cases.Apply(c, a.actor, cmd, r.now(), cases.DefaultPolicy())
+				_, verdict := cases.Apply(c, a.actor, cmd, r.now(), cfg.Policy())
 				if !a.actor.CanRead(c) {
 					// Refused before the domain is asked: a unit cannot see a
 					// case the office holds.
@@ -53,7 +53,7 @@ func TestEveryStateTimesEveryActionOnTheStore(t *testing.T) {
 				if verdict == nil && a.prep == nil {
 					c = r.caseIn(state, nil) // an allowed action changes its case
 				}
-				before := r.snapshot(c.ID)
+				before, primaryBefore := r.snapshot(c.ID), r.snapshot(primary.ID)
 				cmd.Primary = nil
 				_, err := svc.Act(ctx, a.actor, c.Number, cmd, primary.Number)
 				after := r.snapshot(c.ID)
@@ -65,6 +65,9 @@ func TestEveryStateTimesEveryActionOnTheStore(t *testing.T) {
 					}
 					if d := storetest.Diff(before, after); d != "" {
 						t.Errorf("%s: refused but the store changed:\n%s", name, d)
+					}
+					if d := storetest.Diff(primaryBefore, r.snapshot(primary.ID)); d != "" {
+						t.Errorf("%s: refused but the merge's primary changed:\n%s", name, d)
 					}
 					continue
 				}
@@ -211,4 +214,3 @@ func (r rig) snapshot(id int64) snap {
 	}
 	return snap{c, evs, out}
 }
-

@@ -6,24 +6,48 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// sealedColumn is a column holding values sealed with the keyring, and the
-// columns of its table's primary key.
-type sealedColumn struct {
-	table, column string
-	key           []string
+// sealedTable is a table with columns holding values sealed with the
+// keyring, and its primary key.
+type sealedTable struct {
+	name    string
+	key     []string
+	columns []string
+	// versioned tables get a new version when a value is rewritten, so
+	// that a writer that read the row before cannot put the old value
+	// back (cases: ApplyOutcome checks the version).
+	versioned bool
 }
 
-// sealedColumns are every column the keyring seals into. A migration that
+// sealedTables are every column the keyring seals into. A migration that
 // adds one adds it here, or a key rotation would leave it behind.
-func sealedColumns() []sealedColumn {
-	return []sealedColumn{
-		{"cases", "complainant_name_sealed", []string{"id"}},
-		{"cases", "complainant_contact_sealed", []string{"id"}},
-		{"complainants", "contact_sealed", []string{"channel", "identity"}},
-		{"inbound_messages", "reply_sealed", []string{"channel", "msg_key"}},
+func sealedTables() []sealedTable {
+	return []sealedTable{
+		{name: "cases", key: []string{"id"}, columns: []string{"complainant_name_sealed", "complainant_contact_sealed"}, versioned: true},
+		{name: "complainants", key: []string{"channel", "identity"}, columns: []string{"contact_sealed"}},
+		{name: "inbound_messages", key: []string{"channel", "msg_key"}, columns: []string{"reply_sealed"}},
 	}
+}
+
+// Resealer is what Reseal needs of the keyring (secret.Keyring).
+type Resealer interface {
+	// ActivePrefix begins every value sealed under the active key.
+	ActivePrefix() string
+	// Reseal re-encrypts a value under the active key, reporting whether it
+	// changed.
+	Reseal(sealed string) (string, bool, error)
+	// KeyID names the key a value was sealed with, without opening it.
+	KeyID(sealed string) string
+}
+
+// ResealReport is what Reseal did.
+type ResealReport struct {
+	Columns []ResealCount
+	// Failed are the values that could not be opened, left as they were.
+	Failed []ResealFailure
 }
 
 // ResealCount is what Reseal did to one column.
@@ -36,126 +60,164 @@ type ResealCount struct {
 	Left int
 }
 
-// ResealFunc re-encrypts a sealed value under the active key, reporting
-// whether it changed (secret.Keyring.Reseal).
-type ResealFunc func(sealed string) (string, bool, error)
+// ResealFailure is a value that could not be opened: named by its row and
+// key id, never by its content.
+type ResealFailure struct {
+	Column string // table.column
+	Row    string // the primary key's values
+	KeyID  string
+	Err    error
+}
 
 // DefaultResealBatch is how many rows Reseal reads and rewrites per
 // transaction: short ones, so that a running server's writes wait little.
 const DefaultResealBatch = 200
 
-// Reseal rewrites every sealed value not under the key activeID with
-// reseal, batch rows per transaction, then counts per column what is left
-// under other keys. A value that cannot be opened is left as it is and
-// reported in the error (by table and key, never its content); the others
-// are still resealed. A case resealed gets a new version, so that a
-// transition that read it before cannot write the old value back.
-func (s *Store) Reseal(ctx context.Context, activeID string, reseal ResealFunc, batch int) ([]ResealCount, error) {
+// resealTries is how often a batch is tried when PostgreSQL breaks a
+// deadlock with it (the SLA sweep updates many cases in its own order).
+const resealTries = 3
+
+// Reseal rewrites every sealed value not under the active key, batch rows
+// per transaction, then counts per column what is left under other keys.
+// A value that cannot be opened stays as it is and is reported in Failed;
+// the rest are still resealed. The error is the database's alone: Reseal
+// may simply run again.
+func (s *Store) Reseal(ctx context.Context, keys Resealer, batch int) (ResealReport, error) {
 	if batch <= 0 {
 		batch = DefaultResealBatch
 	}
-	prefix := "v1." + activeID + "."
-	var counts []ResealCount
-	var failed []error
-	for _, sc := range sealedColumns() {
-		n, errs, err := s.resealColumn(ctx, sc, prefix, reseal, batch)
+	prefix := keys.ActivePrefix()
+	var rep ResealReport
+	for _, t := range sealedTables() {
+		n, err := s.resealTable(ctx, t, prefix, keys, batch, &rep.Failed)
 		if err != nil {
-			return counts, fmt.Errorf("reseal %s.%s: %w", sc.table, sc.column, err)
+			return rep, fmt.Errorf("reseal %s: %w", t.name, err)
 		}
-		failed = append(failed, errs...)
-		var left int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+sc.table+` WHERE `+sc.column+` <> ''
-			AND substr(`+sc.column+`, 1, $2) <> $1`, prefix, len(prefix)).Scan(&left); err != nil {
-			return counts, fmt.Errorf("reseal %s.%s: count what is left: %w", sc.table, sc.column, err)
+		for i, col := range t.columns {
+			var left int
+			if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t.name+` WHERE `+col+` <> ''
+				AND substr(`+col+`, 1, $2) <> $1`, prefix, len(prefix)).Scan(&left); err != nil {
+				return rep, fmt.Errorf("reseal %s.%s: count what is left: %w", t.name, col, err)
+			}
+			rep.Columns = append(rep.Columns, ResealCount{Column: t.name + "." + col, Resealed: n[i], Left: left})
 		}
-		counts = append(counts, ResealCount{Column: sc.table + "." + sc.column, Resealed: n, Left: left})
 	}
-	if len(failed) > 0 {
-		if len(failed) > 5 {
-			failed = append(failed[:5], fmt.Errorf("and %d more", len(failed)-5))
-		}
-		return counts, errors.Join(failed...)
-	}
-	return counts, nil
+	return rep, nil
 }
 
-// resealColumn walks one column in primary-key order, batch rows at a
-// time, and rewrites the values not under prefix. Each rewrite is a
-// compare-and-set on the old value: one changed meanwhile is the writer's.
-func (s *Store) resealColumn(ctx context.Context, sc sealedColumn, prefix string, reseal ResealFunc, batch int) (n int, failed []error, err error) {
-	keys := strings.Join(sc.key, ", ")
+// resealTable walks one table in primary-key order, batch rows at a time,
+// and rewrites the values not under prefix. It returns how many values it
+// rewrote per column.
+func (s *Store) resealTable(ctx context.Context, t sealedTable, prefix string, keys Resealer, batch int, failed *[]ResealFailure) ([]int, error) {
+	keyCols := strings.Join(t.key, ", ")
+	var stale []string
+	for _, c := range t.columns {
+		stale = append(stale, `(`+c+` <> '' AND substr(`+c+`, 1, $2) <> $1)`)
+	}
+	n := make([]int, len(t.columns))
 	var after []any
 	for {
-		q := `SELECT ` + keys + `, ` + sc.column + ` FROM ` + sc.table + ` WHERE ` + sc.column + ` <> ''
-			AND substr(` + sc.column + `, 1, $2) <> $1`
+		q := `SELECT ` + keyCols + `, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name +
+			` WHERE (` + strings.Join(stale, " OR ") + `)`
 		args := []any{prefix, len(prefix)}
 		if after != nil {
 			// Row values compare in key order on both dialects.
-			q += ` AND (` + keys + `) > ` + values(2, 1, len(after))
+			q += ` AND (` + keyCols + `) > ` + values(2, 1, len(after))
 			args = append(args, after...)
 		}
-		q += ` ORDER BY ` + keys + fmt.Sprintf(` LIMIT %d`, batch)
-		rows, err := s.queryRows(ctx, q, args, len(sc.key)+1)
+		q += ` ORDER BY ` + keyCols + fmt.Sprintf(` LIMIT %d`, batch)
+		rows, err := s.queryRows(ctx, q, args, len(t.key)+len(t.columns))
 		if err != nil {
-			return n, failed, err
+			return n, err
 		}
 		if len(rows) == 0 {
-			return n, failed, nil
+			return n, nil
 		}
-		wrote, errs, err := s.resealRows(ctx, sc, rows, reseal)
-		n += wrote
-		failed = append(failed, errs...)
-		if err != nil {
-			return n, failed, err
+		for try := 1; ; try++ {
+			var fails []ResealFailure
+			wrote, err := s.resealRows(ctx, t, rows, keys, &fails)
+			if err == nil {
+				for i := range n {
+					n[i] += wrote[i]
+				}
+				*failed = append(*failed, fails...)
+				break
+			}
+			if try == resealTries || !retryableTx(err) {
+				return n, err
+			}
 		}
-		last := rows[len(rows)-1]
-		after = last[:len(sc.key)]
+		after = rows[len(rows)-1][:len(t.key)]
 		if len(rows) < batch {
-			return n, failed, nil
+			return n, nil
 		}
 	}
 }
 
-// resealRows rewrites rows (key columns, then the sealed value) in one
-// transaction.
-func (s *Store) resealRows(ctx context.Context, sc sealedColumn, rows [][]any, reseal ResealFunc) (n int, failed []error, err error) {
-	set := sc.column + ` = $1`
-	if sc.table == "cases" {
-		set += `, version = version + 1`
+// resealRows rewrites rows (key columns, then the sealed columns) in one
+// transaction. Each row's update is a compare-and-set on its old values: a
+// row changed meanwhile belongs to its writer, and the count of what is
+// left shows it.
+func (s *Store) resealRows(ctx context.Context, t sealedTable, rows [][]any, keys Resealer, failed *[]ResealFailure) ([]int, error) {
+	var set, where []string
+	for i, c := range t.columns {
+		set = append(set, fmt.Sprintf("%s = $%d", c, i+1))
+		where = append(where, fmt.Sprintf("%s = $%d", c, len(t.columns)+i+1))
 	}
-	where := make([]string, len(sc.key))
-	for i, k := range sc.key {
-		where[i] = fmt.Sprintf("%s = $%d", k, i+3)
+	if t.versioned {
+		set = append(set, `version = version + 1`)
 	}
-	q := `UPDATE ` + sc.table + ` SET ` + set + ` WHERE ` + sc.column + ` = $2 AND ` + strings.Join(where, " AND ")
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	for i, k := range t.key {
+		where = append(where, fmt.Sprintf("%s = $%d", k, 2*len(t.columns)+i+1))
+	}
+	q := `UPDATE ` + t.name + ` SET ` + strings.Join(set, ", ") + ` WHERE ` + strings.Join(where, " AND ")
+	n := make([]int, len(t.columns))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, row := range rows {
-			old, _ := row[len(sc.key)].(string)
-			key := row[:len(sc.key)]
-			fresh, changed, err := reseal(old)
-			if err != nil {
-				failed = append(failed, fmt.Errorf("%s %v: %w", sc.table, key, err))
+			key := row[:len(t.key)]
+			olds, fresh := make([]any, len(t.columns)), make([]any, len(t.columns))
+			changed := make([]bool, len(t.columns))
+			moved := false
+			for i := range t.columns {
+				old, _ := row[len(t.key)+i].(string)
+				v, ch, err := keys.Reseal(old)
+				if err != nil {
+					*failed = append(*failed, ResealFailure{Column: t.name + "." + t.columns[i], Row: fmt.Sprintf("%v", key), KeyID: keys.KeyID(old), Err: err})
+					v, ch = old, false
+				}
+				olds[i], fresh[i], changed[i] = old, v, ch
+				moved = moved || ch
+			}
+			if !moved {
 				continue
 			}
-			if !changed {
-				continue
-			}
-			res, err := tx.ExecContext(ctx, q, append([]any{fresh, old}, key...)...)
+			res, err := tx.ExecContext(ctx, q, append(append(fresh, olds...), key...)...)
 			if err != nil {
 				return err
 			}
 			if got, err := res.RowsAffected(); err != nil {
 				return err
 			} else if got == 1 {
-				n++
+				for i, ch := range changed {
+					if ch {
+						n[i]++
+					}
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, failed, err
+		return nil, err
 	}
-	return n, failed, nil
+	return n, nil
+}
+
+// retryableTx reports whether PostgreSQL gave up a transaction to break a
+// deadlock or a serialization conflict: trying again is the answer.
+func retryableTx(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // queryRows reads every row of q as cols values each.
