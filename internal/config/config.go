@@ -36,9 +36,11 @@ const (
 // the environment variable is JIESU_ + the key path in upper case with dots
 // as underscores (database.url → JIESU_DATABASE_URL), except server.listen
 // and server.data_dir, whose names are JIESU_LISTEN and JIESU_DATA_DIR (the
-// long forms are accepted too). Lists of strings are comma-separated; lists
-// of units, members, categories and escalation steps come from the file
-// only. Fields tagged secret:"true" can also be read from the file named by
+// long forms are accepted too). Lists of strings are comma-separated; in
+// lists of units, members, categories and escalation steps an element is
+// named by its id, or its position if it has none (units.logistics.name →
+// JIESU_UNITS_LOGISTICS_NAME; "-" in an id becomes "_"), and which elements
+// there are comes from the file. Fields tagged secret:"true" can also be read from the file named by
 // the variable with _FILE appended, and are masked when the configuration
 // is printed. A zero number or duration in the file means the default.
 type Config struct {

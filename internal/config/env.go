@@ -49,7 +49,8 @@ func Env() []EnvVar {
 }
 
 func envVar(key string, secret bool) EnvVar {
-	long := EnvPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+	// A member id may hold "-", which no shell allows in a variable's name.
+	long := EnvPrefix + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(key))
 	if short, ok := shortName(key); ok {
 		return EnvVar{Name: short, Aliases: []string{long}, Key: key, Secret: secret}
 	}
@@ -57,9 +58,11 @@ func envVar(key string, secret bool) EnvVar {
 }
 
 // walkScalars calls fn for every field the environment can set: strings,
-// numbers, booleans, durations and lists of strings. Lists of structs
-// (units, members, categories, escalation steps) have no sensible flat
-// form and are skipped.
+// numbers, booleans, durations and lists of strings. An element of a list
+// of structs (units, members, categories, escalation steps) is named by its
+// id, or by its position when it has none (units.logistics.chat.robot_key,
+// escalation.urgent.0.at): the file says which elements there are, the
+// environment only changes their fields, never their ids.
 func walkScalars(v reflect.Value, path string, fn func(key string, field reflect.Value, secret bool)) {
 	t := v.Type()
 	for i := range t.NumField() {
@@ -72,12 +75,35 @@ func walkScalars(v reflect.Value, path string, fn func(key string, field reflect
 		switch {
 		case f.Type.Kind() == reflect.Struct:
 			walkScalars(fv, key, fn)
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
+			for j := range fv.Len() {
+				walkElement(fv.Index(j), joinKey(key, elementName(fv.Index(j), j)), fn)
+			}
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() != reflect.String:
 			// not overridable
 		default:
 			fn(key, fv, isSecret(f))
 		}
 	}
+}
+
+// walkElement is walkScalars for an element of a list, without its id.
+func walkElement(v reflect.Value, path string, fn func(key string, field reflect.Value, secret bool)) {
+	walkScalars(v, path, func(key string, field reflect.Value, secret bool) {
+		if key != path+".id" {
+			fn(key, field, secret)
+		}
+	})
+}
+
+// elementName is an element's id, or its position if it has none.
+func elementName(v reflect.Value, i int) string {
+	for j := range v.NumField() {
+		if name, ok := yamlKey(v.Type().Field(j)); ok && name == "id" && v.Field(j).Kind() == reflect.String && v.Field(j).String() != "" {
+			return v.Field(j).String()
+		}
+	}
+	return strconv.Itoa(i)
 }
 
 // applyEnv sets every field whose variable is set and not empty. An empty

@@ -110,6 +110,38 @@ func TestEnvErrors(t *testing.T) {
 	}
 }
 
+// An element of a list is named by its id (or position, if it has none):
+// a unit's robot key, a secret, can then come from a file like the others.
+func TestEnvOverridesListElements(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "robot")
+	if err := os.WriteFile(file, []byte("robot-key-from-a-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load("", env(map[string]string{
+		"JIESU_UNITS_LOGISTICS_NAME":                "后勤保障部",
+		"JIESU_UNITS_LOGISTICS_CHAT_ROBOT_KEY_FILE": file,
+		"JIESU_MEMBERS_OFFICE_WANG_NAME":            "王芳芳", // the id office-wang, "-" as "_"
+		"JIESU_ESCALATION_URGENT_0_AT":              "dispatch+5m",
+		"JIESU_UNITS_LOGISTICS_ID":                  "renamed", // ids come from the file only
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := c.Units[unitIndex(t, c, "logistics")]
+	if u.Name != "后勤保障部" || u.Chat.RobotKey != "robot-key-from-a-secret" {
+		t.Errorf("logistics: name %q, robot key %q", u.Name, u.Chat.RobotKey)
+	}
+	if m, ok := c.Member("office-wang"); !ok || m.Name != "王芳芳" {
+		t.Errorf("office-wang: %+v", m)
+	}
+	if got := c.Escalation.Urgent[0].At; got != "dispatch+5m" {
+		t.Errorf("escalation.urgent.0.at = %q", got)
+	}
+	_, err = Load("", env(map[string]string{"JIESU_UNITS_LOGISTICS_CHAT_ROBOT_KEY": "k", "JIESU_UNITS_LOGISTICS_CHAT_ROBOT_KEY_FILE": file}))
+	wantErr(t, err, "JIESU_UNITS_LOGISTICS_CHAT_ROBOT_KEY and JIESU_UNITS_LOGISTICS_CHAT_ROBOT_KEY_FILE are both set")
+}
+
 func TestEnvList(t *testing.T) {
 	t.Parallel()
 	byKey := map[string]EnvVar{}
