@@ -38,8 +38,8 @@ type EnvVar struct {
 	Secret bool
 }
 
-// Env lists every variable Load reads, in the order of the Config, for
-// check-config and the README.
+// Env lists the variables Load reads for keys outside lists, in the order
+// of the Config; those of list elements depend on the file's ids.
 func Env() []EnvVar {
 	var vars []EnvVar
 	walkScalars(reflect.ValueOf(&Config{}).Elem(), "", func(key string, _ reflect.Value, secret bool) {
