@@ -95,8 +95,8 @@ func (s *Store) Reseal(ctx context.Context, keys Resealer, batch int) (ResealRep
 		}
 		for i, col := range t.columns {
 			var left int
-			if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t.name+` WHERE `+col+` <> ''
-				AND substr(`+col+`, 1, $2) <> $1`, prefix, len(prefix)).Scan(&left); err != nil {
+			if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t.name+` WHERE `+stale(col),
+				prefix, len(prefix)).Scan(&left); err != nil {
 				return rep, fmt.Errorf("reseal %s.%s: count what is left: %w", t.name, col, err)
 			}
 			rep.Columns = append(rep.Columns, ResealCount{Column: t.name + "." + col, Resealed: n[i], Left: left})
@@ -110,15 +110,15 @@ func (s *Store) Reseal(ctx context.Context, keys Resealer, batch int) (ResealRep
 // rewrote per column.
 func (s *Store) resealTable(ctx context.Context, t sealedTable, prefix string, keys Resealer, batch int, failed *[]ResealFailure) ([]int, error) {
 	keyCols := strings.Join(t.key, ", ")
-	var stale []string
+	var anyStale []string
 	for _, c := range t.columns {
-		stale = append(stale, `(`+c+` <> '' AND substr(`+c+`, 1, $2) <> $1)`)
+		anyStale = append(anyStale, stale(c))
 	}
 	n := make([]int, len(t.columns))
 	var after []any
 	for {
 		q := `SELECT ` + keyCols + `, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name +
-			` WHERE (` + strings.Join(stale, " OR ") + `)`
+			` WHERE (` + strings.Join(anyStale, " OR ") + `)`
 		args := []any{prefix, len(prefix)}
 		if after != nil {
 			// Row values compare in key order on both dialects.
@@ -152,6 +152,12 @@ func (s *Store) resealTable(ctx context.Context, t sealedTable, prefix string, k
 			return n, nil
 		}
 	}
+}
+
+// stale is the condition that column col holds a value not under the
+// active key: $1 is the key's prefix, $2 its length.
+func stale(col string) string {
+	return `(` + col + ` <> '' AND substr(` + col + `, 1, $2) <> $1)`
 }
 
 // resealRows rewrites rows (key columns, then the sealed columns) in one
