@@ -131,14 +131,6 @@ func nullInt64(v int64) any {
 	return v
 }
 
-// nullString is "" ↔ NULL, for columns whose NULL means "absent".
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // values writes rows×cols positional placeholders, "($1, $2), ($3, $4)",
 // starting after the first `from` arguments.
 func values(from, rows, cols int) string {
