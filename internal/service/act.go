@@ -39,7 +39,7 @@ func (s *Service) ActWith(ctx context.Context, actor cases.Actor, ref string, cm
 		if err != nil {
 			return cases.Case{}, err
 		}
-		if attempt == 0 && incidentAction(cmd.Action) {
+		if attempt == 0 && IncidentAction(cmd.Action) {
 			// A case of an incident passes the action on to all its cases.
 			inc, err := s.store.IncidentOf(ctx, c.ID)
 			if err == nil {

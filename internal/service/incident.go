@@ -30,9 +30,9 @@ func (s *Service) grouping() store.Grouping {
 	}
 }
 
-// incidentAction reports whether an action on one case of an incident is
+// IncidentAction reports whether an action on one case of an incident is
 // an action on all of them.
-func incidentAction(a cases.Action) bool {
+func IncidentAction(a cases.Action) bool {
 	return a == cases.ActionAccept || a == cases.ActionContact || a == cases.ActionResolve
 }
 
@@ -62,7 +62,7 @@ func (s *Service) actOnIncident(ctx context.Context, actor cases.Actor, c cases.
 // cases' own notices to the unit are left out: the incident's stands for
 // them. If no case could take the action, the first refusal is the error.
 func (s *Service) ActIncident(ctx context.Context, actor cases.Actor, id int64, cmd cases.Command) (IncidentResult, error) {
-	if !incidentAction(cmd.Action) {
+	if !IncidentAction(cmd.Action) {
 		return IncidentResult{}, &cases.ValidationError{Field: "action", Why: "an incident takes accept, contact or resolve; act on its cases for the rest"}
 	}
 	inc, err := s.readIncident(ctx, actor, id)

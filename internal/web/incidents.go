@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
@@ -16,8 +18,8 @@ type incidentView struct {
 	LeadUnit      string     `json:"lead_unit"`
 	Category      string     `json:"category"`
 	Place         string     `json:"place"`
-	OpenedAt      time.Time  `json:"opened_at"`
-	LastCaseAt    time.Time  `json:"last_case_at"`
+	OpenedAt      *time.Time `json:"opened_at"`
+	LastCaseAt    *time.Time `json:"last_case_at"`
 	ClosedAt      *time.Time `json:"closed_at,omitempty"`
 	NotifiedCount int        `json:"notified_count"`
 	Cases         []caseView `json:"cases"`
@@ -26,10 +28,8 @@ type incidentView struct {
 func viewIncident(v service.IncidentView, now time.Time) incidentView {
 	inc := v.Incident
 	out := incidentView{ID: inc.ID, LeadUnit: inc.LeadUnit, Category: inc.Category, Place: inc.Place,
-		OpenedAt: inc.OpenedAt, LastCaseAt: inc.LastCaseAt, NotifiedCount: inc.NotifiedCount, Cases: make([]caseView, 0, len(v.Cases))}
-	if !inc.ClosedAt.IsZero() {
-		out.ClosedAt = &inc.ClosedAt
-	}
+		OpenedAt: ts(inc.OpenedAt), LastCaseAt: ts(inc.LastCaseAt), ClosedAt: ts(inc.ClosedAt),
+		NotifiedCount: inc.NotifiedCount, Cases: make([]caseView, 0, len(v.Cases))}
 	for _, c := range v.Cases {
 		out.Cases = append(out.Cases, viewCase(c, now))
 	}
@@ -40,9 +40,28 @@ func viewIncident(v service.IncidentView, now time.Time) incidentView {
 func incidentID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, store.ErrNotFound
+		return 0, noIncident()
 	}
 	return id, nil
+}
+
+// noIncident is the answer for an incident id that names none; the
+// generic not_found says "no such case".
+func noIncident() *apiError {
+	return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "no such incident"}
+}
+
+// whichMissing turns a not-found error of a change to incident id into
+// noIncident when it is the incident that is missing; otherwise the
+// case it names is, and err stands.
+func (s *Server) whichMissing(r *http.Request, actor actorCtx, id int64, err error) error {
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if _, ierr := s.svc.Incident(r.Context(), actor, id); errors.Is(ierr, store.ErrNotFound) {
+		return noIncident()
+	}
+	return err
 }
 
 // getIncident serves GET /api/v1/incidents/{id}.
@@ -54,11 +73,15 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, actor actor
 func (s *Server) replyIncident(w http.ResponseWriter, r *http.Request, actor actorCtx, change func(id int64) error) {
 	id, err := incidentID(r)
 	if err == nil && change != nil {
-		err = change(id)
+		if err = change(id); err != nil {
+			err = s.whichMissing(r, actor, id, err)
+		}
 	}
 	var v service.IncidentView
 	if err == nil {
-		v, err = s.svc.Incident(r.Context(), actor, id)
+		if v, err = s.svc.Incident(r.Context(), actor, id); errors.Is(err, store.ErrNotFound) {
+			err = noIncident()
+		}
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -109,10 +132,16 @@ func (s *Server) actOnIncident(w http.ResponseWriter, r *http.Request, actor act
 		s.fail(w, r, err)
 		return
 	}
-	cmd := cases.Command{Action: cases.Action(r.PathValue("action")), Note: req.Note, Result: req.Result}
+	action := cases.Action(strings.ReplaceAll(r.PathValue("action"), "-", "_"))
+	if !service.IncidentAction(action) {
+		s.fail(w, r, &apiError{Status: http.StatusNotFound, Code: "unknown_action",
+			Message: "no action " + string(action) + " on an incident: it takes accept, contact or resolve; act on its cases for the rest"})
+		return
+	}
+	cmd := cases.Command{Action: action, Note: req.Note, Result: req.Result}
 	res, err := s.svc.ActIncident(r.Context(), actor, id, cmd)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, s.whichMissing(r, actor, id, err))
 		return
 	}
 	skipped := map[string]string{}

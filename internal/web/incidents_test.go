@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,9 +32,27 @@ func TestIncidentAPI(t *testing.T) {
 		members := func(r response) int { list, _ := r.body["cases"].([]any); return len(list) }
 		if r := b.must(t, http.StatusOK, "office", "GET", inc, nil); members(r) != 3 || r.str("place") != "学生公寓3号楼" {
 			t.Fatalf("incident = %v", r.body)
+		} else if opened := r.str("opened_at"); opened != t0.Add(time.Minute).Format(time.RFC3339) || !strings.HasSuffix(opened, "+08:00") {
+			// Opened by the second call; in Shanghai and to the second, as a
+			// case's times are.
+			t.Errorf("opened_at = %q", opened)
 		}
 		b.must(t, http.StatusForbidden, "dormitory", "GET", inc, nil)
-		b.must(t, http.StatusNotFound, "office", "GET", "/api/v1/incidents/999", nil)
+		// What is missing is named: the incident, or the case.
+		for _, c := range []struct{ method, path, want string }{
+			{"GET", "/api/v1/incidents/999", "no such incident"},
+			{"GET", "/api/v1/incidents/x", "no such incident"},
+			{"POST", "/api/v1/incidents/999/accept", "no such incident"},
+			{"DELETE", "/api/v1/incidents/999/cases/" + numbers[0], "no such incident"},
+			{"DELETE", inc + "/cases/JS20990101-0001", "no such case"},
+		} {
+			if r := b.call(t, "office", c.method, c.path, nil); r.status != http.StatusNotFound || r.code() != "not_found" || r.message() != c.want {
+				t.Errorf("%s %s: %d %v, want 404 not_found %q", c.method, c.path, r.status, r.body, c.want)
+			}
+		}
+		if r := b.call(t, "office", "POST", "/api/v1/incidents/999/cases", map[string]string{"case": numbers[0]}); r.status != http.StatusNotFound || r.message() != "no such incident" {
+			t.Errorf("adding to a missing incident: %d %v", r.status, r.body)
+		}
 
 		if r := b.must(t, http.StatusOK, "logistics", "DELETE", inc+"/cases/"+numbers[2], nil); members(r) != 2 {
 			t.Fatalf("after taking one out: %v", r.body)
@@ -57,8 +76,17 @@ func TestIncidentAPI(t *testing.T) {
 				t.Errorf("%s is %s", n, r.str("state"))
 			}
 		}
-		if r := b.call(t, "logistics", "POST", inc+"/return", map[string]string{"note": "x"}); r.status != http.StatusUnprocessableEntity {
-			t.Errorf("return on an incident: %d %v", r.status, r.body)
+		// Actions an incident does not take are unknown there, as unknown
+		// actions are on a case; nothing moves.
+		for _, a := range []string{"return", "close", "teleport"} {
+			if r := b.call(t, "logistics", "POST", inc+"/"+a, map[string]string{"note": "x"}); r.status != http.StatusNotFound || r.code() != "unknown_action" {
+				t.Errorf("%s on an incident: %d %v", a, r.status, r.body)
+			}
+		}
+		for _, n := range numbers {
+			if r := b.must(t, http.StatusOK, "office", "GET", "/api/v1/cases/"+n, nil); r.str("state") != "resolved" {
+				t.Errorf("%s is %s after the refused actions", n, r.str("state"))
+			}
 		}
 	})
 }

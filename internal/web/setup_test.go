@@ -114,6 +114,12 @@ func (r response) code() string {
 	return c
 }
 
+func (r response) message() string {
+	e, _ := r.body["error"].(map[string]any)
+	m, _ := e["message"].(string)
+	return m
+}
+
 // call sends a request as who ("" for no token) with body marshalled to JSON
 // unless it is already a string or []byte.
 func (b *bundle) call(t *testing.T, who, method, path string, body any, headers ...string) response {
