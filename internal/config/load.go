@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -21,28 +22,29 @@ func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 		}
 		name = path
 	}
-	c, err := parse(data, lookupEnv)
-	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", name, err)
+	c, envErr := parse(data, lookupEnv)
+	if c == nil {
+		return nil, fmt.Errorf("config %s: %w", name, envErr)
 	}
-	if err := c.Validate(); err != nil {
+	// A variable that did not parse left the file's value in place, which
+	// is judged with the rest, so that one start shows every problem.
+	if err := errors.Join(envErr, c.Validate()); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	return c, nil
 }
 
 // parse is Load without the file and without validation: YAML, defaults,
-// environment.
+// environment. A YAML that does not decode gives no Config; the
+// environment's problems come with the Config it could make.
 func parse(data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
 	c := &Config{}
 	if err := decodeStrict(data, c); err != nil {
 		return nil, err
 	}
 	applyDefaults(c)
-	if lookupEnv != nil {
-		if err := applyEnv(c, lookupEnv); err != nil {
-			return nil, err
-		}
+	if lookupEnv == nil {
+		return c, nil
 	}
-	return c, nil
+	return c, applyEnv(c, lookupEnv)
 }
