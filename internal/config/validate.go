@@ -12,7 +12,8 @@ import (
 )
 
 // Problem is one thing wrong with the configuration, named by its key path
-// (units[2].head) so that the operator can find it in the file.
+// (units.logistics.head; units[2].head for an element without a usable id)
+// so that the operator can find it in the file.
 type Problem struct {
 	Key string
 	Msg string
@@ -112,8 +113,9 @@ func (c *Config) validateServer(ps *problems) {
 
 func (c *Config) validateUnits(ps *problems) {
 	seen := map[string]int{}
+	unitIDs := idsOf(c.Units, func(u Unit) string { return u.ID })
 	for i, u := range c.Units {
-		key := fmt.Sprintf("units[%d]", i)
+		key := elemKey("units", unitIDs, i)
 		checkID(ps, key+".id", u.ID, seen, i, "units")
 		if strings.TrimSpace(u.Name) == "" {
 			ps.add(key+".name", "required")
@@ -142,8 +144,9 @@ func (c *Config) validateUnits(ps *problems) {
 func (c *Config) validateMembers(ps *problems) {
 	seen := map[string]int{}
 	chatUsers := map[string]string{}
+	memberIDs := idsOf(c.Members, func(m Member) string { return m.ID })
 	for i, m := range c.Members {
-		key := fmt.Sprintf("members[%d]", i)
+		key := elemKey("members", memberIDs, i)
 		checkID(ps, key+".id", m.ID, seen, i, "members")
 		if strings.TrimSpace(m.Name) == "" {
 			ps.add(key+".name", "required")
@@ -182,8 +185,9 @@ func (c *Config) validateMembers(ps *problems) {
 // validateHeads checks units[].head and units[].leader against the members.
 func (c *Config) validateHeads(ps *problems) {
 	needLeader := c.notifies(NotifyVicePresident)
+	unitIDs := idsOf(c.Units, func(u Unit) string { return u.ID })
 	for i, u := range c.Units {
-		key := fmt.Sprintf("units[%d]", i)
+		key := elemKey("units", unitIDs, i)
 		if u.Head == "" {
 			ps.add(key+".head", "required: the member who receives the unit's escalations")
 		} else if m, ok := c.Member(u.Head); !ok {
@@ -210,8 +214,9 @@ func (c *Config) validateHeads(ps *problems) {
 
 func (c *Config) validateCategories(ps *problems) {
 	seen := map[string]int{}
+	categoryIDs := idsOf(c.Categories, func(k Category) string { return k.ID })
 	for i, k := range c.Categories {
-		key := fmt.Sprintf("categories[%d]", i)
+		key := elemKey("categories", categoryIDs, i)
 		checkID(ps, key+".id", k.ID, seen, i, "categories")
 		if strings.TrimSpace(k.Name) == "" {
 			ps.add(key+".name", "required")
@@ -327,6 +332,35 @@ func (c *Config) notifies(target string) bool {
 		}
 	}
 	return false
+}
+
+// elemKey names element i of a list in a problem by its id, as the
+// environment's variables do (units.logistics), so that the file can be
+// searched for it; by its position (units[6]) while its id is missing,
+// malformed or shared, and so names nothing alone.
+func elemKey(list string, ids []string, i int) string {
+	if id := ids[i]; validID(id) && count(ids, id) == 1 {
+		return list + "." + id
+	}
+	return fmt.Sprintf("%s[%d]", list, i)
+}
+
+func count(ids []string, id string) int {
+	n := 0
+	for _, x := range ids {
+		if x == id {
+			n++
+		}
+	}
+	return n
+}
+
+func idsOf[T any](list []T, id func(T) string) []string {
+	ids := make([]string, len(list))
+	for i, x := range list {
+		ids[i] = id(x)
+	}
+	return ids
 }
 
 // checkID requires a well-formed id that no earlier entry of list has.

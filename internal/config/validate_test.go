@@ -3,7 +3,6 @@ package config
 import (
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -41,9 +40,10 @@ func TestValidateProblems(t *testing.T) {
 		{"unit id required", func(t *testing.T, c *Config) { c.Units[0].ID = "" }, "units[0].id: required"},
 		{"unit id malformed", func(t *testing.T, c *Config) { c.Units[0].ID = "school office" }, `units[0].id: "school office": use letters`},
 		{"unit id duplicate", func(t *testing.T, c *Config) { c.Units[1].ID = c.Units[0].ID }, "units[1].id: duplicate id \"school_office\" (also units[0])"},
-		{"unit name required", func(t *testing.T, c *Config) { c.Units[2].Name = " " }, "units[2].name: required"},
-		{"unit head required", func(t *testing.T, c *Config) { c.Units[3].Head = "" }, "units[3].head: required"},
-		{"unit head unknown", func(t *testing.T, c *Config) { c.Units[3].Head = "nobody" }, `units[3].head: unknown member "nobody"`},
+		{"unit name required", func(t *testing.T, c *Config) { c.Units[2].Name = " " }, "units.discipline.name: required"},
+		{"unit without a usable id named by position", func(t *testing.T, c *Config) { c.Units[2].ID, c.Units[2].Name = "纪委", "" }, "units[2].name: required"},
+		{"unit head required", func(t *testing.T, c *Config) { c.Units[3].Head = "" }, "units.staff_affairs.head: required"},
+		{"unit head unknown", func(t *testing.T, c *Config) { c.Units[3].Head = "nobody" }, `units.staff_affairs.head: unknown member "nobody"`},
 		{"unit head in another unit", func(t *testing.T, c *Config) {
 			c.Units[unitIndex(t, c, "logistics")].Head = "dorm-yang"
 		}, `head: member "dorm-yang" is in unit "dormitory", not "logistics"`},
@@ -51,44 +51,44 @@ func TestValidateProblems(t *testing.T) {
 			c.Units[unitIndex(t, c, "logistics")].Head = "logistics-ma"
 		}, `head: member "logistics-ma" lacks role unit_head`},
 		{"unit leader required for vice_president", func(t *testing.T, c *Config) { c.Units[4].Leader = "" },
-			"units[4].leader: required because an escalation step notifies vice_president"},
+			"units.student_affairs.leader: required because an escalation step notifies vice_president"},
 		{"unit leader not a leader", func(t *testing.T, c *Config) { c.Units[4].Leader = "office-wang" },
-			`units[4].leader: member "office-wang" lacks role leader`},
-		{"unit leader unknown", func(t *testing.T, c *Config) { c.Units[4].Leader = "ghost" }, `units[4].leader: unknown member "ghost"`},
-		{"chat platform unknown", func(t *testing.T, c *Config) { c.Units[5].Chat.Platform = "slack" }, `units[5].chat.platform: "slack"`},
+			`units.student_affairs.leader: member "office-wang" lacks role leader`},
+		{"unit leader unknown", func(t *testing.T, c *Config) { c.Units[4].Leader = "ghost" }, `units.student_affairs.leader: unknown member "ghost"`},
+		{"chat platform unknown", func(t *testing.T, c *Config) { c.Units[5].Chat.Platform = "slack" }, `units.graduate_affairs.chat.platform: "slack"`},
 		{"chat platform without a sender yet", func(t *testing.T, c *Config) { c.Units[5].Chat = UnitChat{Platform: PlatformDingTalk, RobotKey: "k"} },
-			`units[5].chat.platform: dingtalk is not available in this version`},
+			`units.graduate_affairs.chat.platform: dingtalk is not available in this version`},
 		{"wecom unit without the wecom app", func(t *testing.T, c *Config) { c.Units[5].Chat = UnitChat{Platform: PlatformWeCom, RobotKey: "k"} },
-			`units[5].chat.platform: wecom needs the wecom section`},
+			`units.graduate_affairs.chat.platform: wecom needs the wecom section`},
 		{"wecom without robot key", func(t *testing.T, c *Config) { c.Units[5].Chat.Platform = PlatformWeCom },
-			"units[5].chat.robot_key: required for platform wecom"},
+			"units.graduate_affairs.chat.robot_key: required for platform wecom"},
 		// members
 		{"member id required", func(t *testing.T, c *Config) { c.Members[0].ID = "" }, "members[0].id: required"},
 		{"member id duplicate", func(t *testing.T, c *Config) { c.Members[2].ID = c.Members[1].ID }, "members[2].id: duplicate id"},
-		{"member name required", func(t *testing.T, c *Config) { c.Members[1].Name = "" }, "members[1].name: required"},
-		{"member unknown unit", func(t *testing.T, c *Config) { c.Members[5].Unit = "canteen" }, `members[5].unit: unknown unit "canteen"`},
+		{"member name required", func(t *testing.T, c *Config) { c.Members[1].Name = "" }, "members.president.name: required"},
+		{"member unknown unit", func(t *testing.T, c *Config) { c.Members[5].Unit = "canteen" }, `members.office-wang.unit: unknown unit "canteen"`},
 		{"handler without unit", func(t *testing.T, c *Config) { c.Members[memberIndex(t, c, "logistics-ma")].Unit = "" },
 			"unit: required for a handler or unit_head"},
 		{"member unknown role", func(t *testing.T, c *Config) { c.Members[0].Roles = []string{"leader", "boss"} },
-			`members[0].roles[1]: unknown role "boss"`},
-		{"member without roles", func(t *testing.T, c *Config) { c.Members[0].Roles = nil }, "members[0].roles: at least one role"},
+			`members.secretary.roles[1]: unknown role "boss"`},
+		{"member without roles", func(t *testing.T, c *Config) { c.Members[0].Roles = nil }, "members.secretary.roles: at least one role"},
 		{"two members, one wecom user", func(t *testing.T, c *Config) {
 			c.Members[0].WeComUser, c.Members[1].WeComUser = "zhang", "zhang"
-		}, `members[1].wecom_user: "zhang" is also`},
+		}, `members.president.wecom_user: "zhang" is also`},
 		// categories
 		{"category id required", func(t *testing.T, c *Config) { c.Categories[0].ID = "" }, "categories[0].id: required"},
 		{"category id duplicate", func(t *testing.T, c *Config) { c.Categories[1].ID = c.Categories[0].ID }, "categories[1].id: duplicate id"},
-		{"category name required", func(t *testing.T, c *Config) { c.Categories[1].Name = "" }, "categories[1].name: required"},
+		{"category name required", func(t *testing.T, c *Config) { c.Categories[1].Name = "" }, "categories.heating.name: required"},
 		{"category unknown lead unit", func(t *testing.T, c *Config) { c.Categories[0].LeadUnit = "kitchen" },
-			`categories[0].lead_unit: unknown unit "kitchen"`},
-		{"category lead unit required", func(t *testing.T, c *Config) { c.Categories[0].LeadUnit = "" }, "categories[0].lead_unit: required"},
+			`categories.water_power.lead_unit: unknown unit "kitchen"`},
+		{"category lead unit required", func(t *testing.T, c *Config) { c.Categories[0].LeadUnit = "" }, "categories.water_power.lead_unit: required"},
 		{"category unknown co-unit", func(t *testing.T, c *Config) { c.Categories[2].CoUnits = []string{"security", "kitchen"} },
-			`categories[2].co_units[1]: unknown unit "kitchen"`},
+			`categories.canteen.co_units[1]: unknown unit "kitchen"`},
 		{"category co-unit is lead", func(t *testing.T, c *Config) { c.Categories[2].CoUnits = []string{c.Categories[2].LeadUnit} },
-			"categories[2].co_units[0]: \"logistics\" is the lead unit"},
-		{"category bad tier", func(t *testing.T, c *Config) { c.Categories[3].Tier = "critical" }, `categories[3].tier: "critical"`},
+			"categories.canteen.co_units[0]: \"logistics\" is the lead unit"},
+		{"category bad tier", func(t *testing.T, c *Config) { c.Categories[3].Tier = "critical" }, `categories.facilities.tier: "critical"`},
 		{"category empty keyword", func(t *testing.T, c *Config) { c.Categories[3].Keywords = []string{"报修", ""} },
-			"categories[3].keywords[1]: empty keyword"},
+			"categories.facilities.keywords[1]: empty keyword"},
 		{"empty routing word", func(t *testing.T, c *Config) { c.Routing.UrgentWords = []string{"火", " "} },
 			"routing.urgent_words[1]: empty word"},
 		// tiers
@@ -180,7 +180,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	c.Log.Level = "loud"
 	err := c.Validate()
 	keys := problemKeys(err)
-	want := []string{"units[0].name", fmt.Sprintf("members[%d].roles[1]", ma), "log.level"}
+	want := []string{"units.school_office.name", "members.logistics-ma.roles[1]", "log.level"}
 	for _, k := range want {
 		if !slices.Contains(keys, k) {
 			t.Errorf("problem %s missing from %v", k, keys)

@@ -26,16 +26,18 @@ func (u Unit) HandlerLists() bool {
 // department and tag ids are positive integers, and a mistyped one would
 // only show as a card that reached nobody.
 func (c *Config) validateWeComUnits(ps *problems) {
+	unitIDs := idsOf(c.Units, func(u Unit) string { return u.ID })
 	for i, u := range c.Units {
+		key := elemKey("units", unitIDs, i)
 		for field, ids := range map[string][]string{"departments": u.Chat.Departments, "tags": u.Chat.Tags} {
 			for j, id := range ids {
 				if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
-					ps.add(fmt.Sprintf("units[%d].chat.%s[%d]", i, field, j), "%q: want a WeCom id, a positive whole number", id)
+					ps.add(fmt.Sprintf("%s.chat.%s[%d]", key, field, j), "%q: want a WeCom id, a positive whole number", id)
 				}
 			}
 		}
 		if u.HandlerLists() && u.Chat.Platform != PlatformWeCom && u.Chat.Platform != PlatformDingTalk {
-			ps.add(fmt.Sprintf("units[%d].chat", i), "departments and tags need platform wecom or dingtalk, not %q", u.Chat.Platform)
+			ps.add(key+".chat", "departments and tags need platform wecom or dingtalk, not %q", u.Chat.Platform)
 		}
 	}
 }

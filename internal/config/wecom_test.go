@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strconv"
 	"testing"
 	"time"
 )
@@ -25,7 +24,7 @@ func TestWeComUnitLists(t *testing.T) {
 
 	c.Units[li].Chat.Departments = []string{"12", "后勤"}
 	c.Units[li].Chat.Tags = []string{"0"}
-	wantErr(t, c.Validate(), `units[`+strconv.Itoa(li)+`].chat.departments[1]: "后勤": want a WeCom id`, `chat.tags[0]: "0"`)
+	wantErr(t, c.Validate(), `units.logistics.chat.departments[1]: "后勤": want a WeCom id`, `chat.tags[0]: "0"`)
 
 	c = example(t)
 	c.Units[li].Chat.Departments = []string{"12"} // platform log
