@@ -25,7 +25,8 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 func TestCheckConfigMasksSecrets(t *testing.T) {
 	t.Parallel()
 	key := "k1:" + base64.StdEncoding.EncodeToString([]byte("a 32-byte key, kept out of view!"))
-	env := map[string]string{"JIESU_DATABASE_URL": "postgres://jiesu:hunter2@db/jiesu", "JIESU_SECURITY_ENCRYPTION_KEYS": key, "JIESU_DATA_DIR": t.TempDir()}
+	dataDir := t.TempDir()
+	env := map[string]string{"JIESU_DATABASE_URL": "postgres://jiesu:hunter2@db/jiesu", "JIESU_SECURITY_ENCRYPTION_KEYS": key, "JIESU_DATA_DIR": dataDir}
 	code, out, errs := run(t, env, "check-config")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -35,6 +36,10 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out, "school_office") {
 		t.Errorf("effective config missing units:\n%s", out)
+	}
+	// Effective: a default that follows another key shows as it follows.
+	if want := "attachments_dir: " + filepath.Join(dataDir, "attachments"); !strings.Contains(out, want) {
+		t.Errorf("effective config lacks %q:\n%s", want, out)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -116,11 +115,7 @@ func (s *students) mount(srv *web.Server, svc *service.Service, m *metrics.Metri
 	if err != nil {
 		return err
 	}
-	dir := s.cfg.WeChat.AttachmentsDir
-	if dir == "" {
-		dir = filepath.Join(s.cfg.Server.DataDir, "attachments")
-	}
-	blobs, err := attach.NewDir(dir)
+	blobs, err := attach.NewDir(s.cfg.AttachmentsDir())
 	if err != nil {
 		return err
 	}

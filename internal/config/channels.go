@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -65,6 +66,16 @@ type WeChat struct {
 	// AttachmentsDir holds the images students send (wechat.attachments_dir).
 	// Empty: <server.data_dir>/attachments.
 	AttachmentsDir string `yaml:"attachments_dir"`
+}
+
+// AttachmentsDir is where students' images are kept: wechat.attachments_dir,
+// or <server.data_dir>/attachments when that is empty. It is derived when
+// asked, not at load, because callers may set the data directory later.
+func (c *Config) AttachmentsDir() string {
+	if c.WeChat.AttachmentsDir != "" {
+		return c.WeChat.AttachmentsDir
+	}
+	return filepath.Join(c.Server.DataDir, "attachments")
 }
 
 // Enabled reports whether the Official Account channel is configured.

@@ -17,6 +17,8 @@ func (c *Config) Masked() ([]byte, error) {
 	cp := reflect.New(reflect.TypeFor[Config]()).Elem()
 	cp.Set(reflect.ValueOf(*c))
 	mask(cp)
+	// Effective means what the server will use, derived defaults included.
+	cp.Addr().Interface().(*Config).WeChat.AttachmentsDir = c.AttachmentsDir()
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
