@@ -20,16 +20,16 @@ func backoffCeiling(base, maxWait time.Duration, attempt int) time.Duration {
 }
 
 // nextAttempt is when a message that failed with errs on its attempt-th try
-// is due again. A platform that said how long to wait (a rate-limit window)
-// is obeyed, even beyond MaxBackoff: asking sooner would fail again.
+// is due again: after the backoff, and never before a wait the platform
+// asked for (a rate-limit window), even beyond MaxBackoff, since asking
+// sooner would fail again. The wait is a floor, not the whole answer: a
+// platform that keeps asking for one second (WeCom's 45033) would
+// otherwise use up every attempt within seconds.
 func (w *Worker) nextAttempt(now time.Time, attempt int, errs []error) time.Time {
-	var wait time.Duration
+	ceiling := backoffCeiling(w.cfg.Backoff, w.cfg.MaxBackoff, attempt)
+	wait := min(max(w.jitter(ceiling), 0), ceiling)
 	for _, err := range errs {
 		wait = max(wait, bot.RetryAfter(err))
 	}
-	if wait > 0 {
-		return now.Add(wait)
-	}
-	ceiling := backoffCeiling(w.cfg.Backoff, w.cfg.MaxBackoff, attempt)
-	return now.Add(min(max(w.jitter(ceiling), 0), ceiling))
+	return now.Add(wait)
 }

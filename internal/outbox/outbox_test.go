@@ -219,6 +219,15 @@ func TestBackoffHonoursJitterBounds(t *testing.T) {
 	if !next.Equal(start.Add(10 * time.Minute)) {
 		t.Errorf("RetryAfter not honoured: %v", next.Sub(start))
 	}
+	// A platform's wait is a floor, not the whole answer: one that keeps
+	// asking for a second (WeCom's 45033) still backs off as attempts grow.
+	b3 := setup(t, func(p *Params) { p.Jitter = func(d time.Duration) time.Duration { return d } })
+	busy := bot.Retryable(errors.New("45033 concurrency"), time.Second)
+	for attempt, want := range map[int]time.Duration{1: 2 * time.Second, 3: 8 * time.Second, 9: 10 * time.Second} {
+		if next := b3.worker.nextAttempt(start, attempt, []error{busy}); !next.Equal(start.Add(want)) {
+			t.Errorf("after attempt %d with a 1s wait asked: %v, want %v", attempt, next.Sub(start), want)
+		}
+	}
 	// A jitter that misbehaves is clamped into the bounds.
 	b2 := setup(t, func(p *Params) { p.Jitter = func(time.Duration) time.Duration { return time.Hour } })
 	if next := b2.worker.nextAttempt(start, 1, nil); !next.Equal(start.Add(2 * time.Second)) {
