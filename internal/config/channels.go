@@ -158,8 +158,15 @@ func (c *Config) validateChannels(ps *problems) {
 			ps.add("wecom.encoding_aes_key", "is %d characters, want 43", len(k))
 		}
 	}
-	if c.WeChat.ReplayWindow < 0 || c.WeChat.SupplementWindow < 0 {
-		ps.add("wechat.replay_window", "must not be negative")
+	// A zero in the file is the default; only a variable can make one, and
+	// an unchecked timestamp would let any captured callback be replayed.
+	for key, d := range map[string]time.Duration{
+		"wechat.replay_window": c.WeChat.ReplayWindow, "wecom.replay_window": c.WeCom.ReplayWindow,
+		"wechat.supplement_window": c.WeChat.SupplementWindow,
+	} {
+		if d <= 0 {
+			ps.add(key, "must be more than 0")
+		}
 	}
 	c.validateWeChat(ps)
 	c.validateWeComUnits(ps)
