@@ -78,7 +78,7 @@ func TestValidateProblems(t *testing.T) {
 		// categories
 		{"replay window off", func(t *testing.T, c *Config) { c.WeChat.ReplayWindow = 0 }, "wechat.replay_window: must be more than 0"},
 		{"wecom replay window negative", func(t *testing.T, c *Config) { c.WeCom.ReplayWindow = -time.Minute }, "wecom.replay_window: must be more than 0"},
-		{"supplement window negative", func(t *testing.T, c *Config) { c.WeChat.SupplementWindow = -time.Minute }, "wechat.supplement_window: must be more than 0"},
+		{"supplement window negative", func(t *testing.T, c *Config) { c.WeChat.SupplementWindow = -time.Minute }, "wechat.supplement_window: -1m0s: want a minute or more"},
 		{"category id required", func(t *testing.T, c *Config) { c.Categories[0].ID = "" }, "categories[0].id: required"},
 		{"category id duplicate", func(t *testing.T, c *Config) { c.Categories[1].ID = c.Categories[0].ID }, "categories[1].id: duplicate id"},
 		{"category name required", func(t *testing.T, c *Config) { c.Categories[1].Name = "" }, "categories.heating.name: required"},

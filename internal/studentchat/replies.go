@@ -42,23 +42,30 @@ type Replies struct {
 }
 
 // Names are the configured names the replies show: units by id, and tier
-// labels that override labels.tmpl (tiers.*.label).
+// labels that override labels.tmpl (tiers.*.label); and the supplement
+// window the receipt and the help promise (wechat.supplement_window).
 type Names struct {
-	Units      map[string]string
-	TierLabels map[cases.Tier]string
+	Units            map[string]string
+	TierLabels       map[cases.Tier]string
+	SupplementWindow time.Duration
 }
 
 // NewReplies parses student/*.tmpl from fsys (templates.Student) and
 // messages/labels.tmpl from labelsFS (templates.FS), now, so that a broken
 // reply stops the start. policy gives the windows the receipt promises.
 func NewReplies(fsys, labelsFS fs.FS, names Names, policy cases.Policy) (*Replies, error) {
+	if names.SupplementWindow < time.Minute {
+		// The replies promise it in minutes; less would read as nothing.
+		return nil, fmt.Errorf("replies: supplement window %v: want a minute or more", names.SupplementWindow)
+	}
 	r := &Replies{names: names, policy: policy, labels: map[string]string{}}
 	root := template.New("").Option("missingkey=zero").Funcs(template.FuncMap{
-		"label":    r.label,
-		"unitName": r.unitName,
-		"shanghai": shanghai,
-		"within":   r.within,
-		"summary":  summary,
+		"label":            r.label,
+		"unitName":         r.unitName,
+		"shanghai":         shanghai,
+		"within":           r.within,
+		"supplementWindow": func() string { return r.duration(r.names.SupplementWindow) },
+		"summary":          summary,
 	})
 	labels, err := fs.ReadFile(labelsFS, "messages/labels.tmpl")
 	if err != nil {
@@ -150,7 +157,12 @@ func (r *Replies) within(t cases.Tier) string {
 	if !ok || tp.ResolveWithin <= 0 {
 		return ""
 	}
-	d := tp.ResolveWithin
+	return r.duration(tp.ResolveWithin)
+}
+
+// duration writes d in days (from two whole days on), else hours and
+// minutes, in the labels' words: 5天, 2小时, 1小时30分钟.
+func (r *Replies) duration(d time.Duration) string {
 	if d >= 48*time.Hour && d%(24*time.Hour) == 0 {
 		return strconv.Itoa(int(d/(24*time.Hour))) + r.label("duration", "day")
 	}

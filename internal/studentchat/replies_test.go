@@ -12,7 +12,8 @@ import (
 
 func TestEveryReplyRenders(t *testing.T) {
 	t.Parallel()
-	r, err := NewReplies(templates.Student, templates.FS, Names{Units: map[string]string{"logistics": "后勤管理处"}}, cases.DefaultPolicy())
+	names := Names{Units: map[string]string{"logistics": "后勤管理处"}, SupplementWindow: 90 * time.Minute}
+	r, err := NewReplies(templates.Student, templates.FS, names, cases.DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,12 +37,21 @@ func TestEveryReplyRenders(t *testing.T) {
 	if got, _ := r.Render("receipt", data); !strings.Contains(got, "紧急事项，2小时内办理") || !strings.Contains(got, "后勤管理处") {
 		t.Errorf("receipt = %q", got)
 	}
+	// The supplement window is the configured one, wherever it is promised.
+	for _, name := range []string{"receipt", "help"} {
+		if got, _ := r.Render(name, data); !strings.Contains(got, "1小时30分钟内") || strings.Contains(got, "10分钟") {
+			t.Errorf("%s does not promise the configured supplement window: %q", name, got)
+		}
+	}
 	if got, _ := r.Render("detail", data); !strings.Contains(got, "138****5678") || !strings.Contains(got, "已转办 后勤管理处") {
 		t.Errorf("detail = %q", got)
 	}
 	// A template set without one of the replies does not start.
 	broken := fstest.MapFS{"student/welcome.tmpl": {Data: []byte("欢迎")}}
-	if _, err := NewReplies(broken, templates.FS, Names{}, cases.DefaultPolicy()); err == nil {
+	if _, err := NewReplies(broken, templates.FS, names, cases.DefaultPolicy()); err == nil {
 		t.Error("a template set without most replies was accepted")
+	}
+	if _, err := NewReplies(templates.Student, templates.FS, Names{}, cases.DefaultPolicy()); err == nil {
+		t.Error("replies without a supplement window to promise were accepted")
 	}
 }
