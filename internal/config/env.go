@@ -109,7 +109,7 @@ func elementName(v reflect.Value, i int) string {
 // applyEnv sets every field whose variable is set and not empty. An empty
 // variable counts as unset, because deployment templates commonly render
 // "NAME=" for a value nobody gave.
-func applyEnv(c *Config, lookup func(string) (string, bool)) error {
+func applyEnv(c *Config, lookup func(string) (string, bool)) (failed []string, err error) {
 	var errs []error
 	walkScalars(reflect.ValueOf(c).Elem(), "", func(key string, field reflect.Value, secret bool) {
 		ev := envVar(key, secret)
@@ -119,9 +119,10 @@ func applyEnv(c *Config, lookup func(string) (string, bool)) error {
 		}
 		if err != nil {
 			errs = append(errs, err)
+			failed = append(failed, key)
 		}
 	})
-	return errors.Join(errs...)
+	return failed, errors.Join(errs...)
 }
 
 // readEnv finds the one variable that sets ev, refusing two that would

@@ -115,6 +115,34 @@ func TestEnvErrors(t *testing.T) {
 	}
 }
 
+// A variable that could not be read leaves the file's value in place; what
+// would be said of that value is not said, since the operator meant another.
+func TestEnvFailureSaysNothingOfTheValueLeft(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nope")
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    string
+		notWant string
+	}{
+		{"unreadable keys file", map[string]string{"JIESU_DATABASE_URL": "postgres://x/y", "JIESU_SECURITY_ENCRYPTION_KEYS_FILE": missing},
+			"JIESU_SECURITY_ENCRYPTION_KEYS_FILE", "security.encryption_keys"},
+		{"unparsed key compared with another", map[string]string{"JIESU_OUTBOX_BACKOFF": "45m", "JIESU_OUTBOX_MAX_BACKOFF": "1 h"},
+			"JIESU_OUTBOX_MAX_BACKOFF", "outbox.backoff"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load("", env(tt.env))
+			wantErr(t, err, tt.want)
+			if strings.Contains(err.Error(), tt.notWant) {
+				t.Errorf("a problem of the value left in place is reported:\n%v", err)
+			}
+		})
+	}
+}
+
 // An element of a list is named by its id (or position, if it has none):
 // a unit's robot key, a secret, can then come from a file like the others.
 func TestEnvOverridesListElements(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/jiesu/jiesu/configs"
 )
@@ -22,29 +24,54 @@ func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 		}
 		name = path
 	}
-	c, envErr := parse(data, lookupEnv)
+	c, failed, envErr := parse(data, lookupEnv)
 	if c == nil {
 		return nil, fmt.Errorf("config %s: %w", name, envErr)
 	}
-	// A variable that did not parse left the file's value in place, which
-	// is judged with the rest, so that one start shows every problem.
-	if err := errors.Join(envErr, c.Validate()); err != nil {
+	// The rest is judged too, so that one start shows every problem; but a
+	// variable that could not be read left the file's value in place, and
+	// what is said of that value (or of another key against it) would be
+	// about a value the operator did not mean.
+	if err := errors.Join(envErr, without(c.Validate(), failed)); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	return c, nil
 }
 
+// without drops from Validate's problems those that name one of keys, as
+// their key or in their message.
+func without(err error, keys []string) error {
+	if err == nil || len(keys) == 0 {
+		return err
+	}
+	all := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		all = joined.Unwrap()
+	}
+	var kept []error
+	for _, e := range all {
+		var p *Problem
+		if errors.As(e, &p) && slices.ContainsFunc(keys, func(k string) bool { return p.Key == k || strings.Contains(p.Msg, k) }) {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	return errors.Join(kept...)
+}
+
 // parse is Load without the file and without validation: YAML, defaults,
 // environment. A YAML that does not decode gives no Config; the
-// environment's problems come with the Config it could make.
-func parse(data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
+// environment's problems come with the Config it could make, and the keys
+// whose variables failed.
+func parse(data []byte, lookupEnv func(string) (string, bool)) (*Config, []string, error) {
 	c := &Config{}
 	if err := decodeStrict(data, c); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	applyDefaults(c)
 	if lookupEnv == nil {
-		return c, nil
+		return c, nil, nil
 	}
-	return c, applyEnv(c, lookupEnv)
+	failed, err := applyEnv(c, lookupEnv)
+	return c, failed, err
 }

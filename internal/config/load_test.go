@@ -99,7 +99,7 @@ func TestParseStrict(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := parse([]byte(tt.yaml), noEnv)
+			_, _, err := parse([]byte(tt.yaml), noEnv)
 			wantErr(t, err, tt.want...)
 			if strings.Contains(err.Error(), "s3cret") {
 				t.Errorf("error shows a secret: %v", err)
@@ -110,7 +110,7 @@ func TestParseStrict(t *testing.T) {
 
 func TestParseDefaults(t *testing.T) {
 	t.Parallel()
-	c, err := parse(nil, noEnv)
+	c, _, err := parse(nil, noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestParseDefaults(t *testing.T) {
 
 func TestParseKeepsGivenValues(t *testing.T) {
 	t.Parallel()
-	c, err := parse([]byte(`
+	c, _, err := parse([]byte(`
 dispatch: {auto: false}
 units:
   - &u {id: a, name: A}

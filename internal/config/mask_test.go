@@ -41,7 +41,7 @@ func TestMasked(t *testing.T) {
 
 	// The dump is the effective configuration: read back, it equals the
 	// original but for the secrets, and empty secrets stay empty.
-	back, err := parse(out, noEnv)
+	back, _, err := parse(out, noEnv)
 	if err != nil {
 		t.Fatalf("masked dump does not parse: %v", err)
 	}

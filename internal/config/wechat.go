@@ -68,7 +68,4 @@ func (c *Config) validateWeChat(ps *problems) {
 			ps.add(key, "want key=part entries, part one of %s", strings.Join(WeChatFieldParts, ", "))
 		}
 	}
-	if w.SupplementWindow <= 0 {
-		ps.add("wechat.supplement_window", "must be more than 0")
-	}
 }
