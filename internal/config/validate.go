@@ -337,9 +337,11 @@ func (c *Config) notifies(target string) bool {
 // elemKey names element i of a list in a problem by its id, as the
 // environment's variables do (units.logistics), so that the file can be
 // searched for it; by its position (units[6]) while its id is missing,
-// malformed or shared, and so names nothing alone.
+// malformed or shared, and so names nothing alone, or would read as a path
+// (a '.' in it) or a position (only digits).
 func elemKey(list string, ids []string, i int) string {
-	if id := ids[i]; validID(id) && count(ids, id) == 1 {
+	id := ids[i]
+	if validID(id) && count(ids, id) == 1 && !strings.Contains(id, ".") && strings.Trim(id, "0123456789") != "" {
 		return list + "." + id
 	}
 	return fmt.Sprintf("%s[%d]", list, i)

@@ -42,6 +42,8 @@ func TestValidateProblems(t *testing.T) {
 		{"unit id duplicate", func(t *testing.T, c *Config) { c.Units[1].ID = c.Units[0].ID }, "units[1].id: duplicate id \"school_office\" (also units[0])"},
 		{"unit name required", func(t *testing.T, c *Config) { c.Units[2].Name = " " }, "units.discipline.name: required"},
 		{"unit without a usable id named by position", func(t *testing.T, c *Config) { c.Units[2].ID, c.Units[2].Name = "纪委", "" }, "units[2].name: required"},
+		{"unit id that reads as a path named by position", func(t *testing.T, c *Config) { c.Units[2].ID, c.Units[2].Name = "discipline.chat", "" }, "units[2].name: required"},
+		{"unit id that reads as a position named by position", func(t *testing.T, c *Config) { c.Units[2].ID, c.Units[2].Name = "7", "" }, "units[2].name: required"},
 		{"unit head required", func(t *testing.T, c *Config) { c.Units[3].Head = "" }, "units.staff_affairs.head: required"},
 		{"unit head unknown", func(t *testing.T, c *Config) { c.Units[3].Head = "nobody" }, `units.staff_affairs.head: unknown member "nobody"`},
 		{"unit head in another unit", func(t *testing.T, c *Config) {
@@ -78,7 +80,7 @@ func TestValidateProblems(t *testing.T) {
 		// categories
 		{"replay window off", func(t *testing.T, c *Config) { c.WeChat.ReplayWindow = 0 }, "wechat.replay_window: must be more than 0"},
 		{"wecom replay window negative", func(t *testing.T, c *Config) { c.WeCom.ReplayWindow = -time.Minute }, "wecom.replay_window: must be more than 0"},
-		{"supplement window negative", func(t *testing.T, c *Config) { c.WeChat.SupplementWindow = -time.Minute }, "wechat.supplement_window: -1m0s: want a minute or more"},
+		{"supplement window under a minute", func(t *testing.T, c *Config) { c.WeChat.SupplementWindow = 30 * time.Second }, "wechat.supplement_window: 30s: want a minute or more"},
 		{"category id required", func(t *testing.T, c *Config) { c.Categories[0].ID = "" }, "categories[0].id: required"},
 		{"category id duplicate", func(t *testing.T, c *Config) { c.Categories[1].ID = c.Categories[0].ID }, "categories[1].id: duplicate id"},
 		{"category name required", func(t *testing.T, c *Config) { c.Categories[1].Name = "" }, "categories.heating.name: required"},
