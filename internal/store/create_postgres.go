@@ -98,6 +98,13 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 			return c, true, nil
 		case errors.Is(err, errCompany):
 			r.company = true // found company since it looked: join it
+		case retryableTx(err):
+			// A deadlock's victim: retries of one complaint, one joining
+			// an incident (its key's lock, then the case's unique index)
+			// and one opening it (the index, then the lock), wait on each
+			// other. Nothing was written; looking again finds the other's
+			// case, or this one goes again.
+			look = true
 		case !errors.Is(err, errDuplicate):
 			return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 		default:

@@ -173,6 +173,54 @@ func TestGroupingConcurrently(t *testing.T) {
 	})
 }
 
+// Complaints two by two about one place, each retried many times at once
+// (a chat platform's retries, a second replica): every retry answers with
+// its complaint's one case, and none fails. The retries of one complaint take
+// the incident's key lock and the case's unique index in both orders, by
+// the batch and by the incident path; PostgreSQL breaks such a deadlock by
+// failing one of them, which the store must retry, not pass on.
+func TestRetriedComplaintsOfIncidentsAllAnswer(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		const complaints, retries = 8, 12
+		places := []string{"学生公寓3号楼", "图书馆", "第一食堂", "学生公寓5号楼"}
+		var wg sync.WaitGroup
+		ids := make([][retries]int64, complaints)
+		errs := make(chan error, complaints*retries)
+		for i := range complaints {
+			for j := range retries {
+				wg.Go(func() {
+					place := places[i%len(places)] // two complaints a place
+					out := storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) {
+						in.Place, in.Category, in.ChannelRef, in.Content = place, "water_power", fmt.Sprint("msg-", i), place+"停电"
+					})
+					c, _, err := s.CreateCase(context.Background(), out, store.CreateKey{}, store.Grouped(grouping))
+					if err != nil {
+						errs <- fmt.Errorf("complaint %d, retry %d: %w", i, j, err)
+					}
+					ids[i][j] = c.ID
+				})
+			}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		for i, got := range ids {
+			for _, id := range got {
+				if id != got[0] {
+					t.Errorf("complaint %d answered with cases %v, want one", i, got)
+					break
+				}
+			}
+		}
+		if n := countRows(t, s, "cases"); n != complaints {
+			t.Errorf("%d cases stored, want %d", n, complaints)
+		}
+	})
+}
+
 // A burst with no incident yet ends in one incident, with at most the few
 // registrations that raced in at once announced alone. This checks the end
 // state; whether cases of one key in one batch actually form depends on

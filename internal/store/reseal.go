@@ -3,11 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // sealedTable is a table with columns holding values sealed with the
@@ -217,13 +214,6 @@ func (s *Store) resealRows(ctx context.Context, t sealedTable, rows [][]any, key
 		return nil, err
 	}
 	return n, nil
-}
-
-// retryableTx reports whether PostgreSQL gave up a transaction to break a
-// deadlock or a serialization conflict: trying again is the answer.
-func retryableTx(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // queryRows reads every row of q as cols values each.
