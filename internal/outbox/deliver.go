@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -154,6 +155,14 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 		a.fail = append(a.fail, failure{addr.Platform, bot.Permanent(fmt.Errorf("%q: %w", addr.Platform, ErrNoSender))})
 		return
 	}
+	// Each address may take a whole send timeout, so a message to several
+	// can outlast the lease its start was checked against. A send past the
+	// lease's end could run beside another replica's, which may claim the
+	// message from then on; this one is left to the retry instead.
+	if lease := a.it.LeaseUntil; !lease.IsZero() && w.clock.Now().Add(w.cfg.SendTimeout).After(lease) {
+		a.fail = append(a.fail, failure{bot.PlatformNone, bot.Retryable(ErrLeaseRunningOut, 0)})
+		return
+	}
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
 	defer cancel()
 	res, err := s.Send(sctx, bot.Outbound{Address: addr, Message: msg, Part: part})
@@ -165,7 +174,21 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 	w.metrics.Delivered(addr.Platform)
 }
 
+// recordTimeout bounds the recording of an outcome, which outlives the
+// worker's context (recordCtx).
+const recordTimeout = 10 * time.Second
+
+// recordCtx is ctx for recording what a send did, even once ctx is
+// cancelled: a message sent while the worker was told to stop must still
+// be marked, or the next replica sends it again. It is bounded, so that a
+// stop waits on a stuck database only so long.
+func recordCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+}
+
 func (w *Worker) markSent(ctx context.Context, a *attempt, platform, ids string) error {
+	ctx, cancel := recordCtx(ctx)
+	defer cancel()
 	if err := w.store.MarkSent(ctx, a.it.ID, platform, ids, w.clock.Now()); err != nil {
 		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
 	}
@@ -182,7 +205,9 @@ func (w *Worker) retry(ctx context.Context, a *attempt, errs ...error) error {
 	next := w.nextAttempt(now, a.it.Attempts, errs)
 	w.countFailures(a, FailureRetry)
 	a.log.Warn("delivery failed; will retry", zap.Error(err), zap.Time("next_attempt", next))
-	if err := w.store.MarkRetry(ctx, a.it.ID, errorText(err), next); err != nil {
+	ctx, cancel := recordCtx(ctx)
+	defer cancel()
+	if err := w.store.MarkRetry(ctx, a.it.ID, a.it.Attempts, errorText(err), next); err != nil {
 		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
 	}
 	return nil
@@ -191,7 +216,9 @@ func (w *Worker) retry(ctx context.Context, a *attempt, errs ...error) error {
 func (w *Worker) dead(ctx context.Context, a *attempt, err error) error {
 	w.countFailures(a, FailureDead)
 	a.log.Error("delivery dead-lettered", zap.Error(err))
-	if err := w.store.MarkDead(ctx, a.it.ID, errorText(err), w.clock.Now()); err != nil {
+	ctx, cancel := recordCtx(ctx)
+	defer cancel()
+	if err := w.store.MarkDead(ctx, a.it.ID, a.it.Attempts, errorText(err), w.clock.Now()); err != nil {
 		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
 	}
 	return nil

@@ -14,7 +14,8 @@ import (
 
 // fakeStore is the outbox part of the store in memory, with the claim
 // semantics of the SQL one: due pending items and expired leases, attempts
-// counted at claim, marks ignored once an item left "sending".
+// counted at claim, marks ignored once an item left "sending" or another
+// claim holds it, and a cancelled context failing a mark.
 type fakeStore struct {
 	mu       sync.Mutex
 	items    map[int64]*store.OutboxItem
@@ -83,7 +84,10 @@ func (s *fakeStore) ClaimOutbox(_ context.Context, now time.Time, lease time.Dur
 	return out, nil
 }
 
-func (s *fakeStore) MarkSent(_ context.Context, id int64, platform, msgID string, now time.Time) error {
+func (s *fakeStore) MarkSent(ctx context.Context, id int64, platform, msgID string, now time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err // as a query on a cancelled context fails
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, ok := s.items[id]
@@ -96,27 +100,33 @@ func (s *fakeStore) MarkSent(_ context.Context, id int64, platform, msgID string
 	return nil
 }
 
-func (s *fakeStore) MarkRetry(_ context.Context, id int64, errText string, next time.Time) error {
+func (s *fakeStore) MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err // as a query on a cancelled context fails
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, ok := s.items[id]
 	if !ok {
 		return store.ErrNotFound
 	}
-	if it.State == store.OutboxSending {
+	if it.State == store.OutboxSending && it.Attempts == attempt {
 		it.State, it.LastError, it.NextAttemptAt = store.OutboxPending, errText, next
 	}
 	return nil
 }
 
-func (s *fakeStore) MarkDead(_ context.Context, id int64, errText string, _ time.Time) error {
+func (s *fakeStore) MarkDead(ctx context.Context, id int64, attempt int, errText string, _ time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err // as a query on a cancelled context fails
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, ok := s.items[id]
 	if !ok {
 		return store.ErrNotFound
 	}
-	if it.State == store.OutboxSending {
+	if it.State == store.OutboxSending && it.Attempts == attempt {
 		it.State, it.LastError = store.OutboxDead, errText
 	}
 	return nil

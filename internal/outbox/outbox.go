@@ -37,8 +37,8 @@ import (
 type Store interface {
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
 	MarkSent(ctx context.Context, id int64, platform, platformMsgID string, now time.Time) error
-	MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error
-	MarkDead(ctx context.Context, id int64, errText string, now time.Time) error
+	MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error
+	MarkDead(ctx context.Context, id int64, attempt int, errText string, now time.Time) error
 	GetCase(ctx context.Context, id int64) (cases.Case, error)
 }
 
@@ -160,6 +160,7 @@ type Worker struct {
 var (
 	ErrNoSender         = errors.New("no sender for platform")
 	ErrNoChatPath       = errors.New("no chat path to the recipient")
+	ErrLeaseRunningOut  = errors.New("not sent: the claim's lease would run out during the send")
 	ErrUnknownRecipient = errors.New("unknown recipient")
 )
 

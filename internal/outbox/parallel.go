@@ -2,6 +2,8 @@ package outbox
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,7 +21,9 @@ const DefaultConcurrency = 4
 
 // deliverAll delivers a claimed batch: the messages of one case in their
 // order (a group sees "new case" before "accepted"), different cases side
-// by side. It stops starting deliveries when one could outlast the lease.
+// by side. It stops starting deliveries when one could outlast the lease,
+// or when ctx ends (the worker stops), and gives the messages it did not
+// start back to the queue at once, for this replica or another.
 func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, leaseEnd time.Time) []error {
 	var groups [][]store.OutboxItem
 	byCase := map[int64]int{}
@@ -44,14 +48,22 @@ func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, lease
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			for _, it := range g {
+			for k, it := range g {
+				var why string
 				if ctx.Err() != nil {
-					return // the rest stay claimed until the lease ends, then return to the queue
-				}
-				// Past this point a send could outlast the lease and race
-				// another replica that reclaims the message.
-				if w.clock.Now().Add(w.cfg.SendTimeout).After(leaseEnd) {
+					why = "not started: the worker stopped"
+				} else if w.clock.Now().Add(w.cfg.SendTimeout).After(leaseEnd) {
+					// Past this point a send could outlast the lease and
+					// race another replica that reclaims the message.
 					warn.Do(func() { w.log.Warn("lease running out; leaving the rest of the batch", zap.Int32("left", left.Load())) })
+					why = "not started: the batch's lease ran short"
+				}
+				if why != "" {
+					if err := w.release(ctx, g[k:], why); err != nil {
+						mu.Lock()
+						errs = append(errs, err)
+						mu.Unlock()
+					}
 					return
 				}
 				err := w.deliver(ctx, it)
@@ -66,4 +78,20 @@ func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, lease
 	}
 	wg.Wait()
 	return errs
+}
+
+// release puts claimed messages that were not tried back to the queue, due
+// now. Their claim counted an attempt, which stays counted: a message
+// released this way is tried first in the next batch.
+func (w *Worker) release(ctx context.Context, items []store.OutboxItem, why string) error {
+	ctx, cancel := recordCtx(ctx)
+	defer cancel()
+	now := w.clock.Now()
+	var errs []error
+	for _, it := range items {
+		if err := w.store.MarkRetry(ctx, it.ID, it.Attempts, why, now); err != nil {
+			errs = append(errs, fmt.Errorf("outbox message %d: %w", it.ID, err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -22,7 +22,7 @@ import (
 // and a full rate limit is retried like a failure.
 type FoldStore interface {
 	Enqueue(ctx context.Context, items []store.OutboxItem, now time.Time) (int, error)
-	DeferOutbox(ctx context.Context, id int64, next time.Time, foldKey string, foldMax int) error
+	DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, foldKey string, foldMax int) error
 	DueFolds(ctx context.Context, now time.Time, limit int) ([]store.FoldGroup, error)
 	ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
 	Unfold(ctx context.Context, ids []int64) error
@@ -199,13 +199,15 @@ func (w *Worker) deliverOne(ctx context.Context, a *attempt, p planned, msg bot.
 // hold puts the message back until its limits have room.
 func (w *Worker) hold(ctx context.Context, a *attempt, until time.Time, d bot.Delivery) error {
 	a.log.Debug("rate limited; held back", zap.Time("until", until), zap.String("fold", d.Fold))
+	ctx, cancel := recordCtx(ctx)
+	defer cancel()
 	if w.folds == nil {
-		if err := w.store.MarkRetry(ctx, a.it.ID, "rate limited", until); err != nil {
+		if err := w.store.MarkRetry(ctx, a.it.ID, a.it.Attempts, "rate limited", until); err != nil {
 			return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
 		}
 		return nil
 	}
-	if err := w.folds.DeferOutbox(ctx, a.it.ID, until, d.Fold, d.FoldMax); err != nil {
+	if err := w.folds.DeferOutbox(ctx, a.it.ID, a.it.Attempts, until, d.Fold, d.FoldMax); err != nil {
 		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,19 +30,61 @@ func TestBatchStopsBeforeTheLeaseRunsOut(t *testing.T) {
 	first := b.store.queue(1, "case_dispatched", toUnit("logistics"), nil, start)
 	second := b.store.queue(1, "case_accepted", toUnit("logistics"), nil, start)
 	// The first send takes 11 s of the 20 s lease: the second could end
-	// after the lease, when another replica may have reclaimed it.
+	// after the lease, when another replica may have reclaimed it. It is
+	// not started, and goes back to the queue at once.
 	b.senders["wecom"].onSend = func() { b.clock.Advance(11 * time.Second) }
 	if n := b.runOnce(t); n != 2 {
 		t.Fatalf("claimed %d", n)
 	}
-	if b.store.item(first).State != "sent" || b.store.item(second).State != "sending" {
-		t.Fatalf("states %s, %s; want sent, sending", b.store.item(first).State, b.store.item(second).State)
+	if it := b.store.item(second); b.store.item(first).State != "sent" || it.State != "pending" || it.NextAttemptAt.After(b.clock.Now()) {
+		t.Fatalf("states %s, %+v; want sent, and pending due now", b.store.item(first).State, it)
 	}
-	b.clock.Advance(10 * time.Second) // the lease has run out: the message returns
 	b.senders["wecom"].onSend = nil
 	b.runOnce(t)
 	if it := b.store.item(second); it.State != "sent" || it.Attempts != 2 {
 		t.Fatalf("second = %+v", it)
+	}
+}
+
+// A message to several addresses starts with enough lease for one send,
+// but each address may take a whole send timeout: an address whose send
+// could end after the lease is not tried, since another replica may claim
+// the message from then on; the retry goes to it.
+func TestMessageToSeveralStopsBeforeTheLeaseRunsOut(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second }) // send timeout 10s
+	b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
+	id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
+	sends := 0
+	for _, s := range b.senders {
+		s.onSend = func() { sends++; b.clock.Advance(9 * time.Second) }
+	}
+	b.runOnce(t)
+	// Sent at 0 s and 9 s; the third would start at 18 s and could end at 28 s.
+	if it := b.store.item(id); sends != 2 || it.State != "pending" || !strings.Contains(it.LastError, ErrLeaseRunningOut.Error()) {
+		t.Fatalf("%d sends; item %+v", sends, it)
+	}
+}
+
+// A worker told to stop records what it sent, or the next replica would
+// send it again, and gives back at once what it did not start.
+func TestStoppedWorkerRecordsItsSendsAndReleasesTheRest(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(p *Params) { p.Config.Concurrency = 1 })
+	b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
+	b.store.addCase(dispatchedCase(2, cases.ChannelWeChatOA))
+	first := b.store.queue(1, "case_dispatched", toUnit("logistics"), nil, start)
+	second := b.store.queue(2, "case_dispatched", toUnit("logistics"), nil, start)
+	ctx, stop := context.WithCancel(context.Background())
+	b.senders["wecom"].onSend = stop // the platform took it as the stop came
+	if _, err := b.worker.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if it := b.store.item(first); it.State != "sent" {
+		t.Errorf("the message sent as the worker stopped is %s, want sent", it.State)
+	}
+	if it := b.store.item(second); it.State != "pending" || it.NextAttemptAt.After(b.clock.Now()) || len(b.senders["wecom"].outbounds()) != 1 {
+		t.Errorf("the message not started: %+v, after %d sends; want pending, due now", it, len(b.senders["wecom"].outbounds()))
 	}
 }
 

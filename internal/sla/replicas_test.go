@@ -153,18 +153,18 @@ func (d *dying) MarkSent(ctx context.Context, id int64, platform, msgID string, 
 	return d.Store.MarkSent(ctx, id, platform, msgID, now)
 }
 
-func (d *dying) MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error {
+func (d *dying) MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error {
 	if d.dead.Load() {
 		return errKilled
 	}
-	return d.Store.MarkRetry(ctx, id, errText, next)
+	return d.Store.MarkRetry(ctx, id, attempt, errText, next)
 }
 
-func (d *dying) MarkDead(ctx context.Context, id int64, errText string, now time.Time) error {
+func (d *dying) MarkDead(ctx context.Context, id int64, attempt int, errText string, now time.Time) error {
 	if d.dead.Load() {
 		return errKilled
 	}
-	return d.Store.MarkDead(ctx, id, errText, now)
+	return d.Store.MarkDead(ctx, id, attempt, errText, now)
 }
 
 // A replica is killed right after the platform took its escalation and

@@ -171,22 +171,24 @@ func (s *Store) MarkSent(ctx context.Context, id int64, platform, platformMsgID 
 		WHERE id = $1 AND state <> 'sent'`, id, s.d.time(now), platform, platformMsgID)
 }
 
-// MarkRetry puts a claimed message back to pending, due again at next. A
-// message no longer "sending" (another replica took over its lease and
-// finished) is left as it is.
-func (s *Store) MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error {
+// MarkRetry puts a message claimed as its attempt-th try back to pending,
+// due again at next. A message no longer so claimed is left as it is:
+// another replica took over its lease, and may be sending it now, or
+// finished. Letting a stale claim release it would let a third replica
+// send it beside the second.
+func (s *Store) MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error {
 	return s.markOutbox(ctx, "mark retry", id, `UPDATE outbox
 		SET state = 'pending', next_attempt_at = $3, last_error = $2, lease_until = NULL
-		WHERE id = $1 AND state = 'sending'`, id, errText, s.d.time(next))
+		WHERE id = $1 AND state = 'sending' AND attempts = $4`, id, errText, s.d.time(next), attempt)
 }
 
-// MarkDead gives up on a claimed message: its attempts are used up or the
-// platform refused it for good. Like MarkRetry, it only touches a message
-// that is still "sending".
-func (s *Store) MarkDead(ctx context.Context, id int64, errText string, now time.Time) error {
+// MarkDead gives up on a message claimed as its attempt-th try: its
+// attempts are used up or the platform refused it for good. Like
+// MarkRetry, it only touches the message while that claim holds it.
+func (s *Store) MarkDead(ctx context.Context, id int64, attempt int, errText string, now time.Time) error {
 	return s.markOutbox(ctx, "mark dead", id, `UPDATE outbox
 		SET state = 'dead', last_error = $2, dead_at = $3, lease_until = NULL
-		WHERE id = $1 AND state = 'sending'`, id, errText, s.d.time(now))
+		WHERE id = $1 AND state = 'sending' AND attempts = $4`, id, errText, s.d.time(now), attempt)
 }
 
 // markOutbox runs an update of message id; ErrNotFound if there is no such

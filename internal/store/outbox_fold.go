@@ -20,13 +20,13 @@ type FoldGroup struct {
 // counting the attempt: it was not tried, its target's rate limit had no
 // room. A non-empty fold key marks it as foldable with the other messages
 // waiting under that key, at most foldMax to a digest. Like MarkRetry it
-// leaves a message that is no longer "sending" alone.
-func (s *Store) DeferOutbox(ctx context.Context, id int64, next time.Time, foldKey string, foldMax int) error {
+// touches the message only while its attempt-th claim holds it.
+func (s *Store) DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, foldKey string, foldMax int) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox
 			SET state = 'pending', next_attempt_at = $2, lease_until = NULL,
 			    attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
-			WHERE id = $1 AND state = 'sending'`, id, s.d.time(next))
+			WHERE id = $1 AND state = 'sending' AND attempts = $3`, id, s.d.time(next), attempt)
 		if err != nil {
 			return fmt.Errorf("defer message %d: %w", id, err)
 		}

@@ -35,13 +35,13 @@ func TestDeferAndFold(t *testing.T) {
 			if i == 3 {
 				key = ""
 			}
-			if err := s.DeferOutbox(ctx, it.ID, next, key, 2); err != nil {
+			if err := s.DeferOutbox(ctx, it.ID, it.Attempts, next, key, 2); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// Deferring does not use an attempt, and a message no longer
 		// "sending" is left alone.
-		if err := s.DeferOutbox(ctx, claimed[0].ID, t0, "other", 5); err != nil {
+		if err := s.DeferOutbox(ctx, claimed[0].ID, claimed[0].Attempts, t0, "other", 5); err != nil {
 			t.Fatal(err)
 		}
 		if groups, _ := s.DueFolds(ctx, t0, 10); len(groups) != 0 {

@@ -95,6 +95,34 @@ func TestOutboxLeaseExpiry(t *testing.T) {
 		if len(again) != 1 || again[0].ID != claimed[0].ID || again[0].Attempts != 2 {
 			t.Fatalf("reclaim %+v", again)
 		}
+		// The first replica was only slow. What it reports of its stale
+		// claim changes nothing of the second's: a retry or a giving-up
+		// would let a third replica claim the message while the second
+		// still sends it, and a deferral would undo its attempt.
+		id := claimed[0].ID
+		for _, err := range []error{
+			s.MarkRetry(ctx, id, 1, "timeout", at(time.Minute)),
+			s.MarkDead(ctx, id, 1, "refused", at(time.Minute)),
+			s.DeferOutbox(ctx, id, 1, at(time.Minute), "fold", 5),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, _ := s.ClaimOutbox(ctx, at(90*time.Second), time.Minute, 10); len(got) != 0 {
+			t.Fatalf("claimed while the second replica's lease holds: %+v", got)
+		}
+		list, err := s.ListOutbox(ctx, claimed[0].CaseID)
+		if err != nil || len(list) != 1 || list[0].State != store.OutboxSending || list[0].Attempts != 2 || list[0].LastError != "" {
+			t.Fatalf("after stale reports: %+v, %v", list, err)
+		}
+		// The second's own report counts.
+		if err := s.MarkRetry(ctx, id, 2, "timeout", at(90*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ClaimOutbox(ctx, at(90*time.Second), time.Minute, 10); len(got) != 1 || got[0].Attempts != 3 {
+			t.Fatalf("after the holder's retry: %+v", got)
+		}
 	})
 }
 
@@ -110,7 +138,7 @@ func TestOutboxRetrySentDead(t *testing.T) {
 		a, b := claimed[0].ID, claimed[1].ID
 
 		// a fails once, is retried later and then delivered.
-		if err := s.MarkRetry(ctx, a, "429 too many requests", at(time.Hour)); err != nil {
+		if err := s.MarkRetry(ctx, a, 1, "429 too many requests", at(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.ClaimOutbox(ctx, at(30*time.Minute), day, 10); len(got) != 0 {
@@ -124,18 +152,18 @@ func TestOutboxRetrySentDead(t *testing.T) {
 			t.Fatal(err)
 		}
 		// b is refused for good.
-		if err := s.MarkDead(ctx, b, "40003 invalid openid", at(time.Minute)); err != nil {
+		if err := s.MarkDead(ctx, b, 1, "40003 invalid openid", at(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		// A late report from a replica whose lease was taken over changes
 		// nothing: sent stays sent, dead stays dead.
-		if err := s.MarkRetry(ctx, a, "timeout", at(2*time.Hour)); err != nil {
+		if err := s.MarkRetry(ctx, a, 2, "timeout", at(2*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.MarkSent(ctx, a, "other", "msg-2", at(2*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MarkRetry(ctx, b, "timeout", at(2*time.Hour)); err != nil {
+		if err := s.MarkRetry(ctx, b, 1, "timeout", at(2*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 
@@ -165,8 +193,8 @@ func TestOutboxRetrySentDead(t *testing.T) {
 		}
 		for _, err := range []error{
 			s.MarkSent(ctx, 999, "x", "y", at(0)),
-			s.MarkRetry(ctx, 999, "x", at(0)),
-			s.MarkDead(ctx, 999, "x", at(0)),
+			s.MarkRetry(ctx, 999, 1, "x", at(0)),
+			s.MarkDead(ctx, 999, 1, "x", at(0)),
 		} {
 			mustNotFound(t, err)
 		}
