@@ -107,6 +107,9 @@ func nextNumber(ctx context.Context, q querier, day string) (int, error) {
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, id int64, number string, o createOptions) (cases.Case, error) {
 	c := out.Case
 	c.Number = number
+	if err := s.lockGroupKey(ctx, tx, c, o); err != nil {
+		return c, err
+	}
 	st := s.caseStmt(id, number, args)
 	// No conflict target: any unique index that objects (channel reference
 	// or idempotency key) means "already there".

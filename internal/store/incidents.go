@@ -118,6 +118,24 @@ func Grouped(g Grouping) CreateOption {
 	return func(o *createOptions) { o.group = &g }
 }
 
+// lockGroupKey takes, on PostgreSQL and until the commit, the lock of the
+// incident key of c when it is grouped: as in joinRead, no case of the key
+// then commits unseen by the peers groupNew reads. It comes before the
+// case's row is written, in the order joinRead and the batch's guard take
+// the two: a registration holding the row of a complaint while it waits for
+// the lock, and a retry of that complaint holding the lock while it waits
+// for the row, would wait on each other.
+func (s *Store) lockGroupKey(ctx context.Context, tx *sql.Tx, c cases.Case, o createOptions) error {
+	k, ok := o.groupKey(c)
+	if !ok || !s.d.postgres() {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+keyLock("$1")+`)`, k.String()); err != nil {
+		return fmt.Errorf("lock incident key: %w", err)
+	}
+	return nil
+}
+
 // groupNew puts the newly inserted case c into its key's incident, opening
 // one with the recent open cases of the key when there is none, and
 // returns the messages of c's registration to queue: without its notice
@@ -135,12 +153,7 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 		return msgs, nil
 	}
 	g, now := *o.group, c.RegisteredAt
-	if s.d.postgres() {
-		// As joinRead: no case of the key commits unseen by the peers read.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+keyLock("$1")+`)`, k.String()); err != nil {
-			return nil, fmt.Errorf("lock incident key: %w", err)
-		}
-	}
+	// insertCase took the key's lock (lockGroupKey) before the case's row.
 	inc, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
