@@ -158,12 +158,16 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 	// Each address may take a whole send timeout, so a message to several
 	// can outlast the lease its start was checked against. A send past the
 	// lease's end could run beside another replica's, which may claim the
-	// message from then on; this one is left to the retry instead.
-	if lease := a.it.LeaseUntil; !lease.IsZero() && w.clock.Now().Add(w.cfg.SendTimeout).After(lease) {
-		a.fail = append(a.fail, failure{bot.PlatformNone, bot.Retryable(ErrLeaseRunningOut, 0)})
-		return
+	// message from then on: each send ends with the lease at the latest,
+	// and one that would have less than minSend of it is not started.
+	timeout := w.cfg.SendTimeout
+	if lease := a.it.LeaseUntil; !lease.IsZero() {
+		if timeout = min(timeout, lease.Sub(w.clock.Now())); timeout < minSend {
+			a.fail = append(a.fail, failure{bot.PlatformNone, bot.Retryable(ErrLeaseRunningOut, 0)})
+			return
+		}
 	}
-	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
+	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	res, err := s.Send(sctx, bot.Outbound{Address: addr, Message: msg, Part: part})
 	if err != nil {
@@ -173,6 +177,10 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 	a.sent = append(a.sent, sent{addr.Platform, res.MessageID})
 	w.metrics.Delivered(addr.Platform)
 }
+
+// minSend is the least time a send is started with: a platform answers
+// within it when it answers at all.
+const minSend = time.Second
 
 // recordTimeout bounds the recording of an outcome, which outlives the
 // worker's context (recordCtx).
@@ -195,9 +203,15 @@ func (w *Worker) markSent(ctx context.Context, a *attempt, platform, ids string)
 	return nil
 }
 
-// retry schedules the next attempt, or gives up when this was the last.
+// retry schedules the next attempt, or gives up when this was the last. A
+// failure while the worker stops (a send or a read cut short) is the
+// stop's, not the message's: the message goes back to the queue as it
+// was, its attempt not counted.
 func (w *Worker) retry(ctx context.Context, a *attempt, errs ...error) error {
 	err := errors.Join(errs...)
+	if ctx.Err() != nil {
+		return w.release(ctx, []store.OutboxItem{a.it}, "not finished: the worker stopped")
+	}
 	if a.it.Attempts >= w.cfg.MaxAttempts {
 		return w.dead(ctx, a, fmt.Errorf("gave up after %d attempts: %w", a.it.Attempts, err))
 	}

@@ -153,18 +153,24 @@ type fakeSender struct {
 	sent     []bot.Outbound
 	script   []error
 	always   error
-	onSend   func() // runs on each send, outside the lock: a slow platform moves the fake clock
+	onSend   func()          // runs on each send, outside the lock: a slow platform moves the fake clock
+	timeouts []time.Duration // each send's time left on its context, as it started
 }
 
 func (f *fakeSender) Platform() string { return f.platform }
 
-func (f *fakeSender) Send(_ context.Context, out bot.Outbound) (bot.SendResult, error) {
+func (f *fakeSender) Send(ctx context.Context, out bot.Outbound) (bot.SendResult, error) {
+	left := time.Duration(-1)
+	if d, ok := ctx.Deadline(); ok {
+		left = time.Until(d)
+	}
 	if f.onSend != nil {
 		f.onSend()
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sent = append(f.sent, out)
+	f.timeouts = append(f.timeouts, left)
 	err := f.always
 	if len(f.script) > 0 {
 		err, f.script = f.script[0], f.script[1:]

@@ -36,7 +36,9 @@ func (w *Worker) foldDue(ctx context.Context) (int, error) {
 			if digests >= w.cfg.Batch || ctx.Err() != nil {
 				break
 			}
-			items, err := w.folds.ClaimFold(ctx, g.Key, now, w.cfg.Lease, g.Max)
+			// Each claim's lease runs from its own time: the digests
+			// before it took some.
+			items, err := w.folds.ClaimFold(ctx, g.Key, w.clock.Now(), w.cfg.Lease, g.Max)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("outbox: %w", err))
 				continue
@@ -142,7 +144,13 @@ func (w *Worker) digest(template string, parts []folded) (bot.Message, error) {
 
 // sendDigest sends the digest and settles every message in it alike.
 func (w *Worker) sendDigest(ctx context.Context, p planned, digest bot.Message, parts []folded) error {
-	probe := &attempt{log: w.log}
+	// The digest is sent under the shortest lease of its messages.
+	probe := &attempt{log: w.log, it: store.OutboxItem{LeaseUntil: parts[0].a.it.LeaseUntil}}
+	for _, f := range parts[1:] {
+		if l := f.a.it.LeaseUntil; l.Before(probe.it.LeaseUntil) {
+			probe.it.LeaseUntil = l
+		}
+	}
 	w.send(ctx, probe, p.addr, digest, p.d.Part)
 	var errs []error
 	ids := make([]int64, 0, len(parts))

@@ -205,3 +205,48 @@ func TestRateLimitHoldsAndFolds(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Each digest's claim leases its messages from its own time: a slow first
+// digest does not leave the next claim's lease already spent, so that its
+// digest is not cut short, nor sent while another replica may claim it.
+func TestDigestClaimsLeaseFromTheirOwnTime(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		b := setupStore(t, s, 1, "notice", "card")
+		for range 3 {
+			storetest.Create(t, s, storetest.NewCase(t, storetest.Epoch(), "logistics"))
+		}
+		b.drain(t) // one notice and one card go; two of each wait, foldable
+		b.clock.Advance(time.Minute)
+		slow := true // the first digest takes longer than a lease
+		b.sender.onSend = func() {
+			if slow {
+				slow = false
+				b.clock.Advance(70 * time.Second)
+			}
+		}
+		if _, err := b.worker.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		digests := 0
+		for _, o := range b.sender.outbounds() {
+			if len(o.Message.Digest) == 2 {
+				digests++
+			}
+		}
+		if digests != 2 {
+			t.Fatalf("%d digests of two went out in the round, want one per part", digests)
+		}
+		for id := int64(1); id <= 3; id++ {
+			items, err := s.ListOutbox(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if it.State != store.OutboxSent || it.Attempts != 1 {
+					t.Errorf("item %d (%s): %s after %d attempts", it.ID, it.Data[deliveryKey], it.State, it.Attempts)
+				}
+			}
+		}
+	})
+}

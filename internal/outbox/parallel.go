@@ -80,16 +80,23 @@ func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, lease
 	return errs
 }
 
-// release puts claimed messages that were not tried back to the queue, due
-// now. Their claim counted an attempt, which stays counted: a message
-// released this way is tried first in the next batch.
+// release puts claimed messages that were not tried, or not to the end,
+// back to the queue, due now, without counting their claim's attempt where
+// the store can (DeferOutbox); otherwise the attempt stays counted, and a
+// message released this way is tried first in the next batch.
 func (w *Worker) release(ctx context.Context, items []store.OutboxItem, why string) error {
 	ctx, cancel := recordCtx(ctx)
 	defer cancel()
 	now := w.clock.Now()
 	var errs []error
 	for _, it := range items {
-		if err := w.store.MarkRetry(ctx, it.ID, it.Attempts, why, now); err != nil {
+		var err error
+		if w.folds != nil {
+			err = w.folds.DeferOutbox(ctx, it.ID, it.Attempts, now, "", 0)
+		} else {
+			err = w.store.MarkRetry(ctx, it.ID, it.Attempts, why, now)
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("outbox message %d: %w", it.ID, err))
 		}
 	}

@@ -2,12 +2,14 @@ package outbox
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/store"
 )
 
 func TestConfigDefaults(t *testing.T) {
@@ -47,22 +49,45 @@ func TestBatchStopsBeforeTheLeaseRunsOut(t *testing.T) {
 }
 
 // A message to several addresses starts with enough lease for one send,
-// but each address may take a whole send timeout: an address whose send
-// could end after the lease is not tried, since another replica may claim
-// the message from then on; the retry goes to it.
-func TestMessageToSeveralStopsBeforeTheLeaseRunsOut(t *testing.T) {
+// but each address may take a whole send timeout: each send ends with the
+// lease at the latest, since another replica may claim the message from
+// then on, and one with less than a second of it left is not started.
+func TestMessageToSeveralEndsWithTheLease(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second }) // send timeout 10s
-	b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
-	id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
-	sends := 0
-	for _, s := range b.senders {
-		s.onSend = func() { sends++; b.clock.Advance(9 * time.Second) }
-	}
-	b.runOnce(t)
-	// Sent at 0 s and 9 s; the third would start at 18 s and could end at 28 s.
-	if it := b.store.item(id); sends != 2 || it.State != "pending" || !strings.Contains(it.LastError, ErrLeaseRunningOut.Error()) {
-		t.Fatalf("%d sends; item %+v", sends, it)
+	for _, tt := range []struct {
+		name  string
+		took  time.Duration // each send, on the fake clock
+		last  time.Duration // the third send's time, or 0 if not started
+		state store.OutboxState
+	}{
+		{"third send cut to the lease's end", 9 * time.Second, 2 * time.Second, store.OutboxSent},
+		{"third send not started", 9600 * time.Millisecond, 0, store.OutboxPending},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second }) // send timeout 10s
+			b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
+			id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
+			var timeouts []time.Duration
+			for _, s := range b.senders {
+				s.onSend = func() { b.clock.Advance(tt.took) }
+			}
+			b.runOnce(t)
+			for _, s := range b.senders {
+				timeouts = append(timeouts, s.timeouts...)
+			}
+			slices.Sort(timeouts) // the third send had the least time
+			want := 3
+			if tt.last == 0 {
+				want = 2
+			}
+			if len(timeouts) != want || (tt.last > 0 && (timeouts[0] > tt.last || timeouts[0] < tt.last-time.Second)) {
+				t.Fatalf("sends with %v left; want %d, the least about %v", timeouts, want, tt.last)
+			}
+			if it := b.store.item(id); it.State != tt.state || (tt.last == 0 && !strings.Contains(it.LastError, ErrLeaseRunningOut.Error())) {
+				t.Fatalf("item %+v, want %s", it, tt.state)
+			}
+		})
 	}
 }
 
@@ -156,5 +181,27 @@ func TestRunPollsNotifiesAndStops(t *testing.T) {
 	}
 	if got := len(b.senders["wecom"].outbounds()); got != 3 {
 		t.Errorf("wecom got %d messages, want 3", got)
+	}
+}
+
+// A send cut short because the worker stops is the stop's failure, not the
+// message's: even on its last attempt the message goes back to the queue
+// rather than to the dead letters.
+func TestStopDuringTheLastAttemptDoesNotDeadLetter(t *testing.T) {
+	t.Parallel()
+	b := setup(t) // at most 4 attempts
+	b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
+	id := b.store.queue(1, "case_dispatched", toUnit("logistics"), nil, start)
+	b.store.mu.Lock()
+	b.store.items[id].Attempts = 3 // this claim makes the fourth
+	b.store.mu.Unlock()
+	ctx, stop := context.WithCancel(context.Background())
+	b.senders["wecom"].onSend = stop
+	b.senders["wecom"].always = context.Canceled
+	if _, err := b.worker.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if it := b.store.item(id); it.State != store.OutboxPending || it.NextAttemptAt.After(b.clock.Now()) {
+		t.Errorf("after a stop on the last attempt: %+v, want pending, due now", it)
 	}
 }

@@ -167,6 +167,13 @@ func (d *dying) MarkDead(ctx context.Context, id int64, attempt int, errText str
 	return d.Store.MarkDead(ctx, id, attempt, errText, now)
 }
 
+func (d *dying) DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, foldKey string, foldMax int) error {
+	if d.dead.Load() {
+		return errKilled
+	}
+	return d.Store.DeferOutbox(ctx, id, attempt, next, foldKey, foldMax)
+}
+
 // A replica is killed right after the platform took its escalation and
 // before it could record the delivery. Its lease on the message runs out,
 // another replica delivers it again with the same dedup key, and a
