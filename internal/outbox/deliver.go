@@ -155,17 +155,10 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 		a.fail = append(a.fail, failure{addr.Platform, bot.Permanent(fmt.Errorf("%q: %w", addr.Platform, ErrNoSender))})
 		return
 	}
-	// Each address may take a whole send timeout, so a message to several
-	// can outlast the lease its start was checked against. A send past the
-	// lease's end could run beside another replica's, which may claim the
-	// message from then on: each send ends with the lease at the latest,
-	// and one that would have less than minSend of it is not started.
-	timeout := w.cfg.SendTimeout
-	if lease := a.it.LeaseUntil; !lease.IsZero() {
-		if timeout = min(timeout, lease.Sub(w.clock.Now())); timeout < minSend {
-			a.fail = append(a.fail, failure{bot.PlatformNone, bot.Retryable(ErrLeaseRunningOut, 0)})
-			return
-		}
+	timeout, err := w.leaseFor(ctx, a)
+	if err != nil {
+		a.fail = append(a.fail, failure{bot.PlatformNone, err})
+		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -178,9 +171,36 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 	w.metrics.Delivered(addr.Platform)
 }
 
-// minSend is the least time a send is started with: a platform answers
-// within it when it answers at all.
-const minSend = time.Second
+// leaseFor makes sure a's claim lasts for one more send and returns that
+// send's timeout. Each address may take a whole send timeout, so a message
+// to several can outlast the lease its start was checked against, and a
+// send past the lease's end could run beside another replica's, which may
+// claim the message from then on. So when less than a send is left, the
+// claim is renewed first; a claim lost meanwhile sends nothing more. A
+// digest, whose messages were claimed just before it, has no claim of its
+// own to renew: its send ends with their lease at the latest.
+func (w *Worker) leaseFor(ctx context.Context, a *attempt) (time.Duration, error) {
+	lease, now := a.it.LeaseUntil, w.clock.Now()
+	if lease.IsZero() || !now.Add(w.cfg.SendTimeout).After(lease) {
+		return w.cfg.SendTimeout, nil
+	}
+	if a.it.ID == 0 {
+		if left := lease.Sub(now); left > 0 {
+			return min(w.cfg.SendTimeout, left), nil
+		}
+		return 0, bot.Retryable(ErrLeaseRunningOut, 0)
+	}
+	until := now.Add(w.cfg.Lease)
+	held, err := w.store.RenewOutbox(ctx, a.it.ID, a.it.Attempts, until)
+	if err != nil {
+		return 0, bot.Retryable(fmt.Errorf("%w: %w", ErrLeaseRunningOut, err), 0)
+	}
+	if !held {
+		return 0, bot.Retryable(ErrLeaseRunningOut, 0)
+	}
+	a.it.LeaseUntil = until
+	return w.cfg.SendTimeout, nil
+}
 
 // recordTimeout bounds the recording of an outcome, which outlives the
 // worker's context (recordCtx).

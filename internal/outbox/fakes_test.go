@@ -100,6 +100,20 @@ func (s *fakeStore) MarkSent(ctx context.Context, id int64, platform, msgID stri
 	return nil
 }
 
+func (s *fakeStore) RenewOutbox(ctx context.Context, id int64, attempt int, until time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it, ok := s.items[id]
+	if !ok || it.State != store.OutboxSending || it.Attempts != attempt {
+		return false, nil
+	}
+	it.LeaseUntil = until
+	return true, nil
+}
+
 func (s *fakeStore) MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err // as a query on a cancelled context fails

@@ -250,3 +250,26 @@ func TestDigestClaimsLeaseFromTheirOwnTime(t *testing.T) {
 		}
 	})
 }
+
+// On a store that can defer, a message given back because the worker
+// stopped keeps its attempts as they were: the stop is not its failure.
+func TestStopGivesBackWithoutAnAttempt(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		b := setupStore(t, s, 20) // no parts: the message goes whole
+		c := storetest.Create(t, s, storetest.NewCase(t, storetest.Epoch(), "logistics"))
+		ctx, stop := context.WithCancel(context.Background())
+		b.sender.onSend = stop
+		b.sender.always = context.Canceled
+		if _, err := b.worker.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.ListOutbox(context.Background(), c.ID)
+		if err != nil || len(items) != 1 {
+			t.Fatalf("outbox %+v, %v", items, err)
+		}
+		if it := items[0]; it.State != store.OutboxPending || it.Attempts != 0 || it.NextAttemptAt.After(b.clock.Now()) {
+			t.Errorf("given back as %+v; want pending, due now, no attempt counted", it)
+		}
+	})
+}

@@ -32,10 +32,11 @@ import (
 //
 // ClaimOutbox counts the attempt it claims for (Attempts is 1 on the first
 // claim), so an item that crashes its replica mid-send still uses up
-// attempts. MarkRetry and MarkDead leave an item that is no longer
-// "sending" alone.
+// attempts. MarkRetry, MarkDead and RenewOutbox act only while the claim of
+// that attempt holds the item.
 type Store interface {
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
+	RenewOutbox(ctx context.Context, id int64, attempt int, until time.Time) (bool, error)
 	MarkSent(ctx context.Context, id int64, platform, platformMsgID string, now time.Time) error
 	MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error
 	MarkDead(ctx context.Context, id int64, attempt int, errText string, now time.Time) error
@@ -160,7 +161,7 @@ type Worker struct {
 var (
 	ErrNoSender         = errors.New("no sender for platform")
 	ErrNoChatPath       = errors.New("no chat path to the recipient")
-	ErrLeaseRunningOut  = errors.New("not sent: the claim's lease would run out during the send")
+	ErrLeaseRunningOut  = errors.New("not sent: the claim's lease ran short and could not be renewed")
 	ErrUnknownRecipient = errors.New("unknown recipient")
 )
 

@@ -87,6 +87,7 @@ func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, lease
 func (w *Worker) release(ctx context.Context, items []store.OutboxItem, why string) error {
 	ctx, cancel := recordCtx(ctx)
 	defer cancel()
+	w.log.Info("claimed messages given back", zap.Int("count", len(items)), zap.String("why", why))
 	now := w.clock.Now()
 	var errs []error
 	for _, it := range items {

@@ -2,8 +2,7 @@ package outbox
 
 import (
 	"context"
-	"slices"
-	"strings"
+	"errors"
 	"testing"
 	"time"
 
@@ -49,46 +48,56 @@ func TestBatchStopsBeforeTheLeaseRunsOut(t *testing.T) {
 }
 
 // A message to several addresses starts with enough lease for one send,
-// but each address may take a whole send timeout: each send ends with the
-// lease at the latest, since another replica may claim the message from
-// then on, and one with less than a second of it left is not started.
-func TestMessageToSeveralEndsWithTheLease(t *testing.T) {
+// but each address may take a whole send timeout. When less than a send is
+// left, the claim is renewed before the next address, so no send runs past
+// the lease, when another replica may claim the message; a claim lost
+// meanwhile sends nothing more.
+func TestMessageToSeveralRenewsItsLease(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		name  string
-		took  time.Duration // each send, on the fake clock
-		last  time.Duration // the third send's time, or 0 if not started
-		state store.OutboxState
-	}{
-		{"third send cut to the lease's end", 9 * time.Second, 2 * time.Second, store.OutboxSent},
-		{"third send not started", 9600 * time.Millisecond, 0, store.OutboxPending},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second }) // send timeout 10s
-			b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
-			id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
-			var timeouts []time.Duration
-			for _, s := range b.senders {
-				s.onSend = func() { b.clock.Advance(tt.took) }
+	t.Run("renewed", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second }) // send timeout 10s
+		b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
+		id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
+		sends := 0
+		for _, s := range b.senders {
+			s.onSend = func() {
+				sends++
+				b.clock.Advance(9 * time.Second)
+				// No other replica can take it while a send runs.
+				if got, _ := b.store.ClaimOutbox(context.Background(), b.clock.Now(), 20*time.Second, 10); len(got) != 0 {
+					t.Errorf("claimed by another replica during send %d", sends)
+				}
 			}
-			b.runOnce(t)
-			for _, s := range b.senders {
-				timeouts = append(timeouts, s.timeouts...)
+		}
+		b.runOnce(t)
+		// Sent at 0 s and 9 s; at 18 s the lease (to 20 s) is renewed.
+		if it := b.store.item(id); sends != 3 || it.State != store.OutboxSent || it.Attempts != 1 {
+			t.Fatalf("%d sends; item %+v", sends, it)
+		}
+	})
+	t.Run("claim lost", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second })
+		b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
+		id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
+		sends := 0
+		for _, s := range b.senders {
+			s.onSend = func() {
+				sends++
+				if sends == 1 { // a send that hangs past the lease; another replica takes over
+					b.clock.Advance(21 * time.Second)
+					if got, _ := b.store.ClaimOutbox(context.Background(), b.clock.Now(), 20*time.Second, 10); len(got) != 1 {
+						t.Errorf("the other replica claimed %d", len(got))
+					}
+				}
 			}
-			slices.Sort(timeouts) // the third send had the least time
-			want := 3
-			if tt.last == 0 {
-				want = 2
-			}
-			if len(timeouts) != want || (tt.last > 0 && (timeouts[0] > tt.last || timeouts[0] < tt.last-time.Second)) {
-				t.Fatalf("sends with %v left; want %d, the least about %v", timeouts, want, tt.last)
-			}
-			if it := b.store.item(id); it.State != tt.state || (tt.last == 0 && !strings.Contains(it.LastError, ErrLeaseRunningOut.Error())) {
-				t.Fatalf("item %+v, want %s", it, tt.state)
-			}
-		})
-	}
+		}
+		b.runOnce(t)
+		if it := b.store.item(id); sends != 1 || it.State != store.OutboxSending || it.Attempts != 2 {
+			t.Fatalf("%d sends; item %+v: want the other replica's claim untouched", sends, it)
+		}
+	})
 }
 
 // A worker told to stop records what it sent, or the next replica would
@@ -203,5 +212,23 @@ func TestStopDuringTheLastAttemptDoesNotDeadLetter(t *testing.T) {
 	}
 	if it := b.store.item(id); it.State != store.OutboxPending || it.NextAttemptAt.After(b.clock.Now()) {
 		t.Errorf("after a stop on the last attempt: %+v, want pending, due now", it)
+	}
+}
+
+// A digest has no claim of its own to renew: its send ends with the lease
+// of its messages, claimed just before it, at the latest.
+func TestDigestSendEndsWithItsMessagesLease(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second }) // send timeout 10s
+	now := b.clock.Now()
+	for _, tt := range []struct {
+		left time.Duration
+		want time.Duration // 0: not sent
+	}{{time.Minute, 10 * time.Second}, {4 * time.Second, 4 * time.Second}, {0, 0}} {
+		probe := &attempt{it: store.OutboxItem{LeaseUntil: now.Add(tt.left)}}
+		got, err := b.worker.leaseFor(context.Background(), probe)
+		if tt.want == 0 && !errors.Is(err, ErrLeaseRunningOut) || tt.want != 0 && (err != nil || got != tt.want) {
+			t.Errorf("with %v left: %v, %v; want %v", tt.left, got, err, tt.want)
+		}
 	}
 }

@@ -163,6 +163,24 @@ func collectOutbox(rows *sql.Rows) ([]OutboxItem, error) {
 	return items, rows.Err()
 }
 
+// RenewOutbox extends the lease of a message claimed as its attempt-th try
+// to until, and reports whether that claim still held it: a message to
+// several addresses that needs more than one lease is kept from another
+// replica's claim while it is being sent. A lease that ran out but that
+// no one else claimed since is still this claim's to renew.
+func (s *Store) RenewOutbox(ctx context.Context, id int64, attempt int, until time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET lease_until = $3
+		WHERE id = $1 AND state = 'sending' AND attempts = $2`, id, attempt, s.d.time(until))
+	if err != nil {
+		return false, fmt.Errorf("renew lease of message %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("renew lease of message %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // MarkSent records a delivery. A message already marked sent keeps its
 // first record (a reclaimed lease can deliver twice; the first one counts).
 func (s *Store) MarkSent(ctx context.Context, id int64, platform, platformMsgID string, now time.Time) error {

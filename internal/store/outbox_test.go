@@ -116,6 +116,16 @@ func TestOutboxLeaseExpiry(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].State != store.OutboxSending || list[0].Attempts != 2 || list[0].LastError != "" {
 			t.Fatalf("after stale reports: %+v, %v", list, err)
 		}
+		// Only the holder can renew its lease; a renewed lease keeps others out.
+		if held, err := s.RenewOutbox(ctx, id, 1, at(10*time.Minute)); err != nil || held {
+			t.Fatalf("stale claim renewed: %v, %v", held, err)
+		}
+		if held, err := s.RenewOutbox(ctx, id, 2, at(3*time.Minute)); err != nil || !held {
+			t.Fatalf("holder's renewal: %v, %v", held, err)
+		}
+		if got, _ := s.ClaimOutbox(ctx, at(150*time.Second), time.Minute, 10); len(got) != 0 {
+			t.Fatalf("claimed within the renewed lease: %+v", got)
+		}
 		// The second's own report counts.
 		if err := s.MarkRetry(ctx, id, 2, "timeout", at(90*time.Second)); err != nil {
 			t.Fatal(err)
