@@ -54,48 +54,45 @@ func TestBatchStopsBeforeTheLeaseRunsOut(t *testing.T) {
 // meanwhile sends nothing more.
 func TestMessageToSeveralRenewsItsLease(t *testing.T) {
 	t.Parallel()
-	t.Run("renewed", func(t *testing.T) {
-		t.Parallel()
-		b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second }) // send timeout 10s
-		b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
-		id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
-		sends := 0
-		for _, s := range b.senders {
-			s.onSend = func() {
-				sends++
-				b.clock.Advance(9 * time.Second)
-				// No other replica can take it while a send runs.
-				if got, _ := b.store.ClaimOutbox(context.Background(), b.clock.Now(), 20*time.Second, 10); len(got) != 0 {
-					t.Errorf("claimed by another replica during send %d", sends)
-				}
-			}
-		}
-		b.runOnce(t)
-		// Sent at 0 s and 9 s; at 18 s the lease (to 20 s) is renewed.
-		if it := b.store.item(id); sends != 3 || it.State != store.OutboxSent || it.Attempts != 1 {
-			t.Fatalf("%d sends; item %+v", sends, it)
-		}
-	})
-	t.Run("claim lost", func(t *testing.T) {
-		t.Parallel()
+	// A 20 s lease (a send timeout of 10 s) and a message to the office's
+	// three addresses; each send runs onSend(sends so far).
+	toSeveral := func(t *testing.T, onSend func(b *bundle, sends int)) (*bundle, int64, *int) {
 		b := setup(t, func(p *Params) { p.Config.Lease = 20 * time.Second })
 		b.store.addCase(dispatchedCase(1, cases.ChannelWeChatOA))
 		id := b.store.queue(1, "case_returned", cases.Recipient{Kind: cases.ToRole, ID: "school_office"}, nil, start)
 		sends := 0
 		for _, s := range b.senders {
-			s.onSend = func() {
-				sends++
-				if sends == 1 { // a send that hangs past the lease; another replica takes over
-					b.clock.Advance(21 * time.Second)
-					if got, _ := b.store.ClaimOutbox(context.Background(), b.clock.Now(), 20*time.Second, 10); len(got) != 1 {
-						t.Errorf("the other replica claimed %d", len(got))
-					}
-				}
-			}
+			s.onSend = func() { sends++; onSend(b, sends) }
 		}
 		b.runOnce(t)
-		if it := b.store.item(id); sends != 1 || it.State != store.OutboxSending || it.Attempts != 2 {
-			t.Fatalf("%d sends; item %+v: want the other replica's claim untouched", sends, it)
+		return b, id, &sends
+	}
+	t.Run("renewed", func(t *testing.T) {
+		t.Parallel()
+		b, id, sends := toSeveral(t, func(b *bundle, n int) {
+			b.clock.Advance(9 * time.Second)
+			// No other replica can take it while a send runs.
+			if got, _ := b.store.ClaimOutbox(context.Background(), b.clock.Now(), 20*time.Second, 10); len(got) != 0 {
+				t.Errorf("claimed by another replica during send %d", n)
+			}
+		})
+		// Sent at 0 s and 9 s; at 18 s the lease (to 20 s) is renewed.
+		if it := b.store.item(id); *sends != 3 || it.State != store.OutboxSent || it.Attempts != 1 {
+			t.Fatalf("%d sends; item %+v", *sends, it)
+		}
+	})
+	t.Run("claim lost", func(t *testing.T) {
+		t.Parallel()
+		b, id, sends := toSeveral(t, func(b *bundle, n int) {
+			if n == 1 { // a send that hangs past the lease; another replica takes over
+				b.clock.Advance(21 * time.Second)
+				if got, _ := b.store.ClaimOutbox(context.Background(), b.clock.Now(), 20*time.Second, 10); len(got) != 1 {
+					t.Errorf("the other replica claimed %d", len(got))
+				}
+			}
+		})
+		if it := b.store.item(id); *sends != 1 || it.State != store.OutboxSending || it.Attempts != 2 {
+			t.Fatalf("%d sends; item %+v: want the other replica's claim untouched", *sends, it)
 		}
 	})
 }
