@@ -225,8 +225,8 @@ func (w *Worker) markSent(ctx context.Context, a *attempt, platform, ids string)
 
 // retry schedules the next attempt, or gives up when this was the last. A
 // failure while the worker stops (a send or a read cut short) is the
-// stop's, not the message's: the message goes back to the queue as it
-// was, its attempt not counted.
+// stop's, not the message's: the message goes back to the queue at once
+// (release), never to the dead letters.
 func (w *Worker) retry(ctx context.Context, a *attempt, errs ...error) error {
 	err := errors.Join(errs...)
 	if ctx.Err() != nil {
