@@ -62,7 +62,9 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 	}
 	c.ID, c.Number = r.id, cases.Number(c.RegisteredAt, r.seq)
 	look := reg.alone
-	for attempt := 0; attempt < 3; attempt++ {
+	// Up to three writes; a write lost to a duplicate (or a deadlock) is
+	// followed by a look for it, the last one's too.
+	for writes := 0; ; writes++ {
 		if look {
 			var existing int64
 			if existing, r.company, err = s.look(ctx, c, key, o); err != nil {
@@ -72,6 +74,9 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 				got, err := s.GetCase(ctx, existing)
 				return got, false, err
 			}
+		}
+		if writes == 3 {
+			break
 		}
 		if r.company {
 			var joined bool
