@@ -67,16 +67,17 @@ func TestBadRequestsAreRefusedBeforeTheHandler(t *testing.T) {
 			return f.SignedRequest(rg.url, f.Sign(fakes.WeChatSafe, f.Text("o1", "x").XML(), now.Add(6*time.Minute), nil, ""))
 		}, 403, wechat.RejectStale},
 		{"truncated envelope", tamper(func(q url.Values, b []byte) []byte { return b[:len(b)/2] }), 400, wechat.RejectMalformed},
-		{"truncated plain XML", func() *http.Request {
-			x := f.Text("o1", "宿舍停电").XML()
-			return f.SignedRequest(rg.url, f.Sign(fakes.WeChatPlain, x[:len(x)-20], now, nil, ""))
-		}, 400, wechat.RejectMalformed},
+		{"plaintext to a server with a key", func() *http.Request {
+			// A genuine message's URL, signed over token, timestamp and
+			// nonce only, carrying a body of someone else's making.
+			q := good().Query
+			q.Del("encrypt_type")
+			q.Del("msg_signature")
+			return f.SignedRequest(rg.url, fakes.WeChatSigned{Query: q, Body: f.Text("o-victim", "撤回 JS20261128-0001").XML()})
+		}, 401, wechat.RejectUnencrypted},
 		{"encrypted truncated XML", func() *http.Request {
 			x := f.Text("o1", "宿舍停电").XML()
 			return f.SignedRequest(rg.url, f.Sign(fakes.WeChatSafe, x[:len(x)-20], now, nil, ""))
-		}, 400, wechat.RejectMalformed},
-		{"not a message", func() *http.Request {
-			return f.SignedRequest(rg.url, f.Sign(fakes.WeChatPlain, []byte("<xml><Hello>1</Hello></xml>"), now, nil, ""))
 		}, 400, wechat.RejectMalformed},
 		{"10 MB body", func() *http.Request {
 			s := good()
@@ -133,5 +134,14 @@ func TestPlainModeRefusesEncryptedWithoutKey(t *testing.T) {
 	status, _ := do(t, rg.fake.Request(rg.url, fakes.WeChatSafe, rg.fake.Text("o1", "x")))
 	if status != http.StatusBadRequest || len(rg.h.calls()) != 0 || rg.rejected.get(wechat.RejectDecrypt) != 1 {
 		t.Errorf("encrypted message in plain mode: %d", status)
+	}
+	// In plain mode, what is not a message is refused as such.
+	x := rg.fake.Text("o1", "宿舍停电").XML()
+	for name, body := range map[string][]byte{"truncated plain XML": x[:len(x)-20], "not a message": []byte("<xml><Hello>1</Hello></xml>")} {
+		before := rg.rejected.get(wechat.RejectMalformed)
+		status, _ := do(t, rg.fake.SignedRequest(rg.url, rg.fake.Sign(fakes.WeChatPlain, body, time.Now(), nil, "")))
+		if status != http.StatusBadRequest || len(rg.h.calls()) != 0 || rg.rejected.get(wechat.RejectMalformed) != before+1 {
+			t.Errorf("%s in plain mode: %d", name, status)
+		}
 	}
 }

@@ -25,6 +25,7 @@ const (
 	RejectMalformed    = "malformed"
 	RejectDecrypt      = "decrypt"
 	RejectMethod       = "method"
+	RejectUnencrypted  = "unencrypted"
 )
 
 // handleBudget is how long the handler may take: WeChat waits 5 s, and the
@@ -117,6 +118,15 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var random []byte
 	plain := body
 	safe := q.Get("encrypt_type") == "aes"
+	if !safe && c.cfg.EncodingAESKey != "" {
+		// With a key, WeChat sends every message encrypted (safe and
+		// compatible mode alike), signed over its ciphertext. A plaintext
+		// body is signed by nothing: the URL's signature covers only the
+		// token, timestamp and nonce, and a captured URL would carry any
+		// body, as any student, until it went stale.
+		c.reject(w, http.StatusUnauthorized, RejectUnencrypted, nil)
+		return
+	}
 	if safe {
 		var env message.EncryptedXMLMsg
 		if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
