@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"net/http"
 	"strings"
@@ -126,5 +127,49 @@ func TestConcurrentRetriesMakeOneCase(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// A first delivery whose handling fails after its case was committed (here
+// the attachment's table is away for a moment) answers 503; WeChat's retry
+// of the same callback then gets the receipt the first run would have
+// given, with the phone question, and does not add the message to its own
+// case as a supplement.
+func TestRetryAfterAFailurePastTheCommitGetsTheReceipt(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	st := storetest.Open(t, store.Options{URL: url})
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r := newStudentRig(t, st, studentRigOpts{})
+	const student = "oFailPastCommit"
+	r.fake.UserWrote(student, r.clock.Now())
+	s := r.fake.Sign(fakes.WeChatSafe, r.fake.Voice(student, "VOICE-1", "学生公寓5号楼302没有热水").XML(), r.clock.Now(), nil, "")
+	rename := func(from, to string) {
+		if _, err := db.Exec(`ALTER TABLE ` + from + ` RENAME TO ` + to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename("case_attachments", "case_attachments_away")
+	status, _ := r.do(r.fake.SignedRequest(r.url+r.cfg.WeChat.Path, s))
+	rename("case_attachments_away", "case_attachments")
+	list, err := st.ListCases(context.Background(), store.CaseFilter{Identity: student})
+	if status != http.StatusServiceUnavailable || err != nil || len(list) != 1 {
+		t.Fatalf("first delivery: %d, %d cases (%v); want 503 after the case's commit", status, len(list), err)
+	}
+
+	status, body := r.do(r.fake.SignedRequest(r.url+r.cfg.WeChat.Path, s))
+	reply, err := r.fake.ReadReply(fakes.WeChatSafe, body)
+	if status != http.StatusOK || err != nil || !strings.Contains(reply.Content, "已受理，诉求编号 "+list[0].Number) || !strings.Contains(reply.Content, "手机号") {
+		t.Fatalf("retry: %d %q (%v); want the receipt with the phone question", status, reply.Content, err)
+	}
+	if kinds := strings.Join(r.eventKinds(list[0].Number), ","); kinds != "register,dispatch,attach" {
+		t.Errorf("events %s; want the registration and the attachment only", kinds)
 	}
 }

@@ -87,6 +87,13 @@ func (t *turn) supplementTarget(ctx context.Context) (*cases.Case, error) {
 		return nil, err
 	}
 	c := *latest
+	if t.in.MsgID != "" && c.Channel == t.ch && c.ChannelRef == t.in.MsgID {
+		// This very message registered it: a retry after a handling that
+		// failed past the commit. It is answered as the first run would
+		// have been, with the receipt (register finds the case), not
+		// added to its own case.
+		return nil, nil
+	}
 	now := t.h.p.Clock.Now()
 	explicit := t.cmd.kind == cmdSupplement && t.cmd.text != ""
 	armed := now.Before(t.profile.SupplementUntil)
