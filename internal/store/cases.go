@@ -207,6 +207,9 @@ func (s *Store) ApplyOutcome(ctx context.Context, prevVersion int, out cases.Out
 		if err := s.insertEvents(ctx, tx, c.ID, out.Events); err != nil {
 			return err
 		}
+		if err := s.leaveIncident(ctx, tx, c, out.Events); err != nil {
+			return err
+		}
 		return s.queueMessages(ctx, tx, c, out.Messages)
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
@@ -399,6 +400,30 @@ func (s *Store) AddToIncident(ctx context.Context, id int64, c cases.Case, by st
 		return fmt.Errorf("add case %d to incident %d: %w", c.ID, id, err)
 	}
 	return nil
+}
+
+// leaveIncident takes a case its unit returned out of its incident, in the
+// return's transaction: the incident is that unit's, and the case is no
+// longer. Left in, it would show in the old unit's incident and carry the
+// new unit's actions to the old unit's cases. Other transitions leave the
+// membership as it is.
+func (s *Store) leaveIncident(ctx context.Context, tx *sql.Tx, c cases.Case, events []cases.Event) error {
+	i := slices.IndexFunc(events, func(e cases.Event) bool { return e.Kind == string(cases.ActionReturn) })
+	if i < 0 {
+		return nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `DELETE FROM incident_cases WHERE case_id = $1 RETURNING incident_id`, c.ID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("leave incident: %w", err)
+	}
+	ret := events[i]
+	ev := cases.Event{Kind: "incident_remove", Actor: ret.Actor, ActorUnit: ret.ActorUnit, At: ret.At, From: c.State, To: c.State,
+		Data: map[string]any{"incident": id, "with": string(cases.ActionReturn)}}
+	return s.insertEvents(ctx, tx, c.ID, []cases.Event{ev})
 }
 
 // RemoveFromIncident takes the case c out of incident id by hand; from then

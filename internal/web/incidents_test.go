@@ -90,3 +90,56 @@ func TestIncidentAPI(t *testing.T) {
 		}
 	})
 }
+
+// A case its unit returns leaves the unit's incident with it: after the
+// office sends it to another unit, the old unit's incident no longer shows
+// it, and the new unit accepts it as its own case, not the old unit's
+// incident.
+func TestReturnedCaseLeavesItsIncident(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
+		b := setup(t, st)
+		var numbers []string
+		for i := range 3 {
+			b.clock.Set(t0.Add(time.Duration(i) * time.Minute))
+			r := b.must(t, http.StatusCreated, "operator", "POST", "/api/v1/cases", map[string]any{
+				"channel": "hotline_1234", "channel_ref": fmt.Sprintf("CALL-%d", i),
+				"complainant": map[string]string{"name": "张三", "contact": "13812345678"},
+				"content":     "学生公寓3号楼停电了",
+			})
+			numbers = append(numbers, r.str("number"))
+		}
+		const inc = "/api/v1/incidents/1"
+		moved := "/api/v1/cases/" + numbers[2]
+		b.must(t, http.StatusOK, "logistics", "POST", moved+"/return", map[string]string{"reason": "宿舍楼内线路归宿管中心"})
+		b.must(t, http.StatusOK, "office", "POST", moved+"/dispatch", map[string]any{"lead_unit": "dormitory"})
+
+		r := b.must(t, http.StatusOK, "logistics", "GET", inc, nil)
+		list, _ := r.body["cases"].([]any)
+		for _, c := range list {
+			if n, _ := c.(map[string]any)["number"].(string); n == numbers[2] {
+				t.Errorf("the old unit's incident still shows %s", n)
+			}
+		}
+		if len(list) != 2 {
+			t.Errorf("incident holds %d cases, want 2", len(list))
+		}
+		if r := b.must(t, http.StatusOK, "dormitory", "POST", moved+"/accept", nil); r.str("state") != "accepted" || r.str("lead_unit") != "dormitory" {
+			t.Errorf("the new unit's accept: %v", r.body)
+		}
+		for _, n := range numbers[:2] {
+			if r := b.must(t, http.StatusOK, "office", "GET", "/api/v1/cases/"+n, nil); r.str("state") != "dispatched" {
+				t.Errorf("%s of the old unit's incident is %s after the new unit's accept", n, r.str("state"))
+			}
+		}
+		r = b.must(t, http.StatusOK, "office", "GET", moved+"/events", nil)
+		events, _ := r.body["events"].([]any)
+		var kinds []string
+		for _, e := range events {
+			kinds = append(kinds, e.(map[string]any)["kind"].(string))
+		}
+		if got := strings.Join(kinds, ","); got != "register,dispatch,incident_join,return,incident_remove,dispatch,accept" {
+			t.Errorf("timeline %s", got)
+		}
+	})
+}
