@@ -18,16 +18,7 @@ func TestIncidentAPI(t *testing.T) {
 	t.Parallel()
 	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
 		b := setup(t, st)
-		var numbers []string
-		for i := range 3 {
-			b.clock.Set(t0.Add(time.Duration(i) * time.Minute))
-			r := b.must(t, http.StatusCreated, "operator", "POST", "/api/v1/cases", map[string]any{
-				"channel": "hotline_1234", "channel_ref": fmt.Sprintf("CALL-%d", i),
-				"complainant": map[string]string{"name": "张三", "contact": "13812345678"},
-				"content":     "学生公寓3号楼停电了",
-			})
-			numbers = append(numbers, r.str("number"))
-		}
+		numbers := oneOutage(t, b)
 		const inc = "/api/v1/incidents/1"
 		members := func(r response) int { list, _ := r.body["cases"].([]any); return len(list) }
 		if r := b.must(t, http.StatusOK, "office", "GET", inc, nil); members(r) != 3 || r.str("place") != "学生公寓3号楼" {
@@ -99,16 +90,7 @@ func TestReturnedCaseLeavesItsIncident(t *testing.T) {
 	t.Parallel()
 	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
 		b := setup(t, st)
-		var numbers []string
-		for i := range 3 {
-			b.clock.Set(t0.Add(time.Duration(i) * time.Minute))
-			r := b.must(t, http.StatusCreated, "operator", "POST", "/api/v1/cases", map[string]any{
-				"channel": "hotline_1234", "channel_ref": fmt.Sprintf("CALL-%d", i),
-				"complainant": map[string]string{"name": "张三", "contact": "13812345678"},
-				"content":     "学生公寓3号楼停电了",
-			})
-			numbers = append(numbers, r.str("number"))
-		}
+		numbers := oneOutage(t, b)
 		const inc = "/api/v1/incidents/1"
 		moved := "/api/v1/cases/" + numbers[2]
 		b.must(t, http.StatusOK, "logistics", "POST", moved+"/return", map[string]string{"reason": "宿舍楼内线路归宿管中心"})
@@ -142,4 +124,22 @@ func TestReturnedCaseLeavesItsIncident(t *testing.T) {
 			t.Errorf("timeline %s", got)
 		}
 	})
+}
+
+// oneOutage registers three calls a minute apart about one dormitory's
+// power cut, which become incident 1 of logistics, and returns their
+// numbers.
+func oneOutage(t *testing.T, b *bundle) []string {
+	t.Helper()
+	var numbers []string
+	for i := range 3 {
+		b.clock.Set(t0.Add(time.Duration(i) * time.Minute))
+		r := b.must(t, http.StatusCreated, "operator", "POST", "/api/v1/cases", map[string]any{
+			"channel": "hotline_1234", "channel_ref": fmt.Sprintf("CALL-%d", i),
+			"complainant": map[string]string{"name": "张三", "contact": "13812345678"},
+			"content":     "学生公寓3号楼停电了",
+		})
+		numbers = append(numbers, r.str("number"))
+	}
+	return numbers
 }
