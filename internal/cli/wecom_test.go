@@ -313,3 +313,40 @@ func TestWeComExtensionAndReturn(t *testing.T) {
 		}
 	})
 }
+
+// Accepting a case of an incident accepts every case of it that waited,
+// and each private message shows that case's complainant: each is a reveal
+// on its own case's timeline, not only on the case pressed.
+func TestIncidentAcceptRecordsEveryReveal(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		var numbers []string
+		for i, phone := range []string{"13811110001", "13811110002", "13811110003"} {
+			h.clock.Advance(time.Minute)
+			out, err := h.svc.Create(t.Context(), cases.SystemActor(), service.CreateInput{
+				Channel: cases.ChannelWeChatOA, Identity: "oStudent-" + phone, Name: "学生" + phone[len(phone)-1:], Contact: phone,
+				Content: "学生公寓3号楼停电了", LeadUnit: "logistics",
+			})
+			if err != nil {
+				t.Fatalf("complaint %d: %v", i, err)
+			}
+			numbers = append(numbers, out.Case.Number)
+		}
+		h.drain()
+		h.press(userMa, numbers[0], "accept")
+		h.drain()
+		for _, n := range numbers {
+			c := h.get(n)
+			reveals := 0
+			for _, k := range kinds(h.events(c)) {
+				if k == "reveal" {
+					reveals++
+				}
+			}
+			if c.FirstHandler != "logistics-ma" || reveals != 1 {
+				t.Errorf("%s: first handler %q, %d reveals; want logistics-ma and one", n, c.FirstHandler, reveals)
+			}
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.uber.org/zap"
 
@@ -109,9 +110,13 @@ type Result struct {
 func (h *Handler) do(ctx context.Context, actor cases.Actor, req request) (Result, error) {
 	cmd := cases.Command{Action: req.action}
 	var extra func(cases.Case) []cases.Message
+	var accepted []string // the cases whose private message shows their complainant
 	switch req.action {
 	case cases.ActionAccept:
 		extra = func(c cases.Case) []cases.Message {
+			if !slices.Contains(accepted, c.Number) { // a transition re-decided on a conflict comes twice
+				accepted = append(accepted, c.Number)
+			}
 			return []cases.Message{{Template: TemplateAccepted, To: cases.Recipient{Kind: cases.ToMember, ID: actor.MemberID},
 				Data: map[string]string{"member": actor.MemberID, "member_name": actor.Name}}}
 		}
@@ -155,10 +160,15 @@ func (h *Handler) do(ctx context.Context, actor cases.Actor, req request) (Resul
 	}
 	h.log.Info("member acted", zap.String("case", c.Number), zap.String("action", string(req.action)), zap.String("member", actor.MemberID))
 	if req.action == cases.ActionAccept {
-		// The private message carries the contact: on the timeline, that
-		// is a reveal. A confidential case reveals nothing.
-		if _, err := h.svc.Reveal(ctx, actor, c.Number); err != nil && !errors.Is(err, cases.ErrForbidden) {
-			h.log.Warn("record the reveal", zap.String("case", c.Number), zap.Error(err))
+		// Each private message carries its complainant's contact: on the
+		// timeline, that is a reveal, for every case the accept moved (all
+		// of an incident's that waited). A confidential case reveals
+		// nothing, nor one whose accept did not commit: neither is the
+		// member's to reveal.
+		for _, n := range accepted {
+			if _, err := h.svc.Reveal(ctx, actor, n); err != nil && !errors.Is(err, cases.ErrForbidden) {
+				h.log.Warn("record the reveal", zap.String("case", n), zap.Error(err))
+			}
 		}
 		return Result{Kind: "accepted", Extra: map[string]string{"action": string(req.action), "number": c.Number}, Case: c}, nil
 	}
