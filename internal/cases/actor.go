@@ -73,8 +73,10 @@ func (a Actor) CanRead(c Case) bool {
 }
 
 // CanReveal reports whether the actor may see the complainant's name and
-// contact in full. Confidential cases stay with the office; otherwise the
-// lead unit may once it has accepted, because it must call the complainant.
+// contact in full. Confidential cases stay with the office and its hotline
+// operators, who took the call and call back with the result; otherwise
+// the lead unit may once it has accepted, because it must call the
+// complainant.
 func (a Actor) CanReveal(c Case) bool {
 	if a.Has(RoleAdmin, RoleSchoolOffice, RoleOperator) {
 		return true

@@ -42,7 +42,7 @@ type Case struct {
 
 	MergedInto int64 // the primary case's id when merged
 
-	Confidential    bool // 来电信息保密: contact not to be shown to anyone but the office
+	Confidential    bool // 来电信息保密: contact shown to none but the office and its hotline
 	AccusesOfficial bool // names a cadre or official: the discipline office sees it
 	Exclusion       *Exclusion
 
