@@ -156,7 +156,8 @@ type Message struct {
 	// satisfaction survey waits a day after feedback).
 	Delay time.Duration
 	// OnlyWhile, if set, drops the message at delivery when the case has
-	// left this state meanwhile (no survey for a case already rated).
+	// left this state meanwhile (no survey for a case already rated), or
+	// the clock's states for WhileOnClock (State.Holds).
 	OnlyWhile State
 }
 

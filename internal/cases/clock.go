@@ -15,3 +15,18 @@ func (s State) OnClock() bool {
 	}
 	return false
 }
+
+// WhileOnClock, as a message's OnlyWhile, keeps the message for as long as
+// the case is on its unit's clock, in whichever of those states: a
+// reminder or an escalation that waited in the outbox is no news once the
+// case is resolved, withdrawn or merged.
+const WhileOnClock State = "on_clock"
+
+// Holds reports whether a case in state s still wants a message whose
+// OnlyWhile is w: s is w, or w is WhileOnClock and s is on the clock.
+func (w State) Holds(s State) bool {
+	if w == WhileOnClock {
+		return s.OnClock()
+	}
+	return s == w
+}

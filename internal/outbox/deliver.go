@@ -92,7 +92,7 @@ func (w *Worker) prepare(ctx context.Context, a *attempt) (msg bot.Message, addr
 		}
 		a.c = c
 		a.log = a.log.With(zap.String("case", c.Number))
-		if it.OnlyWhile != "" && c.State != it.OnlyWhile {
+		if it.OnlyWhile != "" && !it.OnlyWhile.Holds(c.State) {
 			// Overtaken: e.g. a survey for a case the complainant already
 			// rated. Done, with nothing to send.
 			a.log.Info("case moved on; not sent", zap.String("state", string(c.State)), zap.String("only_while", string(it.OnlyWhile)))

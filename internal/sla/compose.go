@@ -67,6 +67,8 @@ func single(it item) store.OutboxItem {
 	return store.OutboxItem{
 		CaseID: it.f.c.ID, Template: it.f.step.Template, To: it.to, Data: data,
 		DedupKey: "sla/" + it.key + "/" + label(it.to),
+		// Not for a case that left the clock before this went out.
+		OnlyWhile: cases.WhileOnClock,
 	}
 }
 

@@ -139,3 +139,30 @@ func TestStepsFireWithinOneInterval(t *testing.T) {
 		t.Errorf("%d steps fired, want the urgent chain's 4", n)
 	}
 }
+
+// A reminder the sweep queued is not delivered once the case left the
+// clock before it went out (withdrawn here; merged and resolved alike):
+// such a case gets nothing more.
+func TestQueuedReminderDroppedWhenTheCaseLeavesTheClock(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
+		b := setup(t, st, nil, nil)
+		c := storetest.Create(t, st, storetest.NewCase(t, t0, "logistics"))
+		c = storetest.Transition(t, st, c, member(t, b.cfg, handlerID), cases.Command{Action: cases.ActionAccept}, t0.Add(10*minute))
+		c = storetest.Transition(t, st, c, member(t, b.cfg, handlerID), cases.Command{Action: cases.ActionContact}, t0.Add(hour))
+		b.clock.Set(t0.Add(hour))
+		b.drain(t)
+		before := len(b.platforms.shown())
+		if _, err := b.sweeper.RunAt(context.Background(), t0.Add(18*hour)); err != nil { // queues the 75 % reminder
+			t.Fatal(err)
+		}
+		storetest.Transition(t, st, c, storetest.Office(), cases.Command{Action: cases.ActionWithdraw, Reason: "自己解决了"}, t0.Add(18*hour+time.Second))
+		b.clock.Set(t0.Add(18*hour + 2*time.Second))
+		b.drain(t)
+		for _, o := range b.platforms.shown()[before:] {
+			if o.Message.Template != "case_withdrawn" {
+				t.Errorf("after the withdrawal %s got %s %q", o.Address.Label, o.Message.Template, o.Message.Title)
+			}
+		}
+	})
+}

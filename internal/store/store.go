@@ -80,7 +80,8 @@ type OutboxItem struct {
 	SentAt        time.Time
 	Platform      string // which sender delivered it
 	PlatformMsgID string
-	// OnlyWhile: deliver only while the case is still in this state.
+	// OnlyWhile: deliver only while the case is still in this state
+	// (cases.State.Holds; WhileOnClock: in any state of the unit's clock).
 	OnlyWhile cases.State
 }
 
