@@ -424,6 +424,12 @@ func (t *transition) requestExtension() error {
 	if t.c.Extension != nil && t.c.Extension.Status == ExtensionPending {
 		return illegal(ActionRequestExtension, t.c.State, "an extension request is already pending")
 	}
+	// A unit that cannot finish in time says so before the time (the
+	// policy's 不能按期办结的，应当说明理由): an extension granted after it
+	// would turn a late case into one on time.
+	if !t.c.ResolveBy.IsZero() && t.now.After(t.c.ResolveBy) {
+		return illegal(ActionRequestExtension, t.c.State, "the resolve-by time has passed; an extension is asked for before it")
+	}
 	if err := required("reason", t.cmd.Reason); err != nil {
 		return err
 	}

@@ -215,3 +215,18 @@ func TestCommandsAreValidated(t *testing.T) {
 		}
 	}
 }
+
+// An extension is asked for before the resolve-by time: granted after it,
+// it would turn a late case into one on time. At the time itself it may.
+func TestExtensionIsAskedBeforeTheDeadline(t *testing.T) {
+	t.Parallel()
+	c := fixture(StateContacted)
+	cmd := Command{Action: ActionRequestExtension, Reason: "需更换配电柜", Until: t0.Add(72 * time.Hour)}
+	if _, err := Apply(c, handler("logistics"), cmd, c.ResolveBy, DefaultPolicy()); err != nil {
+		t.Errorf("at the resolve-by time: %v", err)
+	}
+	_, err := Apply(c, handler("logistics"), cmd, c.ResolveBy.Add(time.Second), DefaultPolicy())
+	if !errors.Is(err, ErrIllegalTransition) {
+		t.Errorf("after the resolve-by time: err = %v, want an illegal transition", err)
+	}
+}
