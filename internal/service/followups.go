@@ -10,16 +10,19 @@ import (
 	"github.com/jiesu/jiesu/internal/store"
 )
 
-// FollowUps is the hotline's phone follow-up list (回访): cases fed back
-// through a chat channel at least survey.follow_up_after ago (48 h by
-// default) that their complainant has not rated. Hotline operators and the
+// FollowUps is the hotline's phone follow-up list (回访) of cases their
+// complainant has not rated: those fed back through a chat channel at
+// least survey.follow_up_after ago (48 h by default), whose survey went
+// unanswered; and every other case from its feedback on, since its 回访 is
+// the hotline's own call, which the policy wants within 48 hours. Hotline operators and the
 // school office see it; each case shows its complainant masked (reveal for
 // the number).
 func (s *Service) FollowUps(ctx context.Context, actor cases.Actor, limit int) ([]cases.Case, error) {
 	if !actor.Has(cases.RoleOperator, cases.RoleSchoolOffice, cases.RoleAdmin) {
 		return nil, &cases.ForbiddenError{Action: "follow_up", Actor: actor.MemberID, Why: "the follow-up list is for the hotline and the school office"}
 	}
-	list, err := s.store.AwaitingRating(ctx, s.clock.Now().Add(-s.cfg.Survey.FollowUpAfter), limit)
+	now := s.clock.Now()
+	list, err := s.store.AwaitingRating(ctx, now.Add(-s.cfg.Survey.FollowUpAfter), now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("follow-ups: %w", err)
 	}
@@ -33,7 +36,7 @@ func (s *Service) CloseUnrated(ctx context.Context, now time.Time) (int, error) 
 	cutoff := now.Add(-s.cfg.Survey.CloseUnratedAfter)
 	n := 0
 	for {
-		list, err := s.store.AwaitingRating(ctx, cutoff, store.MaxListLimit)
+		list, err := s.store.AwaitingRating(ctx, cutoff, cutoff, store.MaxListLimit)
 		if err != nil {
 			return n, fmt.Errorf("close unrated: %w", err)
 		}

@@ -209,12 +209,25 @@ func TestAttachmentsAndAwaitingRating(t *testing.T) {
 		}
 		_, err = s.LatestOpenCase(ctx, cases.ChannelWeChatOA, "openid-1")
 		mustNotFound(t, err)
-		list2, err := s.AwaitingRating(ctx, at(1*time.Minute), 10)
+		list2, err := s.AwaitingRating(ctx, at(1*time.Minute), at(1*time.Minute), 10)
 		if err != nil || len(list2) != 1 || list2[0].ID != c.ID {
 			t.Fatalf("awaiting = %+v, %v", list2, err)
 		}
-		if list2, _ := s.AwaitingRating(ctx, at(1*time.Minute).Add(-time.Second), 10); len(list2) != 0 {
+		if list2, _ := s.AwaitingRating(ctx, at(1*time.Minute).Add(-time.Second), at(1*time.Minute).Add(-time.Second), 10); len(list2) != 0 {
 			t.Errorf("awaiting before feedback: %d", len(list2))
+		}
+		// A chat case goes by the chat cutoff alone; a hotline case, fed
+		// back at the same time, by the other.
+		call := storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) { in.Channel, in.ChannelRef = cases.ChannelHotline1234, "CALL-9" }))
+		for _, a := range []cases.Action{cases.ActionAccept, cases.ActionContact, cases.ActionResolve} {
+			call = storetest.Transition(t, s, call, storetest.Handler("logistics", "l1"), cases.Command{Action: a, Result: "ok"}, at(1*time.Minute))
+		}
+		call = storetest.Transition(t, s, call, storetest.Office(), cases.Command{Action: cases.ActionFeedback, Note: "已回电"}, at(1*time.Minute))
+		if call.State != cases.StateFeedbackGiven {
+			t.Fatalf("hotline case is %s", call.State)
+		}
+		if list2, _ := s.AwaitingRating(ctx, at(0), at(1*time.Minute), 10); len(list2) != 1 || list2[0].ID != call.ID {
+			t.Errorf("awaiting with the chat cutoff before feedback and the other at it: %v", list2)
 		}
 	})
 }
