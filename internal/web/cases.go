@@ -114,10 +114,21 @@ type actionRequest struct {
 	Primary  string       `json:"primary"`
 }
 
+// pathAction is the {action} of a path, which may be written with '-' or
+// '_' (request-extension, request_extension).
+func pathAction(r *http.Request) cases.Action {
+	return cases.Action(strings.ReplaceAll(r.PathValue("action"), "-", "_"))
+}
+
+// unknownAction is the answer for an action the resource does not take.
+func unknownAction(msg string) *apiError {
+	return &apiError{Status: http.StatusNotFound, Code: "unknown_action", Message: msg}
+}
+
 func (s *Server) act(w http.ResponseWriter, r *http.Request, actor actorCtx) {
-	action := cases.Action(strings.ReplaceAll(r.PathValue("action"), "-", "_"))
+	action := pathAction(r)
 	if !action.Valid() {
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": apiError{Code: "unknown_action", Message: "no action " + string(action)}})
+		s.fail(w, r, unknownAction("no action "+string(action)))
 		return
 	}
 	var req actionRequest

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
@@ -132,10 +131,9 @@ func (s *Server) actOnIncident(w http.ResponseWriter, r *http.Request, actor act
 		s.fail(w, r, err)
 		return
 	}
-	action := cases.Action(strings.ReplaceAll(r.PathValue("action"), "-", "_"))
+	action := pathAction(r)
 	if !service.IncidentAction(action) {
-		s.fail(w, r, &apiError{Status: http.StatusNotFound, Code: "unknown_action",
-			Message: "no action " + string(action) + " on an incident: it takes accept, contact or resolve; act on its cases for the rest"})
+		s.fail(w, r, unknownAction("no action "+string(action)+" on an incident: it takes accept, contact or resolve; act on its cases for the rest"))
 		return
 	}
 	cmd := cases.Command{Action: action, Note: req.Note, Result: req.Result}
