@@ -119,6 +119,10 @@ func Grouped(g Grouping) CreateOption {
 	return func(o *createOptions) { o.group = &g }
 }
 
+// eventIncidentRemove is the event of a case leaving its incident, by hand
+// or with its unit's return.
+const eventIncidentRemove = "incident_remove"
+
 // lockGroupKey takes, on PostgreSQL and until the commit, the lock of the
 // incident key of c when it is grouped: as in joinRead, no case of the key
 // then commits unseen by the peers groupNew reads. It comes before the
@@ -421,7 +425,7 @@ func (s *Store) leaveIncident(ctx context.Context, tx *sql.Tx, c cases.Case, eve
 		return fmt.Errorf("leave incident: %w", err)
 	}
 	ret := events[i]
-	ev := cases.Event{Kind: "incident_remove", Actor: ret.Actor, ActorUnit: ret.ActorUnit, At: ret.At, From: c.State, To: c.State,
+	ev := cases.Event{Kind: eventIncidentRemove, Actor: ret.Actor, ActorUnit: ret.ActorUnit, At: ret.At, From: c.State, To: c.State,
 		Data: map[string]any{"incident": id, "with": string(cases.ActionReturn)}}
 	return s.insertEvents(ctx, tx, c.ID, []cases.Event{ev})
 }
@@ -443,7 +447,7 @@ func (s *Store) RemoveFromIncident(ctx context.Context, id int64, c cases.Case, 
 		} else if n == 0 {
 			return fmt.Errorf("case %s is not in it: %w", c.Number, ErrNotFound)
 		}
-		ev := cases.Event{Kind: "incident_remove", Actor: by, At: now, From: c.State, To: c.State,
+		ev := cases.Event{Kind: eventIncidentRemove, Actor: by, At: now, From: c.State, To: c.State,
 			Data: map[string]any{"incident": id}}
 		if err := s.insertEvents(ctx, tx, c.ID, []cases.Event{ev}); err != nil {
 			return err
