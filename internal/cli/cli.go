@@ -18,6 +18,7 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/version"
 )
 
 // Env is what the commands read from and write to, injected so that tests
@@ -33,6 +34,8 @@ const usage = `jiesu: 接诉即办, a complaint-handling service
 Usage:
   jiesu [--config FILE] [serve]              serve HTTP (the default)
   jiesu [--config FILE] migrate              apply database migrations and exit
+  jiesu version | --version                 print the version, the commit and the Go release
+  jiesu [--config FILE] healthcheck          exit 0 if the local server answers /healthz (for HEALTHCHECK)
   jiesu [--config FILE] check-config         validate and print the effective config (secrets masked)
   jiesu [--config FILE] token create MEMBER  print a new API token for configured member MEMBER
   jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's
@@ -56,6 +59,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
 	configPath := fs.String("config", "", "configuration file")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	// Flags may come anywhere among the words: jiesu keys reseal --config
 	// FILE. The flag package stops at the first word, so take the words one
 	// at a time; after "--" everything is a word.
@@ -87,6 +91,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd == "help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0
+	case *showVersion || (cmd == "version" && len(rest) == 0):
+		fmt.Fprintln(env.Stdout, version.Get())
+		return 0
 	case cmd == "keys" && len(rest) == 2 && rest[0] == "generate":
 		// Needs no configuration: it makes the key a configuration lacks.
 		if err := generateKey(rest[1], env); err != nil {
@@ -105,6 +112,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = serve(ctx, cfg, env)
 	case cmd == "migrate" && len(rest) == 0:
 		err = migrate(ctx, cfg, env)
+	case cmd == "healthcheck" && len(rest) == 0:
+		err = healthcheck(ctx, cfg, env)
 	case cmd == "check-config" && len(rest) == 0:
 		err = checkConfig(cfg, env)
 	case cmd == "token" && len(rest) == 2 && rest[0] == "create":
