@@ -179,7 +179,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	}
 	srv := web.New(web.Options{
 		Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: clk}), Clock: clk, Log: log.Named("http"), Metrics: m,
-		Ready: units.ready(ready(st)), MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Ready: units.ready(ready(st)), Outbox: st, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
 	if err := units.mount(srv, svc, m); err != nil {
 		return nil, fmt.Errorf("wecom: %w", err)

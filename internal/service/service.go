@@ -139,11 +139,7 @@ func (s *Service) Reveal(ctx context.Context, actor cases.Actor, ref string) (Co
 
 // load finds a case by number (JS…) or numeric id.
 func (s *Service) load(ctx context.Context, ref string) (cases.Case, error) {
-	var id int64
-	if _, err := fmt.Sscan(ref, &id); err == nil && fmt.Sprint(id) == ref {
-		return s.store.GetCase(ctx, id)
-	}
-	return s.store.GetCaseByNumber(ctx, ref)
+	return s.store.GetCaseByRef(ctx, ref)
 }
 
 // IsNotFound reports whether err means the thing asked for does not exist.

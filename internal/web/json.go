@@ -43,6 +43,14 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
+// decodeOptional is decode for a body that may be left out altogether.
+func decodeOptional(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decode(r, v)
+}
+
 func decodeError(err error) error {
 	var mbe *http.MaxBytesError
 	var se *json.SyntaxError

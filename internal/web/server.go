@@ -13,11 +13,19 @@ import (
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/service"
+	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Readiness reports whether the service can take traffic: the database is
 // reachable and its schema is the one this binary knows.
 type Readiness func(ctx context.Context) error
+
+// OutboxCounter counts the outbox's messages by state; *store.Store is one.
+// /readyz shows the dead ones: they do not make the service unready (new
+// messages still go out), but a probe is where an operator looks first.
+type OutboxCounter interface {
+	OutboxCounts(ctx context.Context) (map[store.OutboxState]int, error)
+}
 
 // Server is the HTTP front of jiesu.
 type Server struct {
@@ -27,6 +35,7 @@ type Server struct {
 	log          *zap.Logger
 	metrics      *metrics.Metrics
 	ready        Readiness
+	outbox       OutboxCounter
 	maxBodyBytes int64
 	mux          *http.ServeMux
 }
@@ -39,6 +48,7 @@ type Options struct {
 	Log          *zap.Logger
 	Metrics      *metrics.Metrics
 	Ready        Readiness
+	Outbox       OutboxCounter // nil leaves the dead count out of /readyz
 	MaxBodyBytes int64
 }
 
@@ -46,7 +56,7 @@ type Options struct {
 func New(o Options) *Server {
 	s := &Server{
 		svc: o.Service, tokens: o.Tokens, clock: o.Clock, log: o.Log, metrics: o.Metrics,
-		ready: o.Ready, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
+		ready: o.Ready, outbox: o.Outbox, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
 	}
 	s.routes()
 	return s
@@ -69,6 +79,9 @@ func (s *Server) routes() {
 	s.api("POST /api/v1/incidents/{id}/cases", s.addToIncident)
 	s.api("DELETE /api/v1/incidents/{id}/cases/{ref}", s.removeFromIncident)
 	s.api("POST /api/v1/incidents/{id}/{action}", s.actOnIncident)
+	s.api("GET /api/v1/outbox", s.listOutbox)
+	s.api("POST /api/v1/outbox/retry-dead", s.retryDead)
+	s.api("POST /api/v1/outbox/{id}/{action}", s.actOnMessage)
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": apiError{Code: "not_found", Message: "no such endpoint"}})
 	})
@@ -100,5 +113,13 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]any{"status": "ready"}
+	if s.outbox != nil {
+		if n, err := s.outbox.OutboxCounts(r.Context()); err != nil {
+			s.log.Warn("count dead letters", zap.Error(err))
+		} else {
+			body["outbox_dead"] = n[store.OutboxDead]
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }

@@ -59,7 +59,7 @@ func setup(t testing.TB, st *store.Store) *bundle {
 	tokens := auth.New(st, cfg, auth.Options{Clock: clk})
 	srv := web.New(web.Options{
 		Service: svc, Tokens: tokens, Clock: clk, Log: zap.NewNop(), Metrics: metrics.New(metrics.Options{Source: st}),
-		Ready: func(ctx context.Context) error { return st.Ping(ctx) }, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Ready: func(ctx context.Context) error { return st.Ping(ctx) }, Outbox: st, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
