@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -34,13 +35,19 @@ const usage = `jiesu: 接诉即办, a complaint-handling service
 Usage:
   jiesu [--config FILE] [serve]              serve HTTP (the default)
   jiesu [--config FILE] migrate              apply database migrations and exit
-  jiesu version | --version                 print the version, the commit and the Go release
+  jiesu version | --version                  print the version, the commit and the Go release
   jiesu [--config FILE] healthcheck          exit 0 if the local server answers /healthz (for HEALTHCHECK)
   jiesu [--config FILE] check-config         validate and print the effective config (secrets masked)
   jiesu [--config FILE] token create MEMBER  print a new API token for configured member MEMBER
   jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's
   jiesu [--config FILE] token revoke ID      delete the API token with id ID (from token list);
                                              a running server refuses it within 30 s
+  jiesu [--config FILE] outbox list [--state STATE|all] [--case REF] [--since T] [--limit N]
+                                             list outbox messages, oldest first (default: the dead ones)
+  jiesu [--config FILE] outbox retry ID|--all-dead [--since T] [--note TEXT]
+                                             send dead messages again from their first attempt
+  jiesu [--config FILE] outbox drop ID [--note TEXT]
+                                             give up on a dead or pending message for good
   jiesu keys generate ID                     print a new encryption key entry with id ID, to put
                                              first in security.encryption_keys
   jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply under
@@ -60,6 +67,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
 	configPath := fs.String("config", "", "configuration file")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	ob := addOutboxFlags(fs)
 	// Flags may come anywhere among the words: jiesu keys reseal --config
 	// FILE. The flag package stops at the first word, so take the words one
 	// at a time; after "--" everything is a word.
@@ -86,6 +94,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	if *configPath == "" {
 		*configPath, _ = env.Lookup("JIESU_CONFIG")
+	}
+	if used := usedOutboxFlags(fs); len(used) > 0 && cmd != "outbox" {
+		fmt.Fprintf(env.Stderr, "jiesu %s: %s belong to jiesu outbox\n", cmd, strings.Join(used, ", "))
+		return 2
 	}
 	switch {
 	case cmd == "help":
@@ -124,7 +136,13 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = revokeToken(ctx, cfg, rest[1], env)
 	case cmd == "keys" && len(rest) == 1 && rest[0] == "reseal":
 		err = resealKeys(ctx, cfg, env)
+	case cmd == "outbox":
+		err = outboxCommand(ctx, cfg, rest, ob, env)
 	default:
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	if errors.Is(err, errUsage) {
 		fmt.Fprint(env.Stderr, usage)
 		return 2
 	}

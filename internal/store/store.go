@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,12 @@ const (
 	// It keeps its row so that its dedup key is never queued again.
 	OutboxDropped OutboxState = "dropped"
 )
+
+// OutboxStates lists every state a message can be in.
+var OutboxStates = []OutboxState{OutboxPending, OutboxSending, OutboxSent, OutboxDead, OutboxDropped}
+
+// Valid reports whether st is one of OutboxStates.
+func (st OutboxState) Valid() bool { return slices.Contains(OutboxStates, st) }
 
 // OutboxItem is one queued outbound message.
 type OutboxItem struct {

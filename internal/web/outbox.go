@@ -32,9 +32,6 @@ func viewMessage(it store.OutboxItem) messageView {
 		LastError: it.LastError, CreatedAt: ts(it.CreatedAt), DeadAt: ts(it.DeadAt), SentAt: ts(it.SentAt)}
 }
 
-// outboxStates are the states a list may ask for.
-var outboxStates = []store.OutboxState{store.OutboxPending, store.OutboxSending, store.OutboxSent, store.OutboxDead, store.OutboxDropped}
-
 // listOutbox serves GET /api/v1/outbox: state (default dead), case (number
 // or id), since (went dead at or after; RFC 3339 or a Shanghai date),
 // limit, after.
@@ -43,7 +40,7 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, actor actorC
 	oq := service.OutboxQuery{State: store.OutboxDead, CaseRef: q.Get("case")}
 	if v := q.Get("state"); v != "" {
 		oq.State = store.OutboxState(v)
-		if !validOutboxState(oq.State) {
+		if !oq.State.Valid() {
 			s.fail(w, r, badQuery("state", "want pending, sending, sent, dead or dropped"))
 			return
 		}
@@ -71,15 +68,6 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, actor actorC
 		body["next"] = strconv.FormatInt(list[len(list)-1].ID, 10)
 	}
 	writeJSON(w, http.StatusOK, body)
-}
-
-func validOutboxState(st store.OutboxState) bool {
-	for _, v := range outboxStates {
-		if v == st {
-			return true
-		}
-	}
-	return false
 }
 
 // outboxRequest is the body of the retry and drop calls; all optional.
