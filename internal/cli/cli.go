@@ -9,15 +9,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/logging"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/version"
 )
@@ -26,6 +28,9 @@ import (
 // run them in process.
 type Env struct {
 	Lookup func(string) (string, bool)
+	// Names lists every variable set (os.Environ's names), so that a
+	// misspelt JIESU_ one is refused; nil skips that check.
+	Names  func() []string
 	Stdout io.Writer
 	Stderr io.Writer
 }
@@ -114,8 +119,17 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		return 0
 	}
-	cfg, err := config.Load(*configPath, env.Lookup)
+	var names []string
+	if env.Names != nil {
+		names = env.Names()
+	}
+	cfg, err := config.LoadEnv(*configPath, env.Lookup, names)
 	if err != nil {
+		if cmd == "serve" {
+			// A server's stderr goes to a log collector: one JSON line.
+			logInvalidConfig(env, err)
+			return 1
+		}
 		fmt.Fprintf(env.Stderr, "jiesu: invalid configuration:\n%v\n", err)
 		return 1
 	}
@@ -146,6 +160,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stderr, usage)
 		return 2
 	}
+	if errors.As(err, new(logged)) {
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "jiesu %s: %v\n", cmd, err)
 		return 1
@@ -153,13 +170,25 @@ func Run(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
+// logInvalidConfig writes a refused configuration as serve's log would, in
+// JSON: the configuration that would say otherwise is the one refused.
+func logInvalidConfig(env Env, err error) {
+	log, lerr := logging.NewTo(config.Log{}, env.Stderr)
+	if lerr != nil {
+		fmt.Fprintf(env.Stderr, "jiesu: invalid configuration:\n%v\n", err)
+		return
+	}
+	log.Error("invalid configuration", zap.Error(err))
+	_ = log.Sync()
+}
+
 // openStore opens the configured store: PostgreSQL when database.url is
 // set, else the SQLite file in the data directory.
 func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	opts := store.Options{URL: cfg.Database.URL, MaxConns: cfg.Database.MaxConns}
 	if opts.URL == "" {
-		if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+		if err := writableDir(cfg.Server.DataDir); err != nil {
+			return nil, err
 		}
 		opts.SQLitePath = filepath.Join(cfg.Server.DataDir, "jiesu.db")
 	}
@@ -203,7 +232,12 @@ func checkConfig(cfg *config.Config, env Env) error {
 	if err != nil {
 		return err
 	}
-	_, err = env.Stdout.Write(out)
+	if _, err = env.Stdout.Write(out); err != nil {
+		return err
+	}
+	// Last, so that a script or a person reading the end of a long listing
+	// knows the whole file passed.
+	_, err = fmt.Fprintln(env.Stdout, "config OK")
 	return err
 }
 

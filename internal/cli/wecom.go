@@ -52,8 +52,8 @@ type unitChat struct {
 }
 
 // unitChatDeps are what newUnitChat builds from; HTTP and Cache are for
-// tests (default: a client with a timeout, and memory or Redis by
-// redis.url).
+// tests (default: a client with a timeout, and Redis when given, else
+// memory).
 type unitChatDeps struct {
 	Config *config.Config
 	Store  *store.Store
@@ -62,11 +62,13 @@ type unitChatDeps struct {
 	Log    *zap.Logger
 	HTTP   *http.Client
 	Cache  cache.Cache
+	Redis  *cache.Redis // when redis.url is set; build opens and closes it
 }
 
 // newUnitChat builds the WeCom client and sender and the shared cache and
-// limiter: Redis when redis.url is set, so replicas share the access token,
-// the callback dedup and the rate limits; in-process otherwise.
+// limiter: Redis when given (redis.url is set), so replicas share the
+// access token, the callback dedup and the rate limits; in-process
+// otherwise.
 func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	u := &unitChat{cfg: d.Config, store: d.Store, keys: d.Keys, clock: d.Clock, log: d.Log, cache: d.Cache}
 	defer func() {
@@ -78,15 +80,10 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 		u.clock = clock.Real{}
 	}
 	switch {
+	case d.Redis != nil:
+		u.cache, u.limiter = d.Redis, outbox.NewRedisLimiter(d.Redis.Client(), "jiesu:limit:")
 	case u.cache != nil:
 		u.limiter = outbox.NewMemoryLimiter()
-	case d.Config.Redis.URL != "":
-		r, err := cache.NewRedis(ctx, d.Config.Redis.URL, "jiesu:")
-		if err != nil {
-			return nil, fmt.Errorf("redis: %w", err)
-		}
-		u.cache, u.limiter = r, outbox.NewRedisLimiter(r.Client(), "jiesu:limit:")
-		u.closers = append(u.closers, r.Close)
 	default:
 		u.cache, u.limiter = cache.NewMemory(u.clock), outbox.NewMemoryLimiter()
 	}

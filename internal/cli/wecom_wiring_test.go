@@ -33,18 +33,23 @@ func TestUnitChatSharesRedis(t *testing.T) {
 		t.Errorf("without redis.url the cache is %T", local.cache)
 	}
 
-	cfg.Redis.URL = cachetest.RedisURL()
+	// build opens one Redis and both chat sides use it.
+	cfg.Redis.URL, cfg.Server.DataDir = cachetest.RedisURL(), t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	shared, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st})
+	app, err := build(ctx, cfg, wiring{store: st})
 	if err != nil {
 		cachetest.Unavailable(t, err)
 	}
-	t.Cleanup(func() { _ = shared.close() })
+	t.Cleanup(app.close)
+	shared := app.units
 	if _, ok := shared.limiter.(*outbox.RedisLimiter); !ok {
 		t.Errorf("with redis.url the limiter is %T", shared.limiter)
 	}
 	if _, ok := shared.cache.(*cache.Redis); !ok {
 		t.Errorf("with redis.url the cache is %T", shared.cache)
+	}
+	if app.students.cache != nil && app.students.cache != shared.cache {
+		t.Errorf("the student side has a Redis of its own")
 	}
 }

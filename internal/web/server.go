@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/netip"
 
 	"go.uber.org/zap"
 
@@ -29,34 +30,40 @@ type OutboxCounter interface {
 
 // Server is the HTTP front of jiesu.
 type Server struct {
-	svc          *service.Service
-	tokens       *auth.Tokens
-	clock        clock.Clock
-	log          *zap.Logger
-	metrics      *metrics.Metrics
-	ready        Readiness
-	outbox       OutboxCounter
-	maxBodyBytes int64
-	mux          *http.ServeMux
+	svc     *service.Service
+	tokens  *auth.Tokens
+	clock   clock.Clock
+	log     *zap.Logger
+	metrics *metrics.Metrics
+	ready   Readiness
+	outbox  OutboxCounter
+	// trustedProxies are the peers whose X-Forwarded-For the access log
+	// believes.
+	trustedProxies []netip.Prefix
+	maxBodyBytes   int64
+	mux            *http.ServeMux
 }
 
 // Options configure a Server.
 type Options struct {
-	Service      *service.Service
-	Tokens       *auth.Tokens
-	Clock        clock.Clock
-	Log          *zap.Logger
-	Metrics      *metrics.Metrics
-	Ready        Readiness
-	Outbox       OutboxCounter // nil leaves the dead count out of /readyz
-	MaxBodyBytes int64
+	Service *service.Service
+	Tokens  *auth.Tokens
+	Clock   clock.Clock
+	Log     *zap.Logger
+	Metrics *metrics.Metrics
+	Ready   Readiness
+	Outbox  OutboxCounter // nil leaves the dead count out of /readyz
+	// TrustedProxies are server.trusted_proxies: the access log reads the
+	// client's address from X-Forwarded-For past them.
+	TrustedProxies []netip.Prefix
+	MaxBodyBytes   int64
 }
 
 // New builds the server and its routes.
 func New(o Options) *Server {
 	s := &Server{
 		svc: o.Service, tokens: o.Tokens, clock: o.Clock, log: o.Log, metrics: o.Metrics,
-		ready: o.Ready, outbox: o.Outbox, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
+		ready: o.Ready, outbox: o.Outbox, trustedProxies: o.TrustedProxies, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
 	}
 	s.routes()
 	return s
