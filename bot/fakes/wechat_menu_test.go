@@ -1,7 +1,6 @@
 package fakes
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -16,20 +15,6 @@ import (
 func TestFakeWeChatMenuLimits(t *testing.T) {
 	t.Parallel()
 	f := NewFakeWeChat(t, clock.Real{})
-	post := func(t *testing.T, path string, body any) map[string]any {
-		t.Helper()
-		raw, _ := json.Marshal(body)
-		resp, err := http.Post(f.URL()+path, "application/json", bytes.NewReader(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
 	q := url.Values{"grant_type": {"client_credential"}, "appid": {FakeWeChatAppID}, "secret": {FakeWeChatSecret}}
 	resp, err := http.Get(f.URL() + WeChatPathToken + "?" + q.Encode())
 	if err != nil {
@@ -49,7 +34,7 @@ func TestFakeWeChatMenuLimits(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		buttons []any
-		code    float64
+		code    int64
 	}{
 		{"four buttons", []any{click("一", "a"), click("二", "b"), click("三", "c"), click("四", "d")}, FakeCodeMenuButtons},
 		{"name of 18 bytes", []any{click("我要反映诉求", "a")}, FakeCodeMenuName},
@@ -59,15 +44,15 @@ func TestFakeWeChatMenuLimits(t *testing.T) {
 		{"six sub-buttons", []any{map[string]any{"name": "更多", "sub_button": []any{click("1", "a"), click("2", "b"), click("3", "c"), click("4", "d"), click("5", "e"), click("6", "f")}}}, FakeCodeMenuSubButtons},
 		{"sub name of 63 bytes", []any{map[string]any{"name": "更多", "sub_button": []any{click(strings.Repeat("长", 21), "a")}}}, FakeCodeMenuSubName},
 	} {
-		if got := post(t, path, map[string]any{"button": tc.buttons})["errcode"]; got != tc.code {
+		if got := code(post(t, f.URL()+path, map[string]any{"button": tc.buttons})); got != tc.code {
 			t.Errorf("%s: errcode %v, want %v", tc.name, got, tc.code)
 		}
 	}
 	if len(f.Menu()) != 0 {
 		t.Fatalf("a refused menu was kept: %+v", f.Menu())
 	}
-	ok := post(t, path, map[string]any{"button": []any{click("我要反映", "report"), map[string]any{"name": "更多", "sub_button": []any{click("使用帮助", "help")}}}})
-	if ok["errcode"] != float64(0) {
+	ok := post(t, f.URL()+path, map[string]any{"button": []any{click("我要反映", "report"), map[string]any{"name": "更多", "sub_button": []any{click("使用帮助", "help")}}}})
+	if code(ok) != 0 {
 		t.Fatalf("a valid menu: %v", ok)
 	}
 	if m := f.Menu(); len(m) != 2 || m[0].Key != "report" || len(m[1].Sub) != 1 || m[1].Sub[0].Key != "help" {
