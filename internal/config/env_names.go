@@ -41,11 +41,12 @@ func knownEnv(c *Config) map[string]bool {
 	return known
 }
 
-// unknownEnv refuses every JIESU_ variable among names that sets no key of
-// c, naming the closest one that does: a misspelt variable would
+// CheckEnvNames refuses every JIESU_ variable among names that sets no key
+// of c, naming the closest one that does: a misspelt variable would
 // otherwise be ignored, and the default it meant to change would run in
-// production unnoticed.
-func unknownEnv(c *Config, names []string) error {
+// production unnoticed. LoadEnv applies it; deployment files' tests ask it
+// of the variables they set.
+func (c *Config) CheckEnvNames(names []string) error {
 	known := knownEnv(c)
 	var ps problems
 	sorted := slices.Clone(names)

@@ -41,7 +41,7 @@ func LoadEnv(path string, lookupEnv func(string) (string, bool), envNames []stri
 	// about a value the operator did not mean.
 	var unknownErr error
 	if envNames != nil {
-		unknownErr = unknownEnv(c, envNames)
+		unknownErr = c.CheckEnvNames(envNames)
 	}
 	if err := errors.Join(envErr, unknownErr, without(c.Validate(), failed)); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
