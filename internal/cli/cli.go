@@ -41,7 +41,7 @@ Usage:
   jiesu [--config FILE] [serve]              serve HTTP (the default)
   jiesu [--config FILE] migrate              apply database migrations and exit
   jiesu version | --version                  print the version, the commit and the Go release
-  jiesu [--config FILE] healthcheck          exit 0 if the local server answers /healthz (for HEALTHCHECK)
+  jiesu [--config FILE] healthcheck          exit 0 if the local server answers /readyz (for HEALTHCHECK)
   jiesu [--config FILE] check-config         validate and print the effective config (secrets masked)
   jiesu [--config FILE] token create MEMBER  print a new API token for configured member MEMBER
   jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's

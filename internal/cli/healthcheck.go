@@ -14,7 +14,8 @@ import (
 // so that a hung server is reported by this command, not killed with it.
 const healthcheckTimeout = 3 * time.Second
 
-// healthcheck asks the server listening on server.listen for /healthz. The
+// healthcheck asks the server listening on server.listen for /readyz: a
+// container is healthy when it can serve, its database answering. The
 // image is distroless, with no curl or wget: Docker's HEALTHCHECK runs this.
 func healthcheck(ctx context.Context, cfg *config.Config, env Env) error {
 	url, err := healthURL(cfg.Server.Listen)
@@ -39,7 +40,7 @@ func healthcheck(ctx context.Context, cfg *config.Config, env Env) error {
 	return nil
 }
 
-// healthURL is /healthz on the loopback side of a listen address: ":8080"
+// healthURL is /readyz on the loopback side of a listen address: ":8080"
 // and "0.0.0.0:8080" listen on every interface, loopback included.
 func healthURL(listen string) (string, error) {
 	host, port, err := net.SplitHostPort(listen)
@@ -49,5 +50,5 @@ func healthURL(listen string) (string, error) {
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
+	return "http://" + net.JoinHostPort(host, port) + "/readyz", nil
 }

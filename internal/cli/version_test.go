@@ -22,7 +22,7 @@ func TestVersionNeedsNoConfig(t *testing.T) {
 func TestHealthcheck(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/healthz" {
+		if r.URL.Path != "/readyz" {
 			http.NotFound(w, r)
 			return
 		}
@@ -50,11 +50,11 @@ func TestHealthcheck(t *testing.T) {
 func TestHealthURL(t *testing.T) {
 	t.Parallel()
 	for listen, want := range map[string]string{
-		":8080":          "http://127.0.0.1:8080/healthz",
-		"0.0.0.0:9000":   "http://127.0.0.1:9000/healthz",
-		"[::]:9000":      "http://127.0.0.1:9000/healthz",
-		"10.0.0.5:8080":  "http://10.0.0.5:8080/healthz",
-		"localhost:8081": "http://localhost:8081/healthz",
+		":8080":          "http://127.0.0.1:8080/readyz",
+		"0.0.0.0:9000":   "http://127.0.0.1:9000/readyz",
+		"[::]:9000":      "http://127.0.0.1:9000/readyz",
+		"10.0.0.5:8080":  "http://10.0.0.5:8080/readyz",
+		"localhost:8081": "http://localhost:8081/readyz",
 	} {
 		if got, err := healthURL(listen); err != nil || got != want {
 			t.Errorf("%s: %q %v, want %q", listen, got, err, want)
