@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/cases"
@@ -181,7 +182,7 @@ func logInvalidConfig(env Env, err error) {
 		fmt.Fprintf(env.Stderr, "jiesu: invalid configuration:\n%v\n", err)
 		return
 	}
-	log.Error("invalid configuration", zap.Error(err))
+	log.WithOptions(zap.AddStacktrace(zapcore.FatalLevel)).Error("invalid configuration", zap.Error(err))
 	_ = log.Sync()
 }
 

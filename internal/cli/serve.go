@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/cache"
@@ -46,7 +47,8 @@ func serve(ctx context.Context, cfg *config.Config, env Env) (err error) {
 	// collector that reads them.
 	defer func() {
 		if err != nil {
-			log.Error("exiting", zap.Error(err))
+			// The stack would be serve's own, the same every time.
+			log.WithOptions(zap.AddStacktrace(zapcore.FatalLevel)).Error("exiting", zap.Error(err))
 			err = logged{err}
 		}
 	}()

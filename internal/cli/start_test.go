@@ -52,6 +52,9 @@ func TestServeLogsItsStartAndExitAsJSON(t *testing.T) {
 	if last["level"] != "error" || last["msg"] != "exiting" || !strings.Contains(last["error"].(string), "address already in use") {
 		t.Errorf("last line %v", last)
 	}
+	if _, ok := last["stacktrace"]; ok {
+		t.Errorf("the exit line carries serve's stack: %v", last)
+	}
 	if strings.Count(errs, "address already in use") != 1 {
 		t.Errorf("the exit error is written more than once:\n%s", errs)
 	}
