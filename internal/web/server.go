@@ -27,18 +27,22 @@ type Server struct {
 	log          *zap.Logger
 	metrics      *metrics.Metrics
 	ready        Readiness
+	redis        func() string
 	maxBodyBytes int64
 	mux          *http.ServeMux
 }
 
 // Options configure a Server.
 type Options struct {
-	Service      *service.Service
-	Tokens       *auth.Tokens
-	Clock        clock.Clock
-	Log          *zap.Logger
-	Metrics      *metrics.Metrics
-	Ready        Readiness
+	Service *service.Service
+	Tokens  *auth.Tokens
+	Clock   clock.Clock
+	Log     *zap.Logger
+	Metrics *metrics.Metrics
+	Ready   Readiness
+	// Redis says how the shared Redis is ("ok", or since when it does not
+	// answer); /readyz shows it. Nil: no Redis is configured.
+	Redis        func() string
 	MaxBodyBytes int64
 }
 
@@ -46,7 +50,7 @@ type Options struct {
 func New(o Options) *Server {
 	s := &Server{
 		svc: o.Service, tokens: o.Tokens, clock: o.Clock, log: o.Log, metrics: o.Metrics,
-		ready: o.Ready, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
+		ready: o.Ready, redis: o.Redis, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
 	}
 	s.routes()
 	return s
@@ -100,5 +104,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]string{"status": "ready"}
+	if s.redis != nil {
+		// An unanswering Redis leaves the replica ready: it serves on with
+		// its in-process cache and limits, and says so here.
+		body["redis"] = s.redis()
+	}
+	writeJSON(w, http.StatusOK, body)
 }
