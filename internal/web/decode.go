@@ -69,10 +69,6 @@ func fill(ps *problems, prefix string, obj map[string]json.RawMessage, dst refle
 			continue
 		}
 		field, fv := prefix+name, dst.Field(i)
-		if !validJSONText(raw) {
-			ps.add("invalid", field, field+": must be valid UTF-8 text (no stray bytes or lone surrogates)")
-			continue
-		}
 		if fv.Kind() == reflect.Struct && !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 			var sub map[string]json.RawMessage
 			if json.Unmarshal(raw, &sub) != nil {
@@ -80,6 +76,10 @@ func fill(ps *problems, prefix string, obj map[string]json.RawMessage, dst refle
 				continue
 			}
 			fill(ps, field+".", sub, fv)
+			continue
+		}
+		if !validJSONText(raw) {
+			ps.add("invalid", field, field+": must be valid UTF-8 text (no stray bytes or lone surrogates)")
 			continue
 		}
 		if json.Unmarshal(raw, fv.Addr().Interface()) != nil {
