@@ -134,6 +134,14 @@ func TestRefusalsSayWhatIsWrong(t *testing.T) {
 		if r.status != http.StatusUnprocessableEntity || got != "channel content place complainant.name" {
 			t.Errorf("value problems: %d %s %v", r.status, got, r.body)
 		}
+		// A request id that breaks the text rule is replaced, not echoed
+		// into the response and the logs.
+		if r := b.call(t, "office", "GET", "/api/v1/me", nil, "X-Request-Id", "req-\xff\xfe"); r.header.Get("X-Request-Id") == "req-\xff\xfe" || r.header.Get("X-Request-Id") == "" {
+			t.Errorf("request id %q", r.header.Get("X-Request-Id"))
+		}
+		if r := b.call(t, "office", "GET", "/api/v1/me", nil, "X-Request-Id", "req-42"); r.header.Get("X-Request-Id") != "req-42" {
+			t.Errorf("a good request id became %q", r.header.Get("X-Request-Id"))
+		}
 		r = b.call(t, "operator", "POST", "/api/v1/cases", `{"channel":"hotline_1234","content":"路灯","category":"weather","lead_unit":"mars","co_units":["venus"]}`)
 		got = strings.Join(r.problemFields(), " ")
 		if r.status != http.StatusUnprocessableEntity || got != "category lead_unit co_units" {
