@@ -33,6 +33,18 @@ func decode(r *http.Request, v any) error {
 	if err != nil {
 		return err // the size limit, or a broken connection
 	}
+	if validJSONText(raw) {
+		// Most bodies are right: one strict pass decides it. Only a body
+		// it refuses is read again, field by field, for every problem.
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if dec.Decode(v) == nil {
+			if _, err := dec.Token(); errors.Is(err, io.EOF) {
+				return nil
+			}
+		}
+		reflect.ValueOf(v).Elem().SetZero()
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	var obj map[string]json.RawMessage
 	if err := dec.Decode(&obj); err != nil {
