@@ -52,7 +52,7 @@ func decode(r *http.Request, v any) error {
 			return errBadRequest("malformed_json", "the body is empty")
 		}
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) || obj == nil && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("null")) {
+		if errors.As(err, &te) {
 			return errBadRequest("malformed_json", "the body must be a JSON object")
 		}
 		return errBadRequest("malformed_json", "the body is not valid JSON")

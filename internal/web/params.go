@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -27,18 +28,31 @@ var limitParams = params{"limit": cases.MaxRefLength}
 // wildcard finds a pattern's path wildcards, {ref} and the like.
 var wildcard = regexp.MustCompile(`\{(\w+)\}`)
 
+// wildcards are the names of a pattern's path wildcards.
+func wildcards(pattern string) []string {
+	var names []string
+	for _, m := range wildcard.FindAllStringSubmatch(pattern, -1) {
+		names = append(names, m[1])
+	}
+	return names
+}
+
 // checkRequest holds the query and the path wildcards of a request to
 // cases.CheckText, and refuses query parameters the endpoint does not
 // take: a misspelt filter would otherwise list everything. All problems
 // are listed at once, as 400s.
-func checkRequest(r *http.Request, pattern string, ps params) error {
+func checkRequest(r *http.Request, wild []string, ps params) error {
 	var out problems
-	for _, m := range wildcard.FindAllStringSubmatch(pattern, -1) {
-		if ve := cases.CheckText(m[1], r.PathValue(m[1]), cases.MaxRefLength); ve != nil {
-			out.add("bad_path", m[1], "path "+ve.Error())
+	for _, name := range wild {
+		if ve := cases.CheckText(name, r.PathValue(name), cases.MaxRefLength); ve != nil {
+			out.add("bad_path", name, "path "+ve.Error())
 		}
 	}
-	for name, vals := range r.URL.Query() {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		out.add("bad_query", "query", "the query string is malformed: "+err.Error())
+	}
+	for name, vals := range query {
 		max, ok := ps[name]
 		if !ok {
 			field := name

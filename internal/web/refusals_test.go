@@ -103,6 +103,7 @@ func TestRefusalsSayWhatIsWrong(t *testing.T) {
 			"?triage=1":               "triage",
 			"?status=closed":          "status",
 			"?unit=logistics&sort=id": "sort",
+			"?q=%zz":                  "query",
 		} {
 			r := b.call(t, "office", "GET", "/api/v1/cases"+query, nil)
 			if r.status != http.StatusBadRequest || r.code() != "bad_query" || r.problemFields()[0] != field || !strings.Contains(r.message(), field) {

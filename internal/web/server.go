@@ -112,8 +112,9 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) { s.Handle(pattern, 
 // api mounts an authenticated JSON endpoint that takes the query
 // parameters ps; its query and path are checked before h runs.
 func (s *Server) api(pattern string, ps params, h func(http.ResponseWriter, *http.Request, actorCtx)) {
+	wild := wildcards(pattern)
 	s.Handle(pattern, s.authenticated(func(w http.ResponseWriter, r *http.Request, actor actorCtx) {
-		if err := checkRequest(r, pattern, ps); err != nil {
+		if err := checkRequest(r, wild, ps); err != nil {
 			s.fail(w, r, err)
 			return
 		}
