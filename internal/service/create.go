@@ -123,18 +123,24 @@ func (s *Service) checkCreate(in CreateInput) error {
 	ps.Text("complainant.contact", in.Contact, cases.MaxContactLength)
 	ps.Text("identity", in.Identity, cases.MaxRefLength)
 	ps.Text("Idempotency-Key", in.IdempotencyKey, cases.MaxRefLength)
-	if len(ps) > 0 {
-		return ps.Err() // the names below may be the mangled texts above
+	// A name that broke the text rule is not looked up as well.
+	bad := map[string]bool{}
+	for _, p := range ps {
+		bad[p.Field] = true
 	}
-	if in.Category != "" && !s.knownCategory(in.Category) {
+	if in.Category != "" && !bad["category"] && !s.knownCategory(in.Category) {
 		ps.Add(&cases.ValidationError{Field: "category", Why: "unknown category " + in.Category})
 	}
 	if in.LeadUnit == "" && len(in.CoUnits) > 0 {
 		// Co-units report to a lead unit; without one they would be dropped.
 		ps.Add(&cases.ValidationError{Field: "lead_unit", Why: "required with co_units"})
 	}
-	ps.Add(s.checkUnits("lead_unit", in.LeadUnit))
-	ps.Add(s.checkUnits("co_units", in.CoUnits...))
+	if !bad["lead_unit"] {
+		ps.Add(s.checkUnits("lead_unit", in.LeadUnit))
+	}
+	if !bad["co_units"] {
+		ps.Add(s.checkUnits("co_units", in.CoUnits...))
+	}
 	return ps.Err()
 }
 

@@ -132,7 +132,7 @@ func TestRefusalsSayWhatIsWrong(t *testing.T) {
 		}
 		r = b.call(t, "operator", "POST", "/api/v1/cases", `{"channel":"fax","content":"","place":"a\u0000b","complainant":{"name":"\u0007"},"lead_unit":"mars"}`)
 		got = strings.Join(r.problemFields(), " ")
-		if r.status != http.StatusUnprocessableEntity || got != "channel content place complainant.name" {
+		if r.status != http.StatusUnprocessableEntity || got != "channel content place complainant.name lead_unit" {
 			t.Errorf("value problems: %d %s %v", r.status, got, r.body)
 		}
 		// A request id that breaks the text rule is replaced, not echoed
