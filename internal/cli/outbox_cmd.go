@@ -63,6 +63,9 @@ func outboxCommand(ctx context.Context, cfg *config.Config, args []string, f out
 	if err != nil {
 		return fmt.Errorf("--since %q: want RFC 3339 or YYYY-MM-DD", *f.since)
 	}
+	if ve := cases.CheckText("--note", *f.note, cases.MaxNoteLength); ve != nil {
+		return ve
+	}
 	var id int64
 	switch {
 	case len(args) == 1 && args[0] == "list":

@@ -99,6 +99,7 @@ func TestOutboxCommandsRefuseBadInput(t *testing.T) {
 		{[]string{"outbox", "list", "--limit", "0"}, 1, "--limit"},
 		{[]string{"outbox", "list", "--case", "JS-<b>不存在</b>"}, 1, "not found"},
 		{[]string{"migrate", "--state", "dead"}, 2, "--state belong to jiesu outbox"},
+		{[]string{"outbox", "drop", "1", "--note", "退格\b"}, 1, "--note: must not contain control characters"},
 	} {
 		if code, _, errs := run(t, env, c.args...); code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%q: exit %d, %q; want %d with %q", c.args, code, errs, c.code, c.want)

@@ -191,17 +191,22 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 			closeAll(closers)
 		}
 	}()
-	// One Redis for both chat sides, opened here so that its failure is
-	// reported as Redis's, not as the first side's that happened to dial.
-	var rdb *cache.Redis
-	shared := w.cache
-	if shared == nil && cfg.Redis.URL != "" {
-		if rdb, err = cache.NewRedis(ctx, cfg.Redis.URL, "jiesu:"); err != nil {
-			return nil, fmt.Errorf("redis.url: %w", err)
+	// One cache and one limiter for both platforms: Redis when configured
+	// (shared by replicas), else in process; a test may bring its own.
+	shared, limiter := w.cache, outbox.Limiter(outbox.NewMemoryLimiter())
+	var redis *sharedRedis
+	switch {
+	case shared != nil:
+	case cfg.Redis.URL != "":
+		if redis, err = newSharedRedis(cfg, clk, log, m); err != nil {
+			return nil, fmt.Errorf("redis: %w", err)
 		}
-		shared, closers = rdb, append(closers, rdb.Close)
+		closers = append(closers, redis.close)
+		shared, limiter = redis.cache, redis.limiter
+	default:
+		shared = cache.NewMemory(clk)
 	}
-	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: clk, Log: log, HTTP: w.http, Cache: w.cache, Redis: rdb})
+	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: clk, Log: log, HTTP: w.http, Cache: shared, Limiter: limiter})
 	if err != nil {
 		return nil, fmt.Errorf("unit chat: %w", err)
 	}
@@ -222,9 +227,14 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	var redisState func() string
+	if redis != nil {
+		redisState = redis.state
+	}
 	srv := web.New(web.Options{
 		Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: clk}), Clock: clk, Log: log.Named("http"), Metrics: m,
-		Ready: units.ready(ready(st)), Outbox: st, TrustedProxies: cfg.Server.TrustedProxyRanges(), MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Ready: units.ready(ready(st)), Redis: redisState, Outbox: st, TrustedProxies: cfg.Server.TrustedProxyRanges(),
+		MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
 	if err := units.mount(srv, svc, m); err != nil {
 		return nil, fmt.Errorf("wecom: %w", err)

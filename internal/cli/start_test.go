@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/version"
 )
 
@@ -82,28 +81,8 @@ func TestDeployersMistakesAreNamed(t *testing.T) {
 		t.Errorf("data dir is a file: exit %d, %q", code, errs)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	_ = ln.Close()
-	_, err = build(t.Context(), mustLoad(t, map[string]string{"JIESU_DATA_DIR": t.TempDir(), "JIESU_REDIS_URL": "redis://" + closed + "/0"}), wiring{})
-	if err == nil || !strings.HasPrefix(err.Error(), "redis.url: ") || strings.Contains(err.Error(), "unit chat") {
-		t.Errorf("Redis down: %v", err)
-	}
-
 	code, out, errs := run(t, map[string]string{"JIESU_DATA_DIR": t.TempDir()}, "check-config")
 	if code != 0 || !strings.HasSuffix(out, "\nconfig OK\n") {
 		t.Errorf("check-config: exit %d, ends %q, %q", code, out[max(0, len(out)-40):], errs)
 	}
-}
-
-func mustLoad(t *testing.T, env map[string]string) *config.Config {
-	t.Helper()
-	cfg, err := config.Load("", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
 }

@@ -51,17 +51,16 @@ type students struct {
 
 // newStudents builds the parts the outbox needs. With no app id the
 // WeChat channel is off and only the survey page remains. The cache (the
-// access token, the callback's dedup) is c when given (build gives Redis
-// when redis.url is set), else in-process.
+// access token, the callback's dedup) is c, shared with the unit side;
+// nil: an in-process one.
 func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache) (*students, error) {
-	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}}
+	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}, cache: c}
+	if s.cache == nil {
+		s.cache = cache.NewMemory(clk)
+	}
 	if !cfg.WeChat.Enabled() {
 		log.Info("wechat channel off: no wechat.app_id")
 		return s, nil
-	}
-	s.cache = c
-	if s.cache == nil {
-		s.cache = cache.NewMemory(clk)
 	}
 	wc := wechat.ConfigFrom(cfg.WeChat)
 	s.api = wechat.NewAPI(wc, s.cache, nil)

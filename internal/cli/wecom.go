@@ -52,8 +52,8 @@ type unitChat struct {
 }
 
 // unitChatDeps are what newUnitChat builds from; HTTP and Cache are for
-// tests (default: a client with a timeout, and Redis when given, else
-// memory).
+// tests (default: a client with a timeout, and memory or Redis by
+// redis.url).
 type unitChatDeps struct {
 	Config *config.Config
 	Store  *store.Store
@@ -61,14 +61,15 @@ type unitChatDeps struct {
 	Clock  clock.Clock
 	Log    *zap.Logger
 	HTTP   *http.Client
-	Cache  cache.Cache
-	Redis  *cache.Redis // when redis.url is set; build opens and closes it
+	// Cache and Limiter are shared with the student side (Redis, or in
+	// process); nil: in-process ones of the unit side's own.
+	Cache   cache.Cache
+	Limiter outbox.Limiter
 }
 
-// newUnitChat builds the WeCom client and sender and the shared cache and
-// limiter: Redis when given (redis.url is set), so replicas share the
-// access token, the callback dedup and the rate limits; in-process
-// otherwise.
+// newUnitChat builds the WeCom client and sender on the cache and limiter
+// it is given (build makes them: Redis when redis.url is set, so replicas
+// share the access token, the callback dedup and the rate limits).
 func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	u := &unitChat{cfg: d.Config, store: d.Store, keys: d.Keys, clock: d.Clock, log: d.Log, cache: d.Cache}
 	defer func() {
@@ -79,13 +80,12 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	if u.clock == nil {
 		u.clock = clock.Real{}
 	}
-	switch {
-	case d.Redis != nil:
-		u.cache, u.limiter = d.Redis, outbox.NewRedisLimiter(d.Redis.Client(), "jiesu:limit:")
-	case u.cache != nil:
+	u.limiter = d.Limiter
+	if u.cache == nil {
+		u.cache = cache.NewMemory(u.clock)
+	}
+	if u.limiter == nil {
 		u.limiter = outbox.NewMemoryLimiter()
-	default:
-		u.cache, u.limiter = cache.NewMemory(u.clock), outbox.NewMemoryLimiter()
 	}
 	if u.render, err = render.New(templates.FS, "", render.BaseFrom(d.Config)); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)

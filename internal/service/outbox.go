@@ -40,7 +40,11 @@ func (s *Service) RetryMessage(ctx context.Context, actor cases.Actor, id int64,
 	if err := mayManageOutbox(actor, "retry_message"); err != nil {
 		return err
 	}
-	if err := s.store.RetryOutbox(ctx, id, s.outboxAct(actor, note)); err != nil {
+	act, err := s.outboxAct(actor, note)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RetryOutbox(ctx, id, act); err != nil {
 		return err
 	}
 	s.committed()
@@ -53,7 +57,11 @@ func (s *Service) RetryDead(ctx context.Context, actor cases.Actor, since time.T
 	if err := mayManageOutbox(actor, "retry_message"); err != nil {
 		return nil, err
 	}
-	ids, err := s.store.RetryDeadOutbox(ctx, since, s.outboxAct(actor, note))
+	act, err := s.outboxAct(actor, note)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := s.store.RetryDeadOutbox(ctx, since, act)
 	if len(ids) > 0 {
 		s.committed()
 	}
@@ -65,11 +73,20 @@ func (s *Service) DropMessage(ctx context.Context, actor cases.Actor, id int64, 
 	if err := mayManageOutbox(actor, "drop_message"); err != nil {
 		return err
 	}
-	return s.store.DropOutbox(ctx, id, s.outboxAct(actor, note))
+	act, err := s.outboxAct(actor, note)
+	if err != nil {
+		return err
+	}
+	return s.store.DropOutbox(ctx, id, act)
 }
 
-func (s *Service) outboxAct(actor cases.Actor, note string) store.OutboxAct {
-	return store.OutboxAct{Actor: actor.MemberID, At: s.clock.Now(), Note: note}
+// outboxAct is the audit record of a retry or drop; the note obeys the
+// text rule of every note.
+func (s *Service) outboxAct(actor cases.Actor, note string) (store.OutboxAct, error) {
+	if ve := cases.CheckText("note", note, cases.MaxNoteLength); ve != nil {
+		return store.OutboxAct{}, ve
+	}
+	return store.OutboxAct{Actor: actor.MemberID, At: s.clock.Now(), Note: note}, nil
 }
 
 func mayManageOutbox(actor cases.Actor, action cases.Action) error {

@@ -32,6 +32,12 @@ func viewMessage(it store.OutboxItem) messageView {
 		LastError: it.LastError, CreatedAt: ts(it.CreatedAt), DeadAt: ts(it.DeadAt), SentAt: ts(it.SentAt)}
 }
 
+// outboxParams are GET /api/v1/outbox's.
+var outboxParams = params{
+	"state": cases.MaxNameIDLength, "case": cases.MaxRefLength, "since": cases.MaxRefLength,
+	"limit": cases.MaxRefLength, "after": cases.MaxRefLength,
+}
+
 // listOutbox serves GET /api/v1/outbox: state (default dead), case (number
 // or id), since (went dead at or after; RFC 3339 or a Shanghai date),
 // limit, after.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,6 +71,10 @@ func TestDeadLettersOverHTTP(t *testing.T) {
 			{"office", "POST", fmt.Sprintf("/api/v1/outbox/%d/retry", it.ID), `{"note":"x","force":true}`, 400, "unknown_field"},
 			{"office", "POST", fmt.Sprintf("/api/v1/outbox/%d/retry", it.ID), map[string]string{"since": "2026-11-28"}, 422, "invalid"},
 			{"office", "POST", "/api/v1/outbox/retry-dead", map[string]string{"since": "上周"}, 422, "invalid"},
+			{"office", "POST", fmt.Sprintf("/api/v1/outbox/%d/retry", it.ID), map[string]string{"note": "响铃\u0007"}, 422, "invalid"},
+			{"office", "POST", fmt.Sprintf("/api/v1/outbox/%d/drop", it.ID), map[string]string{"note": strings.Repeat("长", 10001)}, 422, "invalid"},
+			{"office", "GET", "/api/v1/outbox?stat=dead", nil, 400, "bad_query"},
+			{"office", "POST", "/api/v1/outbox/retry-dead", map[string]string{"note": "\x00"}, 422, "invalid"},
 		} {
 			before := b.snapshot(t)
 			if r := b.call(t, c.who, c.method, c.path, c.body); r.status != c.status || r.code() != c.code {
@@ -80,7 +85,7 @@ func TestDeadLettersOverHTTP(t *testing.T) {
 			}
 		}
 
-		note := "已核实 openid <script>alert(1)</script> @所有人 138-0013 8000\u0007"
+		note := "已核实 openid <script>alert(1)</script> @所有人 138-0013 8000\n" + strings.Repeat("长", 9900)
 		b.must(t, http.StatusOK, "office", "POST", fmt.Sprintf("/api/v1/outbox/%d/retry", it.ID), map[string]string{"note": note})
 		if r := b.call(t, "office", "POST", fmt.Sprintf("/api/v1/outbox/%d/retry", it.ID), nil); r.status != http.StatusConflict || r.code() != "wrong_state" {
 			t.Errorf("second retry: %d %v", r.status, r.body)
