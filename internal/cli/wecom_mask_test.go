@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
@@ -81,8 +83,12 @@ func TestWeComShowsTypedNameAndPhoneMasked(t *testing.T) {
 		if raw, _ := json.Marshal(private.Card); !strings.Contains(string(raw), `"张三"`) {
 			t.Errorf("the accepting member's own card lacks the name: %s", raw)
 		}
-		if code, body = ma.do(http.MethodPost, page, url.Values{"action": {"reveal"}}); code != http.StatusOK || !strings.Contains(body, typed) {
-			t.Errorf("page after reveal: %d, want the text as typed:\n%s", code, body)
+		const more = "张三补充：白天打138 1234 5678"
+		if _, err := h.svc.Act(context.Background(), cases.SystemActor(), c.Number, cases.Command{Action: cases.ActionSupplement, Note: more}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if code, body = ma.do(http.MethodPost, page, url.Values{"action": {"reveal"}}); code != http.StatusOK || !strings.Contains(body, typed) || !strings.Contains(body, more) {
+			t.Errorf("page after reveal: %d, want the text and the supplement as typed:\n%s", code, body)
 		}
 	})
 }
