@@ -60,16 +60,40 @@ func (m TextMask) Text(s string, names ...string) string {
 }
 
 func maskName(s, name string) string {
-	rs := []rune(strings.Join(strings.Fields(name), ""))
-	if len(rs) < 2 {
+	want := []rune(strings.Join(strings.Fields(name), ""))
+	if len(want) < 2 {
 		return s
 	}
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = regexp.QuoteMeta(string(r))
+	rs := []rune(s)
+	var out strings.Builder
+	done := 0
+	for i := 0; i < len(rs); i++ {
+		if end, ok := nameAt(rs, i, want); ok {
+			out.WriteString(string(rs[done:i]))
+			out.WriteString(MaskName(name))
+			done, i = end, end-1
+		}
 	}
-	re := regexp.MustCompile(`(?i)` + strings.Join(parts, `\s*`))
-	return re.ReplaceAllLiteralString(s, MaskName(name))
+	if done == 0 {
+		return s
+	}
+	out.WriteString(string(rs[done:]))
+	return out.String()
+}
+
+// nameAt reports whether the name starts at rs[i], letters in any case and
+// spaces between its characters allowed, and where it ends.
+func nameAt(rs []rune, i int, want []rune) (int, bool) {
+	for k, w := range want {
+		for k > 0 && i < len(rs) && unicode.IsSpace(rs[i]) {
+			i++
+		}
+		if i == len(rs) || (rs[i] != w && unicode.ToLower(rs[i]) != unicode.ToLower(w)) {
+			return 0, false
+		}
+		i++
+	}
+	return i, true
 }
 
 // group is a run of digits in the text, at runes [start, end).
