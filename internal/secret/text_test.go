@@ -34,8 +34,9 @@ func TestTextMaskHidesNumbersAndTheName(t *testing.T) {
 		{"银行卡6222 0212 3456 7890 123", "银行卡6222***********0123"},
 		{"两个号码13800138000 13900139000", "两个号码138****8000 139****9000"},
 		{"王小明同学，王 小 明，WANG王小明", "王**同学，王**，WANG王**"},
+		{"This is ALICE SMITH, alicesmith", "This is A*, A*"},
 	} {
-		if got := m.Text(tc.in, "王小明", "张三"); got != tc.want {
+		if got := m.Text(tc.in, "王小明", "张三", "Alice Smith"); got != tc.want {
 			t.Errorf("Text(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 	}
