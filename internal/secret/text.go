@@ -13,13 +13,18 @@ import (
 // enrolment, 2021012345. It is matched against a whole run of digits.
 const DefaultStudentNumber = `20\d{8}`
 
+// minAccountDigits is the shortest unbroken run MaskText hides for its
+// length alone.
+const minAccountDigits = 9
+
 // maxNumberDigits is the longest number MaskText looks for: a bank card
 // has 19 digits; with a country code, a mobile 15 (0086 + 11).
 const maxNumberDigits = 19
 
 // TextMask is the one rule for personal data typed into free text (a
 // complaint, a supplement, a note): numbers that look like mobiles,
-// landlines, ID cards, bank cards and student numbers lose their middle,
+// landlines, ID cards, bank cards and student numbers, and any other
+// unbroken run of 9 digits or more (a QQ number), lose their middle,
 // and the complainant's own name becomes its masked form. Everything that
 // shows such text to someone who has not revealed the case applies it.
 // The zero TextMask uses DefaultStudentNumber.
@@ -188,7 +193,7 @@ func longestNumber(rs []rune, gs []group, student *regexp.Regexp) (int, string) 
 	digits := ""
 	for n := 1; n <= len(gs); n++ {
 		digits += gs[n-1].digits
-		if len(digits) > maxNumberDigits {
+		if n > 1 && len(digits) > maxNumberDigits {
 			break
 		}
 		if amount(rs, gs[0].start, gs[n-1].end) {
@@ -232,6 +237,11 @@ func classify(gs []group, digits string, plus bool, student *regexp.Regexp) (str
 	}
 	if bankCard(gs, digits) {
 		return keepEnds(digits, 4, 4), true
+	}
+	// Any other unbroken run this long is an account of some kind (a QQ
+	// number, a card, an order): no date, room, time or amount has 9 digits.
+	if len(gs) == 1 && len(digits) >= minAccountDigits && isDigits(digits) {
+		return keepEnds(digits, 2, 2), true
 	}
 	return "", false
 }

@@ -33,6 +33,8 @@ func TestTextMaskHidesNumbersAndTheName(t *testing.T) {
 		{"学号2021012345，宿舍6-312", "学号20******45，宿舍6-312"},
 		{"银行卡6222 0212 3456 7890 123", "银行卡6222***********0123"},
 		{"两个号码13800138000 13900139000", "两个号码138****8000 139****9000"},
+		{"加我QQ 123456789", "加我QQ 12*****89"},
+		{"外卖订单号 2612011234567890123456", "外卖订单号 26******************56"},
 		{"王小明同学，王 小 明，WANG王小明", "王**同学，王**，WANG王**"},
 		{"This is ALICE SMITH, alicesmith", "This is A*, A*"},
 	} {
@@ -79,8 +81,11 @@ func TestTextMaskStudentNumberPattern(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := m.Text("学号12345678，卡号2021012345"); got != "学号12****78，卡号2021012345" {
+	if got := m.Text("学号12345678"); got != "学号12****78" {
 		t.Errorf("school pattern: %q", got)
+	}
+	if got := (TextMask{}).Text("学号12345678"); got != "学号12345678" {
+		t.Errorf("the default pattern took an 8-digit number: %q", got)
 	}
 	if _, err := NewTextMask(`(`); err == nil {
 		t.Error("a broken pattern was accepted")
