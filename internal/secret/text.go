@@ -196,10 +196,7 @@ func longestNumber(rs []rune, gs []group, student *regexp.Regexp) (int, string) 
 		if n > 1 && len(digits) > maxNumberDigits {
 			break
 		}
-		if amount(rs, gs[0].start, gs[n-1].end) {
-			continue
-		}
-		if m, ok := classify(gs[:n], digits, gs[0].plus, student); ok {
+		if m, ok := classify(gs[:n], digits, gs[0].plus, amount(rs, gs[0].start, gs[n-1].end), student); ok {
 			best, masked = n, m
 		}
 	}
@@ -207,8 +204,10 @@ func longestNumber(rs []rune, gs []group, student *regexp.Regexp) (int, string) 
 }
 
 // classify says whether digits (the concatenation of gs) is a number to
-// hide, and how it then reads.
-func classify(gs []group, digits string, plus bool, student *regexp.Regexp) (string, bool) {
+// hide, and how it then reads. A mobile, an ID card or a landline with its
+// area code is one whatever follows it; a number that only its length
+// makes a phone or an account is not when it reads as a quantity.
+func classify(gs []group, digits string, plus, quantity bool, student *regexp.Regexp) (string, bool) {
 	x := strings.HasSuffix(digits, "X")
 	switch {
 	case x && len(digits) != 18:
@@ -228,6 +227,9 @@ func classify(gs []group, digits string, plus bool, student *regexp.Regexp) (str
 	}
 	if area, local, ok := landline(gs, digits); ok {
 		return MaskPhone(area + "-" + local), true
+	}
+	if quantity {
+		return "", false
 	}
 	if localLandline(digits) {
 		return keepEnds(digits, 0, 4), true
