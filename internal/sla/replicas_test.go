@@ -34,7 +34,7 @@ func concurrently(n int, fn func(i int)) {
 // recipients exactly once, counted at the fake platforms.
 func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 	t.Parallel()
-	url := storetest.PostgresURL(t) // one schema, three pools on it
+	url := storetest.MigratedPostgresURL(t) // one schema, three pools on it
 	clk := clock.NewFake(t0)
 	ps := newPlatforms(bot.PlatformLog, bot.PlatformSandbox, bot.PlatformWeChat)
 	var replicas []*bundle
