@@ -19,12 +19,21 @@ type Opener interface {
 // show a case through it; Reveal is the one way to the text in full. It
 // fails rather than show a text whose name it could not open.
 func Masked(keys Opener, rule secret.TextMask, c cases.Case) (cases.Case, error) {
+	mask, err := maskFor(keys, rule, c)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	c.Content = mask(c.Content)
+	return c, nil
+}
+
+// maskFor is the rule bound to the name of c's complainant.
+func maskFor(keys Opener, rule secret.TextMask, c cases.Case) (func(string) string, error) {
 	name, err := keys.Open(c.Complainant.NameSealed)
 	if err != nil {
-		return cases.Case{}, fmt.Errorf("open name of %s to mask its text: %w", c.Number, err)
+		return nil, fmt.Errorf("open name of %s to mask its text: %w", c.Number, err)
 	}
-	c.Content = rule.Text(c.Content, name)
-	return c, nil
+	return func(s string) string { return rule.Text(s, name) }, nil
 }
 
 // Shown is c as Masked makes it, with this service's keys and rule.
@@ -36,13 +45,13 @@ func (s *Service) Shown(c cases.Case) (cases.Case, error) {
 // text: a supplement is the complainant's own words, and the other notes
 // may quote them.
 func (s *Service) shownEvents(c cases.Case, evs []cases.Event) ([]cases.Event, error) {
-	name, err := s.keys.Open(c.Complainant.NameSealed)
+	mask, err := maskFor(s.keys, s.mask, c)
 	if err != nil {
-		return nil, fmt.Errorf("open name of %s to mask its timeline: %w", c.Number, err)
+		return nil, err
 	}
 	out := make([]cases.Event, len(evs))
 	for i, e := range evs {
-		e.Note = s.mask.Text(e.Note, name)
+		e.Note = mask(e.Note)
 		out[i] = e
 	}
 	return out, nil
