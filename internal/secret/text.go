@@ -65,7 +65,12 @@ func (m TextMask) Text(s string, names ...string) string {
 }
 
 func maskName(s, name string) string {
-	want := []rune(strings.Join(strings.Fields(name), ""))
+	want := []rune(strings.Map(func(r rune) rune {
+		if nameGap(r) {
+			return -1
+		}
+		return r
+	}, name))
 	if len(want) < 2 {
 		return s
 	}
@@ -87,10 +92,10 @@ func maskName(s, name string) string {
 }
 
 // nameAt reports whether the name starts at rs[i], letters in any case and
-// spaces between its characters allowed, and where it ends.
+// spaces or name dots between its characters allowed, and where it ends.
 func nameAt(rs []rune, i int, want []rune) (int, bool) {
 	for k, w := range want {
-		for k > 0 && i < len(rs) && unicode.IsSpace(rs[i]) {
+		for k > 0 && i < len(rs) && nameGap(rs[i]) {
 			i++
 		}
 		if i == len(rs) || (rs[i] != w && unicode.ToLower(rs[i]) != unicode.ToLower(w)) {
@@ -99,6 +104,12 @@ func nameAt(rs []rune, i int, want []rune) (int, bool) {
 		i++
 	}
 	return i, true
+}
+
+// nameGap is what may stand between the characters of a name: white
+// space, and the dots of transcribed names (迪丽热巴·迪力木拉提).
+func nameGap(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune("·•・.", r)
 }
 
 // group is a run of digits in the text, at runes [start, end).

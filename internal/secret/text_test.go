@@ -38,8 +38,9 @@ func TestTextMaskHidesNumbersAndTheName(t *testing.T) {
 		{"外卖订单号 2612011234567890123456", "外卖订单号 26******************56"},
 		{"王小明同学，王 小 明，WANG王小明", "王**同学，王**，WANG王**"},
 		{"This is ALICE SMITH, alicesmith", "This is A*, A*"},
+		{"我叫迪丽热巴迪力木拉提，迪丽热巴·迪力木拉提", "我叫迪*********，迪*********"},
 	} {
-		if got := m.Text(tc.in, "王小明", "张三", "Alice Smith"); got != tc.want {
+		if got := m.Text(tc.in, "王小明", "张三", "Alice Smith", "迪丽热巴·迪力木拉提"); got != tc.want {
 			t.Errorf("Text(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 	}
