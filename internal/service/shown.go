@@ -15,7 +15,8 @@ type Opener interface {
 // Masked is a case as everyone sees it who has not revealed it: the text
 // the complainant wrote passes through the one rule for personal data
 // (secret.TextMask), with their own name, which is opened for that and
-// nothing else. The page, the API and every message to a unit or a leader
+// nothing else; so do the units' result and reports, which often quote
+// the phone they called, as the group messages always quoted them. The page, the API and every message to a unit or a leader
 // show a case through it; Reveal is the one way to the text in full. It
 // fails rather than show a text whose name it could not open.
 func Masked(keys Opener, rule secret.TextMask, c cases.Case) (cases.Case, error) {
@@ -23,7 +24,13 @@ func Masked(keys Opener, rule secret.TextMask, c cases.Case) (cases.Case, error)
 	if err != nil {
 		return cases.Case{}, err
 	}
-	c.Content = mask(c.Content)
+	c.Content, c.Result, c.Report = mask(c.Content), mask(c.Result), mask(c.Report)
+	if len(c.CoUnits) > 0 {
+		c.CoUnits = append([]cases.Assignment(nil), c.CoUnits...)
+		for i := range c.CoUnits {
+			c.CoUnits[i].Report = mask(c.CoUnits[i].Report)
+		}
+	}
 	return c, nil
 }
 
@@ -41,9 +48,10 @@ func (s *Service) Shown(c cases.Case) (cases.Case, error) {
 	return Masked(s.keys, s.mask, c)
 }
 
-// shownEvents masks the notes of a case's timeline as Shown masks its
-// text: a supplement is the complainant's own words, and the other notes
-// may quote them.
+// shownEvents masks the notes of a case's timeline, and the texts in their
+// data (a result, a report, a reason), as Shown masks the case: a
+// supplement is the complainant's own words, and the others may quote them
+// or the phone a unit called.
 func (s *Service) shownEvents(c cases.Case, evs []cases.Event) ([]cases.Event, error) {
 	mask, err := maskFor(s.keys, s.mask, c)
 	if err != nil {
@@ -52,6 +60,16 @@ func (s *Service) shownEvents(c cases.Case, evs []cases.Event) ([]cases.Event, e
 	out := make([]cases.Event, len(evs))
 	for i, e := range evs {
 		e.Note = mask(e.Note)
+		if len(e.Data) > 0 {
+			data := make(map[string]any, len(e.Data))
+			for k, v := range e.Data {
+				if text, ok := v.(string); ok {
+					v = mask(text)
+				}
+				data[k] = v
+			}
+			e.Data = data
+		}
 		out[i] = e
 	}
 	return out, nil

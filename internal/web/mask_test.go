@@ -49,8 +49,15 @@ func TestAPIShowsTypedPersonalDataMaskedUntilRevealed(t *testing.T) {
 		leaks("the accepted case", b.must(t, http.StatusOK, "logistics", "POST", path+"/accept", nil))
 		b.must(t, http.StatusOK, "operator", "POST", path+"/supplement", map[string]any{"note": "王小明补充：也可以打 139 0013 9000"})
 		leaks("the timeline", b.must(t, http.StatusOK, "leader", "GET", path+"/events", nil))
+		b.must(t, http.StatusOK, "logistics", "POST", path+"/contact", map[string]any{"note": "已打138 0013 8000联系王小明"})
+		r := b.must(t, http.StatusOK, "logistics", "POST", path+"/resolve", map[string]any{"result": "已修复，回电138-0013-8000告知王小明"})
+		if r.str("result") != "已修复，回电138****8000告知王**" {
+			t.Errorf("result = %q, want it masked", r.str("result"))
+		}
+		leaks("the resolved case", r)
+		leaks("the timeline", b.must(t, http.StatusOK, "leader", "GET", path+"/events", nil))
 
-		r := b.must(t, http.StatusOK, "logistics", "POST", path+"/reveal", nil)
+		r = b.must(t, http.StatusOK, "logistics", "POST", path+"/reveal", nil)
 		if r.str("content") != typedIn {
 			t.Errorf("revealed content = %q, want the text as typed", r.str("content"))
 		}
