@@ -8,16 +8,16 @@ import (
 	"unicode/utf8"
 )
 
-// DefaultStudentNumber is the student numbers MaskText hides unless the
+// DefaultStudentNumber is the student numbers TextMask hides unless the
 // configuration names the school's own format: ten digits from the year of
 // enrolment, 2021012345. It is matched against a whole run of digits.
 const DefaultStudentNumber = `20\d{8}`
 
-// minAccountDigits is the shortest unbroken run MaskText hides for its
+// minAccountDigits is the shortest unbroken run TextMask hides for its
 // length alone.
 const minAccountDigits = 9
 
-// maxNumberDigits is the longest number MaskText looks for: a bank card
+// maxNumberDigits is the longest number TextMask looks for: a bank card
 // has 19 digits; with a country code, a mobile 15 (0086 + 11).
 const maxNumberDigits = 19
 
@@ -207,7 +207,15 @@ func longestNumber(rs []rune, gs []group, student *regexp.Regexp) (int, string) 
 		if n > 1 && len(digits) > maxNumberDigits {
 			break
 		}
-		if m, ok := classify(gs[:n], digits, gs[0].plus, amount(rs, gs[0].start, gs[n-1].end), student); ok {
+		quantity := amount(rs, gs[0].start, gs[n-1].end)
+		m, ok := classify(gs[:n], digits, gs[0].plus, quantity, student)
+		if !ok && strings.HasSuffix(digits, "X") {
+			// An x that is no ID card's check character stays as typed.
+			if m, ok = classify(gs[:n], strings.TrimSuffix(digits, "X"), gs[0].plus, quantity, student); ok {
+				m += string(rs[gs[n-1].end-1])
+			}
+		}
+		if ok {
 			best, masked = n, m
 		}
 	}
