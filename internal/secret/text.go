@@ -120,7 +120,8 @@ type group struct {
 }
 
 // maskNumbers finds runs of digit groups (digits, full-width ones too, with
-// spaces, dashes and brackets between them, as people type phone numbers)
+// spaces, dashes, dots and brackets between them, as people type phone
+// numbers)
 // and masks every part of a run that reads as one of the numbers.
 func maskNumbers(s string, student *regexp.Regexp) string {
 	rs := []rune(s)
@@ -359,7 +360,7 @@ func isDigit(r rune) bool {
 // characters (zero-width spaces, direction marks).
 func isSeparator(r rune) bool {
 	switch r = halfWidth(r); r {
-	case '-', '(', ')', '+', '\u2013', '\u2014':
+	case '-', '(', ')', '+', '.', '_', '\u2013', '\u2014', '\u2212':
 		return true
 	}
 	return unicode.IsSpace(r) || unicode.In(r, unicode.Cc, unicode.Cf)
