@@ -78,19 +78,29 @@ func foundIn(ws []word, text string) []word {
 	return out
 }
 
-// quoteWords renders `word "停电"` or `words "停电", "断电"` for a reason.
+// quoteWords renders `word "停电"` or `words "停电", "断电"` for a reason,
+// quoting the words as the configuration writes them.
 func quoteWords(noun string, ws []word) string {
+	texts := make([]string, len(ws))
+	for i, w := range ws {
+		texts[i] = w.text
+	}
+	return quoteTexts(noun, texts)
+}
+
+// quoteTexts renders `phrase "着火了"` or `phrases "着火了", "被困"`.
+func quoteTexts(noun string, texts []string) string {
 	var b strings.Builder
 	b.WriteString(noun)
-	if len(ws) > 1 {
+	if len(texts) > 1 {
 		b.WriteString("s")
 	}
-	for i, w := range ws {
+	for i, t := range texts {
 		if i > 0 {
 			b.WriteString(",")
 		}
 		b.WriteString(" ")
-		b.WriteString(strconv.Quote(w.text))
+		b.WriteString(strconv.Quote(t))
 	}
 	return b.String()
 }
