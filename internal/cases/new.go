@@ -18,7 +18,9 @@ type Intake struct {
 	Place           string
 	Category        string
 	Tier            Tier
-	LeadUnit        string // empty: the school office's triage queue
+	TierRaisedFrom  Tier     // routing: the tier before the text made it urgent
+	TierEvidence    []string // routing: the words that made it urgent
+	LeadUnit        string   // empty: the school office's triage queue
 	CoUnits         []string
 	RouteReasons    []string
 	Confidential    bool
@@ -50,9 +52,13 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	if !in.Tier.Valid() {
 		return Outcome{}, invalid("tier", "must be urgent, essential or general")
 	}
+	if in.TierRaisedFrom != "" && (in.Tier != TierUrgent || !in.TierRaisedFrom.Valid() || in.TierRaisedFrom == TierUrgent) {
+		return Outcome{}, invalid("tier_raised_from", "only an urgent case is raised, from essential or general")
+	}
 	c := Case{
 		Channel: in.Channel, ChannelRef: strings.TrimSpace(in.ChannelRef), Complainant: in.Complainant,
 		Content: content, Place: in.Place, Category: in.Category, Tier: in.Tier, State: StateRegistered,
+		TierRaisedFrom: in.TierRaisedFrom, TierEvidence: in.TierEvidence,
 		RouteReasons: in.RouteReasons, Confidential: in.Confidential, AccusesOfficial: in.AccusesOfficial,
 		RegisteredAt: now, UpdatedAt: now, Version: 1,
 	}
@@ -61,6 +67,13 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 		Kind: string(ActionRegister), Actor: actor.MemberID, ActorUnit: actor.Unit, At: now, To: StateRegistered,
 		Data: map[string]any{"channel": string(c.Channel), "category": c.Category, "tier": string(c.Tier), "reasons": c.RouteReasons},
 	})
+	if c.TierRaisedFrom != "" {
+		// Every tier a case has is in its events: this one came from the text.
+		out.Events[0].Data["tier_raised_from"] = string(c.TierRaisedFrom)
+		out.Events[0].Data["tier_evidence"] = c.TierEvidence
+		// The office sees why, with the one-tap downgrade (change_tier).
+		out.Messages = append(out.Messages, Message{Template: "case_urgent_by_text", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
+	}
 	if in.AccusesOfficial {
 		out.Messages = append(out.Messages, Message{Template: "case_accuses_official", To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
 	}
