@@ -15,7 +15,7 @@ const (
 	// DefaultIncidentSimilarity is the percentage of shared character
 	// bigrams two complaints need to be about the same problem: measured
 	// on the incident fixture of internal/textsim.
-	DefaultIncidentSimilarity = 20
+	DefaultIncidentSimilarity = 10
 )
 
 // Survey is the satisfaction follow-up (回访) after feedback (survey.*).
@@ -50,7 +50,7 @@ type SLA struct {
 	// IncidentSimilarity is how alike, in percent of shared character
 	// bigrams (internal/textsim), a case's text must be to a case of an
 	// incident to join it (sla.incident_similarity, 1–100): a shared
-	// category and place alone do not make the same problem. Default 20.
+	// category and place alone do not make the same problem. Default 10.
 	IncidentSimilarity int `yaml:"incident_similarity"`
 }
 

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/jiesu/jiesu/internal/textsim"
 )
 
 // word is a configured word with its folded form, so matching ignores case and
@@ -34,27 +36,8 @@ func compileWords(key string, list []string) ([]word, error) {
 	return out, nil
 }
 
-// fold maps full-width ASCII (what Chinese input methods often type: ＷＩＦＩ,
-// ３号楼) and the ideographic space to plain ASCII, and ASCII letters to lower
-// case. It works rune by rune, so Chinese text passes through untouched, and
-// it returns s itself when nothing changes.
-func fold(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'A' && r <= 'Z':
-			return r + ('a' - 'A')
-		case r >= 0xFF01 && r <= 0xFF5E: // full-width ！ … ～
-			r -= 0xFEE0
-			if r >= 'A' && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			return r
-		case r == 0x3000: // ideographic space
-			return ' '
-		}
-		return r
-	}, s)
-}
+// fold is textsim's folding: one rule for what counts as the same text.
+func fold(s string) string { return textsim.Fold(s) }
 
 // countIn counts the words found in the folded text.
 func countIn(ws []word, text string) int {
