@@ -56,7 +56,7 @@ var attempts = map[Action]struct {
 	ActionChangeTier:       {office(), Command{Tier: TierGeneral}, nil},
 }
 
-// allowed is the state graph of DESIGN.md §3 written out by hand, so the
+// allowed is the state graph of docs/architecture.md written out by hand, so the
 // test does not just read back the rules table.
 var allowed = map[Action][]State{
 	ActionDispatch:         {StateRegistered},
