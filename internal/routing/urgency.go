@@ -13,7 +13,9 @@ import (
 // reports an ongoing danger to people or property (the policy's 突发事故、
 // 不稳定因素以及可能造成师生员工生命财产损失的诉求).
 type urgency struct {
-	patterns   []*regexp.Regexp
+	// patterns is urgent_patterns joined into one alternation: one pass
+	// over a clause instead of one per pattern.
+	patterns   *regexp.Regexp
 	words      []word
 	exceptions []word
 }
@@ -30,10 +32,11 @@ type textUrgency struct {
 
 func (u textUrgency) urgent() bool { return len(u.evidence) > 0 || len(u.doubt) > 0 }
 
-// compilePatterns compiles urgent_patterns, refusing one that matches an
-// empty text: it would make every complaint urgent.
-func compilePatterns(key string, list []string) ([]*regexp.Regexp, error) {
-	out := make([]*regexp.Regexp, 0, len(list))
+// compilePatterns compiles urgent_patterns into one expression, refusing
+// one that does not compile or matches an empty text (it would make every
+// complaint urgent). Nil when there are none.
+func compilePatterns(key string, list []string) (*regexp.Regexp, error) {
+	out := make([]string, 0, len(list))
 	for i, p := range list {
 		p = strings.TrimSpace(p)
 		re, err := regexp.Compile(fold(p))
@@ -43,9 +46,12 @@ func compilePatterns(key string, list []string) ([]*regexp.Regexp, error) {
 		if p == "" || re.MatchString("") {
 			return nil, fmt.Errorf("routing: %s[%d]: %q matches an empty text, so every text: %w", key, i, p, ErrInvalidRule)
 		}
-		out = append(out, re)
+		out = append(out, "(?:"+fold(p)+")")
 	}
-	return out, nil
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return regexp.MustCompile(strings.Join(out, "|")), nil
 }
 
 // clauseBreaks end a clause: an exception word counts only in the clause
@@ -62,8 +68,8 @@ func clauses(t string) []string {
 func (u *urgency) read(t string) textUrgency {
 	var out textUrgency
 	for _, cl := range clauses(t) {
-		for _, re := range u.patterns {
-			for _, m := range re.FindAllString(cl, -1) {
+		if u.patterns != nil {
+			for _, m := range u.patterns.FindAllString(cl, -1) {
 				out.evidence = appendNew(out.evidence, m)
 			}
 		}
