@@ -71,14 +71,13 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 		// Every tier a case has is in its events: this one came from the text.
 		out.Events[0].Data["tier_raised_from"] = string(c.TierRaisedFrom)
 		out.Events[0].Data["tier_evidence"] = c.TierEvidence
-		// The office sees why, with the one-tap downgrade (change_tier).
-		out.Messages = append(out.Messages, Message{Template: "case_urgent_by_text", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
 	}
 	if in.AccusesOfficial {
 		out.Messages = append(out.Messages, Message{Template: "case_accuses_official", To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
 	}
 	if in.LeadUnit == "" || in.Hold {
 		out.Messages = append(out.Messages, Message{Template: "case_triage", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
+		out.Messages = append(out.Messages, raisedByText(c)...)
 		return out, nil
 	}
 	auto := SystemActor()
@@ -91,6 +90,17 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	d.Case.Version = 1
 	out.Case = d.Case
 	out.Events = append(out.Events, d.Events...)
+	// The unit's notice first: the office's second look must not delay it.
 	out.Messages = append(out.Messages, d.Messages...)
+	out.Messages = append(out.Messages, raisedByText(c)...)
 	return out, nil
+}
+
+// raisedByText tells the office why the text made c urgent, with the
+// one-tap downgrade (change_tier); nothing when it did not.
+func raisedByText(c Case) []Message {
+	if c.TierRaisedFrom == "" {
+		return nil
+	}
+	return []Message{{Template: "case_urgent_by_text", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}}}
 }
