@@ -1,11 +1,15 @@
 package cases
 
+import "slices"
+
 // changeTier sets the case's tier, by the school office: a tier routing
 // got wrong either way. Without a tier it undoes what the text did, going
 // back to TierRaisedFrom, which is the office's one-tap downgrade of a
 // case made urgent by words alone. A case on a unit's clock gets the new
-// tier's deadlines, counted from its dispatch as they were; an approved
-// extension later than them still holds.
+// tier's deadlines: a lower tier's counted from its dispatch, as they would
+// have been; a higher tier's from now, since a unit cannot have been late
+// for a tier it did not know (an upgrade after two hours is not overdue
+// at once). An approved extension later than them still holds.
 func (t *transition) changeTier() error {
 	if err := t.needOffice(); err != nil {
 		return err
@@ -31,7 +35,11 @@ func (t *transition) changeTier() error {
 		data["reason"] = t.cmd.Reason
 	}
 	if t.c.State != StateRegistered {
-		contactBy, resolveBy, err := t.policy.Deadlines(to, t.c.DispatchedAt)
+		from := t.c.DispatchedAt
+		if slices.Index(Tiers, to) < slices.Index(Tiers, t.c.Tier) { // Tiers: the most urgent first
+			from = t.now
+		}
+		contactBy, resolveBy, err := t.policy.Deadlines(to, from)
 		if err != nil {
 			return err
 		}

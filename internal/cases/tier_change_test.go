@@ -98,12 +98,14 @@ func TestChangeTierRules(t *testing.T) {
 	if _, err := Apply(c, office(), Command{Action: ActionChangeTier, Tier: "紧急<script>"}, now, p); !errors.As(err, new(*ValidationError)) {
 		t.Errorf("a made-up tier: %v, want a validation error", err)
 	}
-	// Up, too: an emergency routing missed.
+	// Up, too: an emergency routing missed, due from the change, not from
+	// the dispatch an hour ago.
 	out, err := Apply(c, office(), Command{Action: ActionChangeTier, Tier: TierUrgent, Reason: "电话核实：有人被困"}, now, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Case.ResolveBy != t0.Add(2*time.Hour) || out.Case.CoUnits[0].DueBy != t0.Add(2*time.Hour) || out.Events[0].Data["reason"] != "电话核实：有人被困" {
+	if out.Case.ContactBy != now.Add(30*time.Minute) || out.Case.ResolveBy != now.Add(2*time.Hour) ||
+		out.Case.CoUnits[0].DueBy != now.Add(2*time.Hour) || out.Events[0].Data["reason"] != "电话核实：有人被困" {
 		t.Errorf("upgrade: resolve by %v, co-unit due %v, event %v", out.Case.ResolveBy, out.Case.CoUnits[0].DueBy, out.Events[0].Data)
 	}
 	if c.CoUnits[0].DueBy != t0.Add(24*time.Hour) {
