@@ -5,10 +5,6 @@ import (
 	"time"
 )
 
-// MaxContentLength bounds a complaint's text (in runes); longer texts are
-// refused rather than cut, so nothing a complainant wrote is silently lost.
-const MaxContentLength = 5000
-
 // Intake is a complaint as it arrives, with routing's verdict filled in.
 type Intake struct {
 	Channel         Channel
@@ -36,24 +32,12 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	if !(actor.System || actor.Office() || actor.Has(RoleOperator)) {
 		return Outcome{}, forbidden(ActionRegister, actor, "only the hotline, the school office or a channel can register cases")
 	}
-	if !in.Channel.Valid() {
-		return Outcome{}, invalid("channel", "unknown channel "+string(in.Channel))
+	if err := in.Problems().Err(); err != nil {
+		return Outcome{}, err
 	}
 	content := strings.TrimSpace(in.Content)
-	if content == "" {
-		return Outcome{}, invalid("content", "is required")
-	}
-	if n := len([]rune(content)); n > MaxContentLength {
-		return Outcome{}, invalid("content", "is longer than 5000 characters")
-	}
 	if in.Tier == "" {
 		in.Tier = TierGeneral
-	}
-	if !in.Tier.Valid() {
-		return Outcome{}, invalid("tier", "must be urgent, essential or general")
-	}
-	if in.TierRaisedFrom != "" && (in.Tier != TierUrgent || !in.TierRaisedFrom.Valid() || in.TierRaisedFrom == TierUrgent) {
-		return Outcome{}, invalid("tier_raised_from", "only an urgent case is raised, from essential or general")
 	}
 	c := Case{
 		Channel: in.Channel, ChannelRef: strings.TrimSpace(in.ChannelRef), Complainant: in.Complainant,
@@ -103,4 +87,33 @@ func raisedByText(c Case) []Message {
 		return nil
 	}
 	return []Message{{Template: "case_urgent_by_text", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}}}
+}
+
+// Problems are all that is wrong with the intake's own fields, at once:
+// the channel, the content, the tier and every text's CheckText.
+func (in Intake) Problems() Problems {
+	var ps Problems
+	if !in.Channel.Valid() {
+		ps.Add(&ValidationError{Field: "channel", Why: "unknown channel " + string(in.Channel)})
+	}
+	content := strings.TrimSpace(in.Content)
+	if content == "" {
+		ps.Add(&ValidationError{Field: "content", Why: "is required"})
+	}
+	ps.Text("content", content, MaxContentLength)
+	ps.Text("channel_ref", in.ChannelRef, MaxRefLength)
+	ps.Text("place", in.Place, MaxPlaceLength)
+	ps.Text("category", in.Category, MaxNameIDLength)
+	ps.Text("lead_unit", in.LeadUnit, MaxNameIDLength)
+	ps.checkIDs("co_units", in.CoUnits)
+	if in.Tier != "" && !in.Tier.Valid() {
+		ps.Add(&ValidationError{Field: "tier", Why: "must be urgent, essential or general"})
+	}
+	if in.TierRaisedFrom != "" && (in.Tier != TierUrgent || !in.TierRaisedFrom.Valid() || in.TierRaisedFrom == TierUrgent) {
+		ps.Add(&ValidationError{Field: "tier_raised_from", Why: "only an urgent case is raised, from essential or general"})
+	}
+	for _, w := range in.TierEvidence {
+		ps.Text("tier_evidence", w, MaxContentLength)
+	}
+	return ps
 }
