@@ -1,4 +1,4 @@
--- 0011: a dead message can be retried or dropped by hand (jiesu outbox,
+-- 0012: a dead message can be retried or dropped by hand (jiesu outbox,
 -- /api/v1/outbox). Each such act is recorded here, with who did it, for
 -- every message, whether or not it is about a case. A dropped message
 -- keeps its row in the state 'dropped', so its dedup key still stops the
