@@ -25,12 +25,14 @@ func RouteLibraries(log *zap.Logger) (undo func()) {
 	return zap.RedirectStdLog(log.Named("stdlog"))
 }
 
-// redisLogger is go-redis's Logging on zap. go-redis logs only what went
-// wrong (a dial that failed, a bad reply), so every line is a warning.
+// redisLogger is go-redis's Logging on zap, at debug: go-redis writes a
+// line for every dial that fails, many a second while Redis is down, and
+// jiesu's own redis logger already says once when Redis goes and once
+// when it comes back.
 type redisLogger struct{ log *zap.Logger }
 
 func (l redisLogger) Printf(_ context.Context, format string, v ...any) {
-	l.log.Warn(fmt.Sprintf(format, v...))
+	l.log.Debug(fmt.Sprintf(format, v...))
 }
 
 // logrusHook forwards logrus entries at their level; logrus writes
