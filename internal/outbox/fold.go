@@ -48,13 +48,15 @@ func (w *Worker) foldDue(ctx context.Context) (int, error) {
 			}
 			claimed += len(items)
 			digests++
+			g.Count -= len(items)
+			// Messages sent in a digest before go again as that digest.
 			items, more, err := w.resendDigests(ctx, items)
 			claimed += more
 			errs = append(errs, err)
 			held, err := w.deliverFold(ctx, g.Key, items)
 			errs = append(errs, err)
 			// One message left over goes the ordinary way.
-			if g.Count -= len(items); !held && g.Count > 1 {
+			if !held && g.Count > 1 {
 				next = append(next, g)
 			}
 		}
