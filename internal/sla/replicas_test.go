@@ -32,7 +32,7 @@ func concurrently(n int, fn func(i int)) {
 // recipients exactly once, counted at the fake platforms.
 func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 	t.Parallel()
-	url := storetest.PostgresURL(t) // one schema, three pools on it
+	url := storetest.MigratedPostgresURL(t) // one schema, three pools on it
 	clk := clock.NewFake(t0)
 	ps := newPlatforms(bot.PlatformLog, bot.PlatformSandbox, bot.PlatformWeChat)
 	var replicas []*bundle
@@ -140,7 +140,7 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 // another replica delivers it again with the same dedup key, and a
 // platform that deduplicates (WeCom app messages, DingTalk msgUuid) shows
 // it once. The WeCom group robot takes no dedup key: it shows it twice,
-// which is why delivery is at least once there (README, Guarantees).
+// which is why delivery is at least once there (docs/guarantees.md).
 func TestKilledReplicaIsTakenOverAndShownOnce(t *testing.T) {
 	t.Parallel()
 	for _, dedup := range []bool{true, false} {
