@@ -77,7 +77,7 @@ type folded struct {
 // may have gone out alone before) is delivered or settled on its own. It
 // reports whether the target's limit had no room, so that they wait again.
 func (w *Worker) deliverFold(ctx context.Context, key string, items []store.OutboxItem) (held bool, err error) {
-	parts, errs := w.foldable(ctx, items, func(it store.OutboxItem, p planned) bool { return p.d.Fold == key && it.SentAs == "" },
+	parts, errs := w.prepareFolded(ctx, items, func(it store.OutboxItem, p planned) bool { return p.d.Fold == key && foldable(it) },
 		func(_ *attempt, it store.OutboxItem) error { return w.deliver(ctx, it) })
 	switch len(parts) {
 	case 0:
@@ -89,9 +89,9 @@ func (w *Worker) deliverFold(ctx context.Context, key string, items []store.Outb
 	return held, errors.Join(append(errs, err)...)
 }
 
-// foldable prepares items for a digest: those whose part fits go in it;
+// prepareFolded prepares items for a digest: those whose part fits go in it;
 // the others are settled by misfit.
-func (w *Worker) foldable(ctx context.Context, items []store.OutboxItem, fits func(store.OutboxItem, planned) bool,
+func (w *Worker) prepareFolded(ctx context.Context, items []store.OutboxItem, fits func(store.OutboxItem, planned) bool,
 	misfit func(*attempt, store.OutboxItem) error) ([]folded, []error) {
 	var parts []folded
 	var errs []error

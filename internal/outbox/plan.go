@@ -209,7 +209,7 @@ func (w *Worker) hold(ctx context.Context, a *attempt, until time.Time, d bot.De
 		return nil
 	}
 	fold := d.Fold
-	if a.it.SentAs != "" {
+	if !foldable(a.it) {
 		fold = "" // it may have gone out before: it goes again as it went
 	}
 	if err := w.folds.DeferOutbox(ctx, a.it.ID, a.it.Attempts, until, fold, d.FoldMax); err != nil {

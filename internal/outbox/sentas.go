@@ -48,6 +48,10 @@ func mayHaveArrived(it store.OutboxItem, key string) bool {
 	return it.SentAs != "" && it.SentAs == key
 }
 
+// foldable reports whether it may go in a new digest: only while no
+// attempt of it may have arrived.
+func foldable(it store.OutboxItem) bool { return it.SentAs == "" }
+
 // inDigest reports whether it was last handed over in a digest: under a
 // key not its own.
 func inDigest(it store.OutboxItem) bool {
@@ -92,7 +96,7 @@ func (w *Worker) resendDigests(ctx context.Context, items []store.OutboxItem) ([
 // resendDigest sends the digest key again with the messages of it that
 // still wait, however few.
 func (w *Worker) resendDigest(ctx context.Context, key string, items []store.OutboxItem) error {
-	parts, errs := w.foldable(ctx, items, func(_ store.OutboxItem, p planned) bool { return p.d.DigestTemplate != "" },
+	parts, errs := w.prepareFolded(ctx, items, func(_ store.OutboxItem, p planned) bool { return p.d.DigestTemplate != "" },
 		func(a *attempt, _ store.OutboxItem) error {
 			// Alone under the digest's key it could be taken for the digest.
 			return w.dead(ctx, a, fmt.Errorf("sent in digest %s, now of a part that does not fold: %w", key, ErrUnknownPart))
