@@ -1,4 +1,4 @@
--- 0006: WeCom refuses a card's task_id that the app saw before (42014),
+-- 0007: WeCom refuses a card's task_id that the app saw before (42014),
 -- from any database that shares the app. installation holds this
 -- database's own id, made once by the service and put into every task_id.
 -- outbox.sent_as is the dedup key a message was last handed to a platform
