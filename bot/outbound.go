@@ -9,6 +9,11 @@ type Outbound struct {
 	// Part is the delivery of the outbound to make, when the sender plans
 	// it in parts (see Planner); "" means the whole outbound.
 	Part string
+	// MayHaveArrived says that an earlier attempt of this outbound, under
+	// the same Message.DedupKey, was handed to the platform and may have
+	// reached it. Only then may a platform's "already sent" answer (WeCom's
+	// 42014 for a used task_id) count as delivered.
+	MayHaveArrived bool
 }
 
 // SendResult is what a platform said about a delivered message.

@@ -29,11 +29,14 @@ const (
 	optionRunes   = 20
 )
 
-// taskID names a card for WeCom: the same message (dedup key and part)
-// always gets the same id, so a retried send that already went through
-// is answered 42014 (task id used) instead of reaching anyone twice.
-func taskID(caseNumber, dedupKey, part string) string {
-	sum := sha256.Sum256([]byte(dedupKey + "|" + part))
+// taskID names a card for WeCom, which refuses an id the app saw before
+// (42014) from whichever database sent it. The same message (dedup key
+// and part) of one installation always gets the same id, so a retried
+// send that already went through is answered 42014 instead of reaching
+// anyone twice; another installation's message never gets it, however
+// alike its case number and database ids.
+func taskID(installation, caseNumber, dedupKey, part string) string {
+	sum := sha256.Sum256([]byte(installation + "|" + dedupKey + "|" + part))
 	prefix := "card"
 	if caseNumber != "" && validTaskChars(caseNumber) {
 		prefix = caseNumber
