@@ -63,11 +63,7 @@ func TestPagesSendSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	t.Run("survey", func(t *testing.T) {
 		r := newStudentRig(t, storetest.NewSQLite(t), studentRigOpts{})
-		n := r.complain("oA", "3号楼热水不热")
-		r.say(r.fake.Text("oA", "13900000001"))
-		r.must("logistics", "POST", "/api/v1/cases/"+n+"/accept", nil)
-		r.must("logistics", "POST", "/api/v1/cases/"+n+"/contact", nil)
-		r.must("logistics", "POST", "/api/v1/cases/"+n+"/resolve", map[string]any{"result": "已修复"})
+		n := r.resolved("oA", "已修复")
 		link := survey.NewLinks(studentKeys(t), studentBaseURL).Link(n)
 		body := checkPage(t, http.DefaultClient, r.url, r.url+strings.TrimPrefix(link, studentBaseURL))
 		if !strings.Contains(body, `name="rating"`) {

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"slices"
@@ -111,6 +110,7 @@ func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 		if _, err := t.New(name).Parse(src.text); err != nil {
 			return nil, fmt.Errorf("render: parse %s: %w", src.from, err)
 		}
+		escapeActions(t)
 		r.sets[name] = t
 	}
 	for _, name := range r.Names() {
@@ -143,22 +143,25 @@ func (r *Renderer) Render(name string, d Data) (bot.Message, error) {
 	if d.TierLabel == "" {
 		d.TierLabel = r.tierLabel(d.Case.Tier)
 	}
-	if d.Link == "" && r.base.BaseURL != "" && d.Case.Number != "" {
-		d.Link = strings.TrimRight(r.base.BaseURL, "/") + "/cases/" + url.PathEscape(d.Case.Number)
+	if d.Link == "" {
+		d.Link = string(r.caseLink(d.Case.Number))
 	}
 	body, err := execute(t, name, d)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("render %q: %w", name, err)
 	}
+	body, links := ownLinks(body)
 	m, err := assemble(body, d.Link)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("render %q: %w", name, err)
 	}
+	m.Links = links
 	if t.Lookup("actions") != nil {
 		out, err := execute(t, "actions", d)
 		if err != nil {
 			return bot.Message{}, fmt.Errorf("render %q actions: %w", name, err)
 		}
+		out, _ = ownLinks(out) // a button's URL is a link by where it stands
 		if m.Actions, err = parseActions(out, d.Case.Number); err != nil {
 			return bot.Message{}, fmt.Errorf("render %q actions: %w", name, err)
 		}
