@@ -221,7 +221,7 @@ func inbound(m message) (bot.Inbound, bool) {
 			return in, false
 		}
 		in.Kind = bot.KindAction
-		in.Action = &bot.Action{Name: name, CaseNumber: number, Value: m.selected(), TaskID: m.TaskID}
+		in.Action = &bot.Action{Name: name, CaseNumber: number, Value: m.selected(), TaskID: m.TaskID, Digest: m.EventKey == keySelected}
 		in.ReplyHandle = m.ResponseCode
 		return in, true
 	}
