@@ -52,10 +52,19 @@ func validTaskChars(s string) bool {
 }
 
 // card lays out one case's message as a button_interaction card: fields
-// and links as rows, callback actions as buttons keyed action@case.
+// as rows in the template's order, then links in the rows left, callback
+// actions as buttons keyed action@case. The fields come first: they are
+// what a handler needs (what, where, by when, who to call), while every
+// link's page is also reached by tapping the card.
 func card(m bot.Message, task string) TemplateCard {
 	c := TemplateCard{CardType: CardButtonInteraction, TaskID: task,
 		MainTitle: CardTitle{Title: cardCut(m.Title, titleRunes)}, SubTitleText: cardCut(prose(m), subTitleRunes)}
+	for _, f := range m.Fields {
+		if len(c.HorizontalContentList) >= MaxHorizontal {
+			break
+		}
+		c.HorizontalContentList = append(c.HorizontalContentList, HorizontalContent{KeyName: cardCut(f.Label, keyNameRunes), Value: cardCut(f.Value, valueRunes)})
+	}
 	for _, b := range m.Actions {
 		if b.Callback() {
 			if len(c.ButtonList) < MaxButtons {
@@ -68,12 +77,6 @@ func card(m bot.Message, task string) TemplateCard {
 			c.HorizontalContentList = append(c.HorizontalContentList, HorizontalContent{Type: rowLink,
 				KeyName: cardCut(b.Label, keyNameRunes), Value: m.CaseNumber, URL: b.URL})
 		}
-	}
-	for _, f := range m.Fields {
-		if len(c.HorizontalContentList) >= MaxHorizontal {
-			break
-		}
-		c.HorizontalContentList = append(c.HorizontalContentList, HorizontalContent{KeyName: cardCut(f.Label, keyNameRunes), Value: cardCut(f.Value, valueRunes)})
 	}
 	if m.Link != "" {
 		c.CardAction = &CardAction{Type: 1, URL: m.Link}

@@ -20,7 +20,7 @@ func TestDataCannotChangeAMessagesShape(t *testing.T) {
 		for k := range d.Extra {
 			d.Extra[k] = s
 		}
-		d.Extra["place"], d.Extra["category_name"], d.Extra["name"], d.Extra["number"] = s, s, s, s
+		d.Extra["place"], d.Extra["category"], d.Extra["name"], d.Extra["number"] = s, s, s, s
 		return d
 	}
 	clean := map[string]shape{}

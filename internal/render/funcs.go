@@ -29,6 +29,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"ratingLabel":   func(v any) string { return r.label("rating", v) },
 		"unitName":      func(id string) string { return nameOr(r.base.Units, id) },
 		"memberName":    func(id string) string { return nameOr(r.base.Members, id) },
+		"categoryName":  func(id string) string { return nameOr(r.base.Categories, id) },
 		"shanghai":      formatTime,
 		"resolveWithin": func(t any) string { return r.window(t, false) },
 		"contactWithin": func(t any) string { return r.window(t, true) },

@@ -44,10 +44,12 @@ type Base struct {
 	// Policy gives the windows the promises quote ("2小时内办结"). A zero
 	// Policy means cases.DefaultPolicy().
 	Policy cases.Policy
-	// Units and Members map ids to names (units[].name, members[].name);
-	// an id without a name shows as itself.
-	Units   map[string]string
-	Members map[string]string
+	// Units, Members and Categories map ids to names (units[].name,
+	// members[].name, categories[].name); an id without a name shows as
+	// itself.
+	Units      map[string]string
+	Members    map[string]string
+	Categories map[string]string
 	// SurveyLink returns the signed link of a case's satisfaction survey
 	// page (templates call surveyLink); nil: no link, the digits only.
 	SurveyLink func(caseNumber string) string
