@@ -97,6 +97,16 @@ func ownLinks(s string) (string, []string) {
 	return b.String(), links
 }
 
+// InertFuncs is the function MakeInert calls, for a template set that is
+// not the Renderer's (the student replies): give it to Funcs before Parse.
+func InertFuncs() template.FuncMap { return template.FuncMap{inertFunc: inert} }
+
+// MakeInert makes every value t's templates print inert, as the message
+// templates' are: one line, no control or format characters. A template
+// set of its own (the student replies) calls it after parsing, with
+// InertFuncs given before.
+func MakeInert(t *template.Template) { escapeActions(t) }
+
 // escapeActions makes every printing action of t's templates end in
 // inert, the way html/template escapes: {{.Case.Place}} runs as
 // {{.Case.Place | _inert}}. Assignments print nothing and are left alone.
