@@ -6,6 +6,8 @@ import (
 	"text/template"
 	"text/template/parse"
 	"unicode"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // URL is a link jiesu made itself (a case page, a survey page). A
@@ -42,7 +44,11 @@ func inert(v any) string {
 }
 
 // inertLine folds s into one line without control or format characters.
+// The control characters are those every text input refuses
+// (cases.CleanText); what input allows, tab and newline, and the line and
+// paragraph separators break a message's lines and become a space.
 func inertLine(s string) string {
+	s = cases.CleanText(s)
 	if strings.IndexFunc(s, unsafeRune) < 0 {
 		return s
 	}
@@ -50,7 +56,7 @@ func inertLine(s string) string {
 	space := false
 	for _, r := range s {
 		switch {
-		case r == '\n' || r == '\r' || r == '\t' || r == '\v' || r == '\f' || r == '\u2028' || r == '\u2029' || r == '\u0085':
+		case lineBreak(r):
 			if !space {
 				b.WriteByte(' ')
 			}
@@ -65,8 +71,13 @@ func inertLine(s string) string {
 	return b.String()
 }
 
+func lineBreak(r rune) bool { return r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029' }
+
+// unsafeRune is what CleanText leaves and a message line cannot carry: a
+// line break, an invisible format character (bidirectional overrides,
+// zero-width spaces) or a link marker.
 func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' || r == linkOpen || r == linkClose
+	return lineBreak(r) || unicode.Is(unicode.Cf, r) || r == linkOpen || r == linkClose
 }
 
 // ownLinks takes the marked URLs out of a rendered text: the text without

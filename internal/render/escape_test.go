@@ -101,3 +101,25 @@ func TestPlaceIsCutInGroupMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestInert(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{"学生公寓3号楼", "学生公寓3号楼"},
+		{"东门\n联系电话：138\r\n\t办结", "东门 联系电话：138 办结"},
+		{"停\x00水\x07了\u202E反\u200B向\u2028下", "停水了反向 下"},
+		{"bad\xffbyte", "bad\uFFFDbyte"},
+		{"\uE000http://evil.example\uE001", "http://evil.example"},
+		{"138-1234-5678 138 1234 5678", "138-1234-5678 138 1234 5678"},
+		{42, "42"},
+		{URL("https://jiesu.example.edu.cn/cases/JS1"), "\uE000https://jiesu.example.edu.cn/cases/JS1\uE001"},
+		{URL(""), ""},
+	} {
+		if got := inert(tc.in); got != tc.want {
+			t.Errorf("inert(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
