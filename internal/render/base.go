@@ -16,6 +16,7 @@ func BaseFrom(cfg *config.Config) Base {
 		Units:      make(map[string]string, len(cfg.Units)),
 		Members:    make(map[string]string, len(cfg.Members)),
 		Categories: make(map[string]string, len(cfg.Categories)),
+		Mask:       cfg.TextMask(),
 	}
 	for _, t := range cases.Tiers {
 		if tier, ok := cfg.Tier(t); ok && tier.Label != "" {
