@@ -201,14 +201,14 @@ func (s *Sender) template(ctx context.Context, openid string, m bot.Message) (st
 	return strconv.FormatInt(res.MsgID, 10), nil
 }
 
-// plainText lays a message out for a customer-service text: title, body,
-// and each link button as a link. The case page (Message.Link) is the
+// plainText lays a message out for a customer-service text: title and body
+// escaped, and each link button as a link: the only links it has. The case page (Message.Link) is the
 // units' console, which a student cannot open, so it is left out.
 func plainText(m bot.Message) string {
 	var b strings.Builder
-	b.WriteString(m.Title)
+	b.WriteString(oaText.Escape(m.Title, m.Links))
 	if m.Text != "" {
-		b.WriteString("\n" + m.Text)
+		b.WriteString("\n" + oaText.Escape(m.Text, m.Links))
 	}
 	for _, btn := range m.Actions {
 		if btn.URL != "" {

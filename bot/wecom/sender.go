@@ -346,7 +346,7 @@ func (s *Sender) update(ctx context.Context, m bot.Message) (bot.SendResult, err
 			s.log.Info("card has no usable update code; left as it is", zap.String("task_id", c.TaskID), zap.String("case", m.CaseNumber))
 		} else if err != nil {
 			return bot.SendResult{}, err
-		} else if err := s.client.UpdateTemplateCard(ctx, UpdateCard{AtAll: 1, ResponseCode: code, Button: &UpdateButton{ReplaceName: cut(m.Title, buttonRunes)}}); err != nil {
+		} else if err := s.client.UpdateTemplateCard(ctx, UpdateCard{AtAll: 1, ResponseCode: code, Button: &UpdateButton{ReplaceName: cardCut(m.Title, buttonRunes)}}); err != nil {
 			var ae *APIError
 			if !errors.As(err, &ae) {
 				// Not answered: the code may be unused, keep it for the retry.

@@ -184,8 +184,9 @@ func TestAppMessages(t *testing.T) {
 	}
 	card, _ := w.fake.Card(got[2].TaskID)
 	rows := card.Card.HorizontalContentList
-	if len(rows) == 0 || rows[0].Type != 1 || rows[0].URL != "https://jiesu.example.edu.cn/wecom/cases/JS20261128-0002#resolve" {
-		t.Errorf("link rows = %+v", rows)
+	// The fields first, the link in a row left over.
+	if len(rows) == 0 || rows[0].Type != 0 || rows[len(rows)-1].Type != 1 || rows[len(rows)-1].URL != "https://jiesu.example.edu.cn/wecom/cases/JS20261128-0002#resolve" {
+		t.Errorf("rows = %+v", rows)
 	}
 	if b := card.Card.ButtonList; len(b) != 1 || b[0].Key != "contact@JS20261128-0002" {
 		t.Errorf("buttons = %+v", b)
