@@ -41,6 +41,7 @@ func (c *Config) Validate() error {
 	c.validateTiers(&ps)
 	c.validateEscalation(&ps)
 	c.validateChains(&ps)
+	c.validateReach(&ps)
 	c.validateChannels(&ps)
 	c.validateTiming(&ps)
 	if _, ok := c.Unit(c.Dispatch.TriageUnit); !ok {

@@ -212,8 +212,14 @@ func TestValidateAcceptsGoodVariants(t *testing.T) {
 		{"rediss url", func(c *Config) { c.Redis.URL = "rediss://redis:6380/0" }},
 		{"two keys", func(c *Config) { c.Security.EncryptionKeys = key32("2025") + ", " + key32("2024") }},
 		{"member target", func(c *Config) { c.Escalation.Urgent[0].Notify = []string{"member:office-wang"} }},
-		{"no escalation at all needs no leaders", func(c *Config) {
-			c.Escalation = Escalation{Urgent: []EscalationStep{}, Essential: []EscalationStep{}, General: []EscalationStep{}}
+		{"chains without vice_president need no leaders", func(c *Config) {
+			office := func() []EscalationStep {
+				return []EscalationStep{
+					{At: "contact_by", If: IfNotAccepted, Notify: []string{NotifySchoolOffice}},
+					{At: "resolve_by", If: IfNotResolved, Notify: []string{NotifySchoolOffice}},
+				}
+			}
+			c.Escalation = Escalation{Urgent: office(), Essential: office(), General: office()}
 			for i := range c.Units {
 				c.Units[i].Leader = ""
 			}
