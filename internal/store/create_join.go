@@ -71,7 +71,7 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 		if err != nil {
 			return err
 		}
-		msgs, err := s.messagesStmt(c, withoutLeadNotice(c, out.Messages))
+		msgs, err := s.messagesStmt(c, withoutUnitNotices(c, out.Messages))
 		if err != nil {
 			return err
 		}
