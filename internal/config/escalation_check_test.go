@@ -19,7 +19,7 @@ func TestValidateChains(t *testing.T) {
 			c.Escalation.General[1].Notify = []string{NotifyUnitHead, NotifySchoolOffice, NotifyUnitHead}
 		}, `escalation.general[1].notify[2]: "unit_head" given twice`},
 		{"sweeping faster than cron", func(c *Config) { c.SLA.SweepInterval = 500_000_000 },
-			`sla.sweep_interval: 500ms: must be at least 1s`},
+			`sla.sweep_interval: 500ms: want 1s to 10m: cron runs nothing more often than once a second`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
