@@ -13,12 +13,16 @@ import (
 	"github.com/jiesu/jiesu/internal/store"
 )
 
-// foldDue sends a digest for each target with several messages held back
-// by its rate limit and now due: what does not fit the limit one by one
-// is folded, so a burst of 300 dispatches reaches a group robot that takes
-// 20 a minute within minutes and loses nothing. Targets take turns, one
-// digest each, until their limits are full or a round's Batch of digests
-// went out. It returns how many messages it claimed.
+// foldDue sends a digest for each target with messages held back by its
+// rate limit, one of them now due: what does not fit the limit one by one
+// is folded, always, so a burst of 500 dispatches reaches a group robot
+// that takes 20 a minute within minutes and loses nothing. Held messages
+// are this path's alone (the ordinary claim leaves them), and a digest
+// takes every message waiting for the target, due or not: held at
+// different times, they would otherwise come due one by one and go out
+// one per slot. Targets take turns, one digest each, until their limits
+// are full or a round's Batch of digests went out. It returns how many
+// messages it claimed.
 func (w *Worker) foldDue(ctx context.Context) (int, error) {
 	if w.folds == nil {
 		return 0, nil
@@ -50,8 +54,7 @@ func (w *Worker) foldDue(ctx context.Context) (int, error) {
 			digests++
 			held, err := w.deliverFold(ctx, g.Key, items)
 			errs = append(errs, err)
-			// One message left over goes the ordinary way.
-			if g.Count -= len(items); !held && g.Count > 1 {
+			if g.Count -= len(items); !held && g.Count > 0 {
 				next = append(next, g)
 			}
 		}
@@ -112,6 +115,10 @@ func (w *Worker) deliverFold(ctx context.Context, key string, items []store.Outb
 			} else {
 				errs = append(errs, w.hold(ctx, f.a, at, f.p.d))
 			}
+		}
+		if err == nil {
+			// The rest of the backlog waits for the same room.
+			errs = append(errs, w.folds.DeferFold(ctx, key, at))
 		}
 		return true, errors.Join(errs...)
 	}
