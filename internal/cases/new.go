@@ -5,10 +5,6 @@ import (
 	"time"
 )
 
-// MaxContentLength bounds a complaint's text (in runes); longer texts are
-// refused rather than cut, so nothing a complainant wrote is silently lost.
-const MaxContentLength = 5000
-
 // Intake is a complaint as it arrives, with routing's verdict filled in.
 type Intake struct {
 	Channel         Channel
@@ -18,7 +14,9 @@ type Intake struct {
 	Place           string
 	Category        string
 	Tier            Tier
-	LeadUnit        string // empty: the school office's triage queue
+	TierRaisedFrom  Tier     // routing: the tier before the text made it urgent
+	TierEvidence    []string // routing: the words that made it urgent
+	LeadUnit        string   // empty: the school office's triage queue
 	CoUnits         []string
 	RouteReasons    []string
 	Confidential    bool
@@ -34,25 +32,17 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	if !(actor.System || actor.Office() || actor.Has(RoleOperator)) {
 		return Outcome{}, forbidden(ActionRegister, actor, "only the hotline, the school office or a channel can register cases")
 	}
-	if !in.Channel.Valid() {
-		return Outcome{}, invalid("channel", "unknown channel "+string(in.Channel))
+	if err := in.Problems().Err(); err != nil {
+		return Outcome{}, err
 	}
 	content := strings.TrimSpace(in.Content)
-	if content == "" {
-		return Outcome{}, invalid("content", "is required")
-	}
-	if n := len([]rune(content)); n > MaxContentLength {
-		return Outcome{}, invalid("content", "is longer than 5000 characters")
-	}
 	if in.Tier == "" {
 		in.Tier = TierGeneral
-	}
-	if !in.Tier.Valid() {
-		return Outcome{}, invalid("tier", "must be urgent, essential or general")
 	}
 	c := Case{
 		Channel: in.Channel, ChannelRef: strings.TrimSpace(in.ChannelRef), Complainant: in.Complainant,
 		Content: content, Place: in.Place, Category: in.Category, Tier: in.Tier, State: StateRegistered,
+		TierRaisedFrom: in.TierRaisedFrom, TierEvidence: in.TierEvidence,
 		RouteReasons: in.RouteReasons, Confidential: in.Confidential, AccusesOfficial: in.AccusesOfficial,
 		RegisteredAt: now, UpdatedAt: now, Version: 1,
 	}
@@ -61,11 +51,17 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 		Kind: string(ActionRegister), Actor: actor.MemberID, ActorUnit: actor.Unit, At: now, To: StateRegistered,
 		Data: map[string]any{"channel": string(c.Channel), "category": c.Category, "tier": string(c.Tier), "reasons": c.RouteReasons},
 	})
+	if c.TierRaisedFrom != "" {
+		// Every tier a case has is in its events: this one came from the text.
+		out.Events[0].Data["tier_raised_from"] = string(c.TierRaisedFrom)
+		out.Events[0].Data["tier_evidence"] = c.TierEvidence
+	}
 	if in.AccusesOfficial {
 		out.Messages = append(out.Messages, Message{Template: "case_accuses_official", To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
 	}
 	if in.LeadUnit == "" || in.Hold {
 		out.Messages = append(out.Messages, Message{Template: "case_triage", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
+		out.Messages = append(out.Messages, raisedByText(c)...)
 		return out, nil
 	}
 	auto := SystemActor()
@@ -78,6 +74,46 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	d.Case.Version = 1
 	out.Case = d.Case
 	out.Events = append(out.Events, d.Events...)
+	// The unit's notice first: the office's second look must not delay it.
 	out.Messages = append(out.Messages, d.Messages...)
+	out.Messages = append(out.Messages, raisedByText(c)...)
 	return out, nil
+}
+
+// raisedByText tells the office why the text made c urgent, with the
+// one-tap downgrade (change_tier); nothing when it did not.
+func raisedByText(c Case) []Message {
+	if c.TierRaisedFrom == "" {
+		return nil
+	}
+	return []Message{{Template: "case_urgent_by_text", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}}}
+}
+
+// Problems are all that is wrong with the intake's own fields, at once:
+// the channel, the content, the tier and every text's CheckText.
+func (in Intake) Problems() Problems {
+	var ps Problems
+	if !in.Channel.Valid() {
+		ps.Add(&ValidationError{Field: "channel", Why: "unknown channel " + string(in.Channel)})
+	}
+	content := strings.TrimSpace(in.Content)
+	if content == "" {
+		ps.Add(&ValidationError{Field: "content", Why: "is required"})
+	}
+	ps.Text("content", content, MaxContentLength)
+	ps.Text("channel_ref", in.ChannelRef, MaxRefLength)
+	ps.Text("place", in.Place, MaxPlaceLength)
+	ps.Text("category", in.Category, MaxNameIDLength)
+	ps.Text("lead_unit", in.LeadUnit, MaxNameIDLength)
+	ps.checkIDs("co_units", in.CoUnits)
+	if in.Tier != "" && !in.Tier.Valid() {
+		ps.Add(&ValidationError{Field: "tier", Why: "must be urgent, essential or general"})
+	}
+	if in.TierRaisedFrom != "" && (in.Tier != TierUrgent || !in.TierRaisedFrom.Valid() || in.TierRaisedFrom == TierUrgent) {
+		ps.Add(&ValidationError{Field: "tier_raised_from", Why: "only an urgent case is raised, from essential or general"})
+	}
+	for _, w := range in.TierEvidence {
+		ps.Text("tier_evidence", w, MaxContentLength)
+	}
+	return ps
 }

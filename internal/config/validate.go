@@ -74,6 +74,9 @@ func (c *Config) validateServer(ps *problems) {
 	if u := c.Redis.URL; u != "" && !strings.HasPrefix(u, "redis://") && !strings.HasPrefix(u, "rediss://") && !strings.HasPrefix(u, "unix://") {
 		ps.add("redis.url", "must start with redis://, rediss:// or unix://, or be empty")
 	}
+	if c.Redis.Replicas < 1 || c.Redis.Replicas > 100 {
+		ps.add("redis.replicas", "%d: want 1 to 100, the replicas that share the rate limits", c.Redis.Replicas)
+	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		ps.add("log.level", "%q: want debug, info, warn or error", c.Log.Level)
 	}
@@ -90,7 +93,10 @@ func (c *Config) validateServer(ps *problems) {
 		// Without keys a replica makes its own key file in its data
 		// directory: a second replica, or the first in a new container,
 		// could not read the names and contacts the other sealed.
-		ps.add("security.encryption_keys", "required with database.url: every replica must seal with the same keys (see the README's production setup)")
+		ps.add("security.encryption_keys", "required with database.url: every replica must seal with the same keys (see docs/operations.md)")
+	}
+	if _, err := secret.NewTextMask(c.Security.StudentNumber); err != nil {
+		ps.add("security.student_number", "%s", err.Error())
 	}
 	o := c.Outbox
 	for _, n := range []struct {

@@ -18,7 +18,7 @@ import (
 // the domain allows writes the case with one event more, and what it
 // refuses comes back as its typed error with the stored case, its events
 // and the outbox exactly as they were. cases' own table test checks the
-// state graph against DESIGN.md; this one checks that the writes follow
+// state graph against docs/architecture.md; this one checks that the writes follow
 // the verdict.
 func TestEveryStateTimesEveryActionOnTheStore(t *testing.T) {
 	t.Parallel()
@@ -152,6 +152,8 @@ func (r rig) attempt(action cases.Action) attempt {
 		return attempt{co, cases.Command{Report: "已巡查"}, nil}
 	case cases.ActionSupplement:
 		return attempt{office, cases.Command{Note: "补充：三楼也停电"}, nil}
+	case cases.ActionChangeTier:
+		return attempt{office, cases.Command{Tier: cases.TierUrgent}, nil}
 	default: // feedback, close, merge
 		return attempt{office, cases.Command{}, nil}
 	}

@@ -28,7 +28,7 @@ func TestCoUnitsGetTheIncidentNotice(t *testing.T) {
 		var all []cases.Case
 		for i := range students {
 			b.clock.Set(t0.Add(time.Duration(i) * 2 * time.Second))
-			res := b.complain(t, i, fmt.Sprintf("139-%04d %04d", i, i), "学生公寓3号楼宿管查寝时<a href=\"http://x\">@所有人</a>踹门\x07，请处理")
+			res := b.complain(t, i, fmt.Sprintf("139-%04d %04d", i, i), "学生公寓3号楼宿管查寝时<a href=\"http://x\">@所有人</a>踹门，请处理")
 			if res.Case.LeadUnit != "dormitory" || len(res.Case.CoUnits) != 1 || res.Case.CoUnits[0].Unit != "student_affairs" {
 				t.Fatalf("complaint %d routed to %s with %+v", i, res.Case.LeadUnit, res.Case.CoUnits)
 			}

@@ -25,13 +25,17 @@ import (
 	"github.com/jiesu/jiesu/internal/store"
 )
 
-// Menu keys of the Official Account's click menu (EventKey), configured in
-// the WeChat admin console.
+// Menu keys of the Official Account's click menu (EventKey), created by
+// jiesu wechat menu sync from templates/wechat_menu.json.
 const (
 	MenuReport  = "report"   // 我要反映
 	MenuMyCases = "my_cases" // 我的诉求
 	MenuHelp    = "help"     // 使用帮助
 )
+
+// MenuKeys lists the click keys the conversation answers, for checking a
+// menu before it is sent to WeChat (jiesu wechat menu sync).
+func MenuKeys() []string { return []string{MenuReport, MenuMyCases, MenuHelp} }
 
 // downloadTimeout bounds fetching an image while the platform waits for
 // the reply; a slower download is left to FetchPending.
@@ -129,6 +133,7 @@ func (h *Handler) Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
 	if !ok || in.From.ID == "" {
 		return bot.Reply{}, fmt.Errorf("studentchat %q: %w", in.Platform, ErrUnknownPlatform)
 	}
+	in = clean(in)
 	t := &turn{h: h, ch: ch, in: in, actor: cases.SystemActor()}
 	switch in.Kind {
 	case bot.KindEvent:
@@ -240,6 +245,20 @@ func (t *turn) dispatch(ctx context.Context) (string, error) {
 		return t.armSupplement(ctx)
 	}
 	return t.content(ctx)
+}
+
+// clean holds what a student sent to cases.CleanText: they cannot fix a
+// control character or a broken byte their phone sent, so it is dropped
+// rather than refused, and nothing reaches the database that it would
+// refuse.
+func clean(in bot.Inbound) bot.Inbound {
+	in.From.ID, in.MsgID, in.Text = cases.CleanText(in.From.ID), cases.CleanText(in.MsgID), cases.CleanText(in.Text)
+	if in.Location != nil {
+		loc := *in.Location
+		loc.Label = cases.CleanText(loc.Label)
+		in.Location = &loc
+	}
+	return in
 }
 
 // isMobile reports whether a whole message is a mainland mobile number.

@@ -24,15 +24,15 @@ type incidentView struct {
 	Cases         []caseView `json:"cases"`
 }
 
-func viewIncident(v service.IncidentView, now time.Time) incidentView {
+func (s *Server) viewIncident(v service.IncidentView) (incidentView, error) {
 	inc := v.Incident
-	out := incidentView{ID: inc.ID, LeadUnit: inc.LeadUnit, Category: inc.Category, Place: inc.Place,
-		OpenedAt: ts(inc.OpenedAt), LastCaseAt: ts(inc.LastCaseAt), ClosedAt: ts(inc.ClosedAt),
-		NotifiedCount: inc.NotifiedCount, Cases: make([]caseView, 0, len(v.Cases))}
-	for _, c := range v.Cases {
-		out.Cases = append(out.Cases, viewCase(c, now))
+	views, err := s.caseViews(v.Cases...)
+	if err != nil {
+		return incidentView{}, err
 	}
-	return out
+	return incidentView{ID: inc.ID, LeadUnit: inc.LeadUnit, Category: inc.Category, Place: inc.Place,
+		OpenedAt: ts(inc.OpenedAt), LastCaseAt: ts(inc.LastCaseAt), ClosedAt: ts(inc.ClosedAt),
+		NotifiedCount: inc.NotifiedCount, Cases: views}, nil
 }
 
 // incidentID reads {id}; a malformed one is as absent as an unknown one.
@@ -82,11 +82,15 @@ func (s *Server) replyIncident(w http.ResponseWriter, r *http.Request, actor act
 			err = noIncident()
 		}
 	}
+	var view incidentView
+	if err == nil {
+		view, err = s.viewIncident(v)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewIncident(v, s.clock.Now()))
+	writeJSON(w, http.StatusOK, view)
 }
 
 // addToIncident serves POST /api/v1/incidents/{id}/cases {"case": "JS…"}.
@@ -98,8 +102,12 @@ func (s *Server) addToIncident(w http.ResponseWriter, r *http.Request, actor act
 		s.fail(w, r, err)
 		return
 	}
+	ve := cases.CheckText("case", req.Case, cases.MaxRefLength)
 	if req.Case == "" {
-		s.fail(w, r, &cases.ValidationError{Field: "case", Why: "is required"})
+		ve = &cases.ValidationError{Field: "case", Why: "is required"}
+	}
+	if ve != nil {
+		s.fail(w, r, ve)
 		return
 	}
 	s.replyIncident(w, r, actor, func(id int64) error { return s.svc.AddToIncident(r.Context(), actor, id, req.Case) })
@@ -137,6 +145,10 @@ func (s *Server) actOnIncident(w http.ResponseWriter, r *http.Request, actor act
 		return
 	}
 	cmd := cases.Command{Action: action, Note: req.Note, Result: req.Result}
+	if err := cmd.Problems().Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	res, err := s.svc.ActIncident(r.Context(), actor, id, cmd)
 	if err != nil {
 		s.fail(w, r, s.whichMissing(r, actor, id, err))
