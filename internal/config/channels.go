@@ -167,17 +167,6 @@ func (c *Config) validateChannels(ps *problems) {
 			ps.add("wecom.encoding_aes_key", "is %d characters, want 43", len(k))
 		}
 	}
-	// A zero in the file is the default; only a variable can make one, and
-	// an unchecked timestamp would let any captured callback be replayed.
-	for key, d := range map[string]time.Duration{"wechat.replay_window": c.WeChat.ReplayWindow, "wecom.replay_window": c.WeCom.ReplayWindow} {
-		if d <= 0 {
-			ps.add(key, "must be more than 0")
-		}
-	}
-	// Students are told it in minutes (templates/student).
-	if c.WeChat.SupplementWindow < time.Minute {
-		ps.add("wechat.supplement_window", "%v: want a minute or more", c.WeChat.SupplementWindow)
-	}
 	c.validateWeChat(ps)
 	c.validateWeComUnits(ps)
 }

@@ -293,8 +293,9 @@ type PlaceAlias struct {
 }
 
 // Escalation is the chain of people a late case goes up to, per tier. A tier
-// whose key is absent gets DefaultEscalation's chain; an empty list ([])
-// turns escalation off for that tier.
+// whose key is absent gets DefaultEscalation's chain. Validation refuses a
+// chain that can leave a case unescalated (see validateReach), so an
+// empty list ([]) is refused too.
 type Escalation struct {
 	Urgent    []EscalationStep `yaml:"urgent"`
 	Essential []EscalationStep `yaml:"essential"`

@@ -68,6 +68,11 @@ func checkNode(n *yaml.Node, t reflect.Type, path string, secret bool, problems 
 			fail("want a single value, not a list or mapping")
 			return
 		}
+		// A zero means the default, and a bare 0 needs no unit; YAML reads
+		// it as a number, which yaml refuses for a duration.
+		if t == durationType && n.Tag == "!!int" && n.Value == "0" {
+			n.Tag, n.Value = "!!str", "0s"
+		}
 		// Decode the scalar alone, so that a type error carries its path.
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
 			what := strconv.Quote(n.Value)

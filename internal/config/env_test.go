@@ -100,7 +100,7 @@ func TestEnvErrors(t *testing.T) {
 		{"every bad variable at once", map[string]string{"JIESU_OUTBOX_BATCH": "x", "JIESU_OUTBOX_LEASE": "y"},
 			[]string{"JIESU_OUTBOX_BATCH", "JIESU_OUTBOX_LEASE"}},
 		{"valid syntax, invalid value", map[string]string{"JIESU_OUTBOX_BATCH": "0"}, []string{"outbox.batch: must be more than 0"}},
-		{"replay check turned off", map[string]string{"JIESU_WECHAT_REPLAY_WINDOW": "0"}, []string{"wechat.replay_window: must be more than 0"}},
+		{"replay check turned off", map[string]string{"JIESU_WECHAT_REPLAY_WINDOW": "0"}, []string{"wechat.replay_window: 0s: want 30s to 15m"}},
 		// One start shows every problem: a variable that does not parse does
 		// not hide what the rest of the configuration gets wrong.
 		{"bad variable beside invalid values", map[string]string{"JIESU_OUTBOX_MAX_ATTEMPTS": "abc", "JIESU_LOG_FORMAT": "xml", "JIESU_OUTBOX_BATCH": "0"},

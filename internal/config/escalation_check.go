@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
 )
@@ -38,9 +37,5 @@ func (c *Config) validateChains(ps *problems) {
 				}
 			}
 		}
-	}
-	// Cron runs nothing more often than once a second.
-	if d := c.SLA.SweepInterval; d > 0 && d < time.Second {
-		ps.add("sla.sweep_interval", "%s: must be at least 1s", d)
 	}
 }

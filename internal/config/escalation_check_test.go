@@ -11,7 +11,7 @@ func TestValidateChains(t *testing.T) {
 	}{
 		{"two steps that are one", func(c *Config) {
 			c.Escalation.Urgent = append(c.Escalation.Urgent, EscalationStep{At: "80 %", If: IfNotResolved, Notify: []string{NotifySchoolOffice}})
-		}, `escalation.urgent[4]: same at (80 %) and if (not_resolved) as escalation.urgent[2]`},
+		}, `escalation.urgent[5]: same at (80 %) and if (not_resolved) as escalation.urgent[3]`},
 		{"the handler of a case nobody accepted", func(c *Config) {
 			c.Escalation.Essential[0].Notify = []string{NotifyUnitGroup, NotifyHandler}
 		}, `escalation.essential[0].notify[1]: handler names nobody when the case is not accepted`},
@@ -19,7 +19,7 @@ func TestValidateChains(t *testing.T) {
 			c.Escalation.General[1].Notify = []string{NotifyUnitHead, NotifySchoolOffice, NotifyUnitHead}
 		}, `escalation.general[1].notify[2]: "unit_head" given twice`},
 		{"sweeping faster than cron", func(c *Config) { c.SLA.SweepInterval = 500_000_000 },
-			`sla.sweep_interval: 500ms: must be at least 1s`},
+			`sla.sweep_interval: 500ms: want 1s to 10m: cron runs nothing more often than once a second`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +37,7 @@ func TestValidateChainsAcceptsDistinctSteps(t *testing.T) {
 	t.Parallel()
 	c := example(t)
 	c.Escalation.General = append(c.Escalation.General, EscalationStep{At: "80%", If: IfNotResolved, Notify: []string{NotifyHandler}})
-	c.Escalation.Essential[1].Notify = []string{NotifyHandler, NotifyUnitHead}
+	c.Escalation.Essential[2].Notify = []string{NotifyHandler, NotifyUnitHead}
 	if err := c.Validate(); err != nil {
 		t.Errorf("unexpected problems:\n%v", err)
 	}

@@ -67,22 +67,11 @@ func (c *Config) timingDefaults() {
 
 func (c *Config) validateTiming(ps *problems) {
 	s := c.Survey
-	if s.Delay <= 0 || s.Delay > MaxSurveyDelay {
-		ps.add("survey.delay", "%s: want more than 0 and at most 48h (the policy's follow-up window)", s.Delay)
-	}
 	if s.FollowUpAfter < s.Delay {
 		ps.add("survey.follow_up_after", "%s: must not be before survey.delay (%s)", s.FollowUpAfter, s.Delay)
 	}
 	if s.CloseUnratedAfter <= s.FollowUpAfter {
 		ps.add("survey.close_unrated_after", "%s: must be after survey.follow_up_after (%s)", s.CloseUnratedAfter, s.FollowUpAfter)
-	}
-	for key, d := range map[string]time.Duration{
-		"sla.sweep_interval": c.SLA.SweepInterval, "sla.incident_window": c.SLA.IncidentWindow,
-		"sla.incident_group_wait": c.SLA.IncidentGroupWait, "sla.incident_group_interval": c.SLA.IncidentGroupInterval,
-	} {
-		if d <= 0 {
-			ps.add(key, "must be more than 0")
-		}
 	}
 	if n := c.SLA.IncidentSimilarity; n < 1 || n > 100 {
 		ps.add("sla.incident_similarity", "%d: want a percentage from 1 to 100", n)

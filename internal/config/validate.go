@@ -41,8 +41,10 @@ func (c *Config) Validate() error {
 	c.validateTiers(&ps)
 	c.validateEscalation(&ps)
 	c.validateChains(&ps)
+	c.validateReach(&ps)
 	c.validateChannels(&ps)
 	c.validateTiming(&ps)
+	c.validateDurations(&ps)
 	if _, ok := c.Unit(c.Dispatch.TriageUnit); !ok {
 		ps.add("dispatch.triage_unit", "unknown unit %q", c.Dispatch.TriageUnit)
 	}
@@ -106,12 +108,8 @@ func (c *Config) validateServer(ps *problems) {
 		key string
 		v   int64
 	}{
-		{"outbox.poll_interval", int64(o.PollInterval)},
 		{"outbox.batch", int64(o.Batch)},
 		{"outbox.max_attempts", int64(o.MaxAttempts)},
-		{"outbox.backoff", int64(o.Backoff)},
-		{"outbox.max_backoff", int64(o.MaxBackoff)},
-		{"outbox.lease", int64(o.Lease)},
 	} {
 		if n.v <= 0 {
 			ps.add(n.key, "must be more than 0")
@@ -282,12 +280,6 @@ func (c *Config) validateTiers(ps *problems) {
 		key := "tiers." + string(t)
 		if strings.TrimSpace(tier.Label) == "" {
 			ps.add(key+".label", "required")
-		}
-		if tier.ContactWithin <= 0 {
-			ps.add(key+".contact_within", "must be more than 0")
-		}
-		if tier.ResolveWithin <= 0 {
-			ps.add(key+".resolve_within", "must be more than 0")
 		}
 		if tier.ContactWithin > 0 && tier.ResolveWithin > 0 && tier.ContactWithin > tier.ResolveWithin {
 			ps.add(key+".contact_within", "%s is after resolve_within %s", tier.ContactWithin, tier.ResolveWithin)

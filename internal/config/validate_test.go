@@ -78,9 +78,9 @@ func TestValidateProblems(t *testing.T) {
 			c.Members[0].WeComUser, c.Members[1].WeComUser = "zhang", "zhang"
 		}, `members.president.wecom_user: "zhang" is also`},
 		// categories
-		{"replay window off", func(t *testing.T, c *Config) { c.WeChat.ReplayWindow = 0 }, "wechat.replay_window: must be more than 0"},
-		{"wecom replay window negative", func(t *testing.T, c *Config) { c.WeCom.ReplayWindow = -time.Minute }, "wecom.replay_window: must be more than 0"},
-		{"supplement window under a minute", func(t *testing.T, c *Config) { c.WeChat.SupplementWindow = 30 * time.Second }, "wechat.supplement_window: 30s: want a minute or more"},
+		{"replay window off", func(t *testing.T, c *Config) { c.WeChat.ReplayWindow = 0 }, "wechat.replay_window: 0s: want 30s to 15m: a callback stamped further off is refused"},
+		{"wecom replay window negative", func(t *testing.T, c *Config) { c.WeCom.ReplayWindow = -time.Minute }, "wecom.replay_window: -1m0s: want 30s to 15m"},
+		{"supplement window under a minute", func(t *testing.T, c *Config) { c.WeChat.SupplementWindow = 30 * time.Second }, "wechat.supplement_window: 30s: want 1m to 24h: students are told it in minutes"},
 		{"category id required", func(t *testing.T, c *Config) { c.Categories[0].ID = "" }, "categories[0].id: required"},
 		{"category id duplicate", func(t *testing.T, c *Config) { c.Categories[1].ID = c.Categories[0].ID }, "categories[1].id: duplicate id"},
 		{"category name required", func(t *testing.T, c *Config) { c.Categories[1].Name = "" }, "categories.heating.name: required"},
@@ -98,9 +98,9 @@ func TestValidateProblems(t *testing.T) {
 			"routing.urgent_words[1]: empty word"},
 		// tiers
 		{"contact_within zero", func(t *testing.T, c *Config) { c.Tiers.Urgent.ContactWithin = 0 },
-			"tiers.urgent.contact_within: must be more than 0"},
+			"tiers.urgent.contact_within: 0s: want 1m to 720h"},
 		{"resolve_within negative", func(t *testing.T, c *Config) { c.Tiers.Essential.ResolveWithin = -time.Hour },
-			"tiers.essential.resolve_within: must be more than 0"},
+			"tiers.essential.resolve_within: -1h0m0s: want 1m to 720h: deadlines are shown to the minute"},
 		{"contact after resolve", func(t *testing.T, c *Config) { c.Tiers.General.ContactWithin = 200 * time.Hour },
 			"tiers.general.contact_within: 200h0m0s is after resolve_within 120h0m0s"},
 		{"tier label required", func(t *testing.T, c *Config) { c.Tiers.General.Label = "" }, "tiers.general.label: required"},
@@ -139,13 +139,13 @@ func TestValidateProblems(t *testing.T) {
 		{"log format", func(t *testing.T, c *Config) { c.Log.Format = "xml" }, `log.format: "xml"`},
 		{"outbox batch", func(t *testing.T, c *Config) { c.Outbox.Batch = 0 }, "outbox.batch: must be more than 0"},
 		{"outbox attempts", func(t *testing.T, c *Config) { c.Outbox.MaxAttempts = -2 }, "outbox.max_attempts: must be more than 0"},
-		{"outbox poll", func(t *testing.T, c *Config) { c.Outbox.PollInterval = 0 }, "outbox.poll_interval: must be more than 0"},
+		{"outbox poll", func(t *testing.T, c *Config) { c.Outbox.PollInterval = 0 }, "outbox.poll_interval: 0s: want 100ms to 1m"},
 		{"outbox backoff above max", func(t *testing.T, c *Config) { c.Outbox.Backoff = time.Hour }, "outbox.backoff: 1h0m0s is more than outbox.max_backoff"},
 		{"survey later than the policy allows", func(t *testing.T, c *Config) { c.Survey.Delay = 49 * time.Hour },
-			`survey.delay: 49h0m0s: want more than 0 and at most 48h`},
+			`survey.delay: 49h0m0s: want 1m to 48h: the complainant reads the result before being asked to rate it, and the policy asks for the follow-up within 48 hours of feedback`},
 		{"unrated closed before the follow-up", func(t *testing.T, c *Config) { c.Survey.CloseUnratedAfter = time.Hour },
 			`survey.close_unrated_after: 1h0m0s: must be after survey.follow_up_after`},
-		{"no sweep", func(t *testing.T, c *Config) { c.SLA.SweepInterval = -time.Second }, `sla.sweep_interval: must be more than 0`},
+		{"no sweep", func(t *testing.T, c *Config) { c.SLA.SweepInterval = -time.Second }, `sla.sweep_interval: -1s: want 1s to 10m`},
 		{"wechat without token", func(t *testing.T, c *Config) { c.WeChat.AppID, c.WeChat.AppSecret = "wx1", "s" },
 			`wechat.token: required when wechat.app_id is set`},
 		{"wechat AES key length", func(t *testing.T, c *Config) {
@@ -220,8 +220,14 @@ func TestValidateAcceptsGoodVariants(t *testing.T) {
 		{"rediss url", func(c *Config) { c.Redis.URL = "rediss://redis:6380/0" }},
 		{"two keys", func(c *Config) { c.Security.EncryptionKeys = key32("2025") + ", " + key32("2024") }},
 		{"member target", func(c *Config) { c.Escalation.Urgent[0].Notify = []string{"member:office-wang"} }},
-		{"no escalation at all needs no leaders", func(c *Config) {
-			c.Escalation = Escalation{Urgent: []EscalationStep{}, Essential: []EscalationStep{}, General: []EscalationStep{}}
+		{"chains without vice_president need no leaders", func(c *Config) {
+			office := func() []EscalationStep {
+				return []EscalationStep{
+					{At: "contact_by", If: IfNotAccepted, Notify: []string{NotifySchoolOffice}},
+					{At: "resolve_by", If: IfNotResolved, Notify: []string{NotifySchoolOffice}},
+				}
+			}
+			c.Escalation = Escalation{Urgent: office(), Essential: office(), General: office()}
 			for i := range c.Units {
 				c.Units[i].Leader = ""
 			}

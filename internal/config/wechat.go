@@ -69,9 +69,6 @@ func validPart(p string) bool {
 
 func (c *Config) validateWeChat(ps *problems) {
 	w := c.WeChat
-	if w.APITimeout <= 0 || w.APITimeout > 30*time.Second {
-		ps.add("wechat.api_timeout", "%s: want more than 0 and at most 30s", w.APITimeout)
-	}
 	if w.MaxBodyBytes < 1024 {
 		ps.add("wechat.max_body_bytes", "%d: want at least 1024", w.MaxBodyBytes)
 	}

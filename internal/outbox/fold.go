@@ -13,12 +13,16 @@ import (
 	"github.com/jiesu/jiesu/internal/store"
 )
 
-// foldDue sends a digest for each target with several messages held back
-// by its rate limit and now due: what does not fit the limit one by one
-// is folded, so a burst of 300 dispatches reaches a group robot that takes
-// 20 a minute within minutes and loses nothing. Targets take turns, one
-// digest each, until their limits are full or a round's Batch of digests
-// went out. It returns how many messages it claimed.
+// foldDue sends a digest for each target with messages held back by its
+// rate limit, one of them now due: what does not fit the limit one by one
+// is folded, always, so a burst of 500 dispatches reaches a group robot
+// that takes 20 a minute within minutes and loses nothing. Held messages
+// are this path's alone (the ordinary claim leaves them), and a digest
+// takes every message waiting for the target, due or not: held at
+// different times, they would otherwise come due one by one and go out
+// one per slot. Targets take turns, one digest each, until their limits
+// are full or a round's Batch of digests went out. It returns how many
+// messages it claimed.
 func (w *Worker) foldDue(ctx context.Context) (int, error) {
 	if w.folds == nil {
 		return 0, nil
@@ -55,8 +59,9 @@ func (w *Worker) foldDue(ctx context.Context) (int, error) {
 			errs = append(errs, err)
 			held, err := w.deliverFold(ctx, g.Key, items)
 			errs = append(errs, err)
-			// One message left over goes the ordinary way.
-			if !held && g.Count > 1 {
+			// What is left of the backlog is folded too (the ordinary
+			// claim leaves held messages to this path).
+			if !held && g.Count > 0 {
 				next = append(next, g)
 			}
 		}
@@ -134,6 +139,11 @@ func (w *Worker) sendFolded(ctx context.Context, parts []folded, key string) (he
 			} else {
 				errs = append(errs, w.hold(ctx, f.a, at, f.p.d))
 			}
+		}
+		if err == nil && first.d.Fold != "" {
+			// The rest of the backlog waits for the same room (key is the
+			// digest's; the backlog waits under the delivery's fold key).
+			errs = append(errs, w.folds.DeferFold(ctx, first.d.Fold, at))
 		}
 		return true, errors.Join(errs...)
 	}

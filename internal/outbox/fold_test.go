@@ -20,9 +20,10 @@ import (
 // under its own limit and foldable, like WeCom's robot and app.
 type plannerSender struct {
 	fakeSender
-	clock *clock.Fake
-	max   int // per minute, for each part
-	parts []string
+	clock   *clock.Fake
+	max     int // per minute, for each part
+	foldMax int // messages to a digest; 0: 3
+	parts   []string
 
 	mu       sync.Mutex
 	times    map[string][]time.Time // per part, when each send went out
@@ -30,6 +31,10 @@ type plannerSender struct {
 }
 
 func (p *plannerSender) Plan(out bot.Outbound) []bot.Delivery {
+	foldMax := p.foldMax
+	if foldMax == 0 {
+		foldMax = 3
+	}
 	var ds []bot.Delivery
 	for _, part := range p.parts {
 		if out.Part != "" && out.Part != part {
@@ -37,7 +42,7 @@ func (p *plannerSender) Plan(out bot.Outbound) []bot.Delivery {
 		}
 		ds = append(ds, bot.Delivery{Part: part,
 			Limits: []bot.Limit{{Key: "test:" + part + ":" + out.Address.IDs[0], Max: p.max, Window: time.Minute}},
-			Fold:   "test:" + part + ":" + out.Address.IDs[0], FoldMax: 3, DigestTemplate: "digest_notice"})
+			Fold:   "test:" + part + ":" + out.Address.IDs[0], FoldMax: foldMax, DigestTemplate: "digest_notice"})
 	}
 	return ds
 }
@@ -213,10 +218,12 @@ func TestDigestClaimsLeaseFromTheirOwnTime(t *testing.T) {
 	t.Parallel()
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
 		b := setupStore(t, s, 1, "notice", "card")
-		for range 3 {
+		storetest.Create(t, s, storetest.NewCase(t, storetest.Epoch(), "logistics"))
+		b.drain(t) // its notice and card fill their limits
+		for range 2 {
 			storetest.Create(t, s, storetest.NewCase(t, storetest.Epoch(), "logistics"))
 		}
-		b.drain(t) // one notice and one card go; two of each wait, foldable
+		b.drain(t) // two of each wait, foldable
 		b.clock.Advance(time.Minute)
 		slow := true // the first digest takes longer than a lease
 		b.sender.onSend = func() {

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 )
 
@@ -25,6 +26,8 @@ type FoldStore interface {
 	DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, foldKey string, foldMax int) error
 	DueFolds(ctx context.Context, now time.Time, limit int) ([]store.FoldGroup, error)
 	ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
+	DeferFold(ctx context.Context, key string, next time.Time) error
+	BacklogOf(ctx context.Context, key string, to cases.Recipient) (store.Backlog, error)
 	Unfold(ctx context.Context, ids []int64) error
 	ClaimSentAs(ctx context.Context, key string, now time.Time, lease time.Duration) ([]store.OutboxItem, error)
 }
@@ -175,9 +178,23 @@ func inlinePart(ps []planned) (planned, bool) {
 // deliverOne sends one delivery under its limits. When a limit is full the
 // message waits, without using an attempt, until there is room; a
 // foldable one may then go out in a digest with others for the same
-// target.
+// target. A foldable message for a target whose backlog exceeds its limit
+// (or that has messages held already) joins it at once: sent alone, it
+// would take a slot from the digest of them all.
 func (w *Worker) deliverOne(ctx context.Context, a *attempt, p planned, msg bot.Message) error {
 	if len(p.d.Limits) > 0 {
+		// A backlog takes a new message into its digest; one that may
+		// have gone out before goes again alone (foldable), so it waits
+		// for the limit itself rather than join.
+		if p.d.Fold != "" && w.folds != nil && foldable(a.it) {
+			b, err := w.folds.BacklogOf(ctx, p.d.Fold, a.it.To)
+			if err != nil {
+				return w.retry(ctx, a, err)
+			}
+			if b.Held > 0 || b.Pending >= tightest(p.d.Limits) {
+				return w.hold(ctx, a, w.clock.Now(), p.d)
+			}
+		}
 		ok, at, err := w.limiter.Take(ctx, w.clock.Now(), p.d.Limits)
 		if err != nil {
 			return w.retry(ctx, a, err)
@@ -216,6 +233,15 @@ func (w *Worker) hold(ctx context.Context, a *attempt, until time.Time, d bot.De
 		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
 	}
 	return nil
+}
+
+// tightest is the fewest sends any of limits allows in its window.
+func tightest(limits []bot.Limit) int {
+	n := limits[0].Max
+	for _, l := range limits[1:] {
+		n = min(n, l.Max)
+	}
+	return n
 }
 
 func permanent(a *attempt) bool {

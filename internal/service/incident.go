@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
@@ -209,9 +210,8 @@ func (s *Service) AddToIncident(ctx context.Context, actor cases.Actor, id int64
 }
 
 // RemoveFromIncident takes a case out of incident id by hand. From then on
-// it is handled and chased on its own; if it still waits to be accepted,
-// its unit gets its notice with the 接单 button, which the incident's
-// notice stood for until now.
+// it is handled and chased on its own; its unit and co-units get the cards
+// it still waits on (see ownNotices).
 func (s *Service) RemoveFromIncident(ctx context.Context, actor cases.Actor, id int64, ref string) error {
 	inc, c, err := s.manage(ctx, actor, id, ref)
 	if err != nil {
@@ -224,18 +224,35 @@ func (s *Service) RemoveFromIncident(ctx context.Context, actor cases.Actor, id 
 		}
 		return err
 	}
-	if c.State != cases.StateDispatched {
-		return nil
-	}
-	_, err = s.store.Enqueue(ctx, []store.OutboxItem{{
-		CaseID: c.ID, Template: "case_dispatched", To: cases.Recipient{Kind: cases.ToUnit, ID: c.LeadUnit},
-		DedupKey: fmt.Sprintf("incident/%d/removed/%d/%d", id, c.ID, now.UnixMicro()),
-	}}, now)
-	if err != nil {
-		return fmt.Errorf("notify unit of %s: %w", c.Number, err)
+	if _, err = s.store.Enqueue(ctx, ownNotices(id, c, now), now); err != nil {
+		return fmt.Errorf("notify units of %s: %w", c.Number, err)
 	}
 	s.committed()
 	return nil
+}
+
+// ownNotices are the cards a case taken out of incident id gets on its own:
+// its unit's, if it still waits to be accepted, and each co-unit's that has
+// not taken its part, which the incident's notice stood for until now.
+func ownNotices(id int64, c cases.Case, now time.Time) []store.OutboxItem {
+	key := func(unit string) string {
+		return fmt.Sprintf("incident/%d/removed/%d/%s/%d", id, c.ID, unit, now.UnixMicro())
+	}
+	var out []store.OutboxItem
+	if c.State == cases.StateDispatched {
+		out = append(out, store.OutboxItem{CaseID: c.ID, Template: "case_dispatched",
+			To: cases.Recipient{Kind: cases.ToUnit, ID: c.LeadUnit}, DedupKey: key(c.LeadUnit)})
+	}
+	if !c.State.OnClock() {
+		return out
+	}
+	for _, a := range c.CoUnits {
+		if a.State == cases.AssignmentDispatched {
+			out = append(out, store.OutboxItem{CaseID: c.ID, Template: "case_co_dispatched",
+				To: cases.Recipient{Kind: cases.ToUnit, ID: a.Unit}, Data: map[string]string{"lead_unit": c.LeadUnit}, DedupKey: key(a.Unit)})
+		}
+	}
+	return out
 }
 
 // manage loads an incident and a case for someone who may change the

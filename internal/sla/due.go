@@ -23,22 +23,11 @@ const (
 	EventEscalate = "escalate"
 )
 
-// Holds reports whether a step's condition still holds for c. Within one
-// dispatch a condition that stopped holding never holds again (acceptance
-// and contact are undone only by a return or a reopening, which start a
-// new dispatch), so a step found not to hold when due is skipped for good.
+// Holds reports whether a step's condition still holds for c; the rule
+// is config.ConditionHolds. A step found not to hold when due is skipped
+// for good, since within one dispatch a condition never holds again.
 func Holds(cond string, c store.SLACase) bool {
-	switch cond {
-	case config.IfNotAccepted:
-		return c.State == cases.StateDispatched || c.State == cases.StateReopened
-	case config.IfNotContacted:
-		// Nobody can call a complainant who left no contact: chasing the
-		// unit for it would be noise.
-		return !c.NoContact && (c.State == cases.StateDispatched || c.State == cases.StateAccepted || c.State == cases.StateReopened)
-	case config.IfNotResolved:
-		return c.State.OnClock()
-	}
-	return false
+	return config.ConditionHolds(cond, c.State, c.NoContact)
 }
 
 // firing is a step due on a case, with what its message says.

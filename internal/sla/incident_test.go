@@ -14,6 +14,19 @@ import (
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
+// complain registers student i's complaint through the Official Account.
+func (b *bundle) complain(t *testing.T, i int, contact, content string) service.Created {
+	t.Helper()
+	res, err := b.svc.Create(context.Background(), cases.SystemActor(), service.CreateInput{
+		Channel: cases.ChannelWeChatOA, ChannelRef: fmt.Sprintf("msg-%03d", i), Identity: fmt.Sprintf("openid-%03d", i),
+		Contact: contact, Content: content,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // 200 students complain about one dormitory's power cut within 5 minutes
 // through the Official Account. It becomes one incident: the unit sees the
 // first complaint at once and then one incident notice whose count is
@@ -41,13 +54,7 @@ func TestPowerCutBecomesOneIncident(t *testing.T) {
 		var all []cases.Case
 		for i := range students {
 			sweepUntil(t0.Add(time.Duration(i) * 1500 * time.Millisecond))
-			res, err := b.svc.Create(ctx, cases.SystemActor(), service.CreateInput{
-				Channel: cases.ChannelWeChatOA, ChannelRef: fmt.Sprintf("msg-%03d", i), Identity: fmt.Sprintf("openid-%03d", i),
-				Contact: fmt.Sprintf("138%08d", i), Content: "学生公寓3号楼停电了，整栋楼都没电",
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := b.complain(t, i, fmt.Sprintf("138%08d", i), "学生公寓3号楼停电了，整栋楼都没电")
 			// Each complainant's receipt (the passive reply) quotes their own case.
 			if !res.Created || res.Case.Number == "" || res.Case.Place != "学生公寓3号楼" {
 				t.Fatalf("complaint %d: %+v", i, res.Case)

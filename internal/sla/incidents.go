@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -92,7 +93,7 @@ func (n *IncidentNotices) Run(ctx context.Context, now time.Time) error {
 			if !won || d.First == 0 || (d.Count == inc.NotifiedCount && !inc.NotifiedAt.IsZero()) {
 				continue
 			}
-			items = append(items, n.notice(d, now))
+			items = append(items, n.notices(d, now)...)
 		}
 		queued, err = t.Enqueue(ctx, items, now)
 		return err
@@ -107,9 +108,12 @@ func (n *IncidentNotices) Run(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// notice is the message to the incident's unit, shown on its oldest case
-// (whose number and link the card carries, and whose 接单 accepts them all).
-func (n *IncidentNotices) notice(d store.IncidentNotice, now time.Time) store.OutboxItem {
+// notices are the messages of an incident's running count: to its unit,
+// and to every unit that helps with one of its cases, whose own case
+// notices the incident's stands for as it does the unit's. They are shown
+// on its oldest case (whose number and link the card carries, and whose
+// 接单 accepts them all for the unit).
+func (n *IncidentNotices) notices(d store.IncidentNotice, now time.Time) []store.OutboxItem {
 	inc := d.Incident
 	template := IncidentUpdatedTemplate
 	if inc.NotifiedAt.IsZero() {
@@ -124,8 +128,18 @@ func (n *IncidentNotices) notice(d store.IncidentNotice, now time.Time) store.Ou
 	} else if change < 0 {
 		data["removed"] = strconv.Itoa(-change)
 	}
-	return store.OutboxItem{
-		CaseID: d.First, Template: template, To: cases.Recipient{Kind: cases.ToUnit, ID: inc.LeadUnit}, Data: data,
-		DedupKey: fmt.Sprintf("incident/%d/notice/%d", inc.ID, now.UnixMicro()),
+	key := fmt.Sprintf("incident/%d/notice/%d", inc.ID, now.UnixMicro())
+	out := []store.OutboxItem{{
+		CaseID: d.First, Template: template, To: cases.Recipient{Kind: cases.ToUnit, ID: inc.LeadUnit}, Data: data, DedupKey: key,
+	}}
+	for _, u := range d.CoUnits {
+		// lead_unit marks a co-unit's copy: it names the unit that leads,
+		// and offers no 接单, which is the lead unit's.
+		co := maps.Clone(data)
+		co["lead_unit"] = inc.LeadUnit
+		out = append(out, store.OutboxItem{
+			CaseID: d.First, Template: template, To: cases.Recipient{Kind: cases.ToUnit, ID: u}, Data: co, DedupKey: key + "/" + u,
+		})
 	}
+	return out
 }

@@ -110,19 +110,22 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 	}
 	shownBefore := len(ps.shown())
 
-	// 2 h: not contacted → each unit's head and the school office; three
-	// sweeps at once, with no lease between them.
-	clk.Set(t0.Add(2 * hour))
-	concurrently(3, func(i int) {
-		if _, err := replicas[i].sweeper.RunAt(context.Background(), clk.Now()); err != nil {
-			t.Error(err)
+	// 1 h: still not accepted, 2 h: not contacted → each unit's head and
+	// the school office; three sweeps at once, with no lease between them.
+	for _, at := range []time.Duration{hour, 2 * hour} {
+		clk.Set(t0.Add(at))
+		concurrently(3, func(i int) {
+			if _, err := replicas[i].sweeper.RunAt(context.Background(), clk.Now()); err != nil {
+				t.Error(err)
+			}
+		})
+		deliver()
+		got = count(shownBefore)
+		check(got, office, total)
+		for _, u := range cfg.Units {
+			check(got, "member:"+u.Head, perUnit[u.ID])
 		}
-	})
-	deliver()
-	got = count(shownBefore)
-	check(got, office, total)
-	for _, u := range cfg.Units {
-		check(got, "member:"+u.Head, perUnit[u.ID])
+		shownBefore = len(ps.shown())
 	}
 
 	seen := map[string]bool{}

@@ -77,6 +77,7 @@ var timelines = map[cases.Tier][]scenario{
 	cases.TierUrgent: {
 		{"never accepted", nil, []step{
 			{10 * minute, escalate, "dispatch+10m", []string{unitGroup, unitHead}},
+			{20 * minute, escalate, "dispatch+20m", []string{unitHead, office}},
 			{30 * minute, escalate, "contact_by", []string{unitHead, office}},
 			{96 * minute, remind, "80%", []string{unitHead}},
 			{2 * hour, escalate, "resolve_by", []string{vicePres, discipline}},
@@ -97,6 +98,7 @@ var timelines = map[cases.Tier][]scenario{
 	cases.TierEssential: {
 		{"never accepted", nil, []step{
 			{30 * minute, escalate, "dispatch+30m", []string{unitGroup, unitHead}},
+			{hour, escalate, "dispatch+1h", []string{unitHead, office}},
 			{2 * hour, escalate, "contact_by", []string{unitHead, office}},
 			// The handler of a case nobody accepted is its unit.
 			{18 * hour, remind, "75%", []string{unitGroup, unitHead}},
@@ -120,6 +122,7 @@ var timelines = map[cases.Tier][]scenario{
 	cases.TierGeneral: {
 		{"never accepted", nil, []step{
 			{4 * hour, escalate, "dispatch+4h", []string{unitGroup, unitHead}},
+			{12 * hour, escalate, "dispatch+12h", []string{unitHead, office}},
 			{day, escalate, "contact_by", []string{unitHead, office}},
 			{4 * day, remind, "resolve_by-24h", []string{unitGroup, unitHead}},
 			{5 * day, escalate, "resolve_by", []string{office, vicePres}},

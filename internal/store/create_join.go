@@ -81,7 +81,7 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 				return err
 			}
 			stmts = append(stmts, more...)
-			notices = withoutLeadNotice(c, out.Messages)
+			notices = withoutUnitNotices(c, out.Messages)
 		}
 		msgs, err := s.messagesStmt(c, notices)
 		if err != nil {

@@ -13,6 +13,9 @@ type IncidentNotice struct {
 	Count    int   // cases in the incident now
 	Pending  int   // of which not yet accepted
 	First    int64 // the oldest case still its unit's: the notice is shown on it (0: none)
+	// CoUnits are the units that help with any of its cases, in the order
+	// their first case named them: they get the notice too.
+	CoUnits []string
 }
 
 // DueIncidentNotices returns up to limit incidents whose notice is due at
@@ -50,8 +53,35 @@ func (t *SweepTx) DueIncidentNotices(ctx context.Context, now time.Time, limit i
 		if first != nil {
 			n.First = *first
 		}
+		if n.CoUnits, err = t.incidentCoUnits(ctx, n.Incident); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// incidentCoUnits returns the co-units of inc's cases, each once.
+func (t *SweepTx) incidentCoUnits(ctx context.Context, inc Incident) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT a.unit FROM incident_cases ic
+		JOIN case_assignments a ON a.case_id = ic.case_id
+		WHERE ic.incident_id = $1 AND a.unit <> $2
+		GROUP BY a.unit ORDER BY MIN(ic.case_id), MIN(a.pos), a.unit`, inc.ID, inc.LeadUnit)
+	if err != nil {
+		return nil, fmt.Errorf("co-units of incident %d: %w", inc.ID, err)
+	}
+	defer rows.Close()
+	var units []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, fmt.Errorf("co-units of incident %d: %w", inc.ID, err)
+		}
+		units = append(units, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("co-units of incident %d: %w", inc.ID, err)
+	}
+	return units, nil
 }
 
 // IncidentNotified claims incident id's due notice for this run, recording

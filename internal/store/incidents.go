@@ -146,8 +146,9 @@ func (s *Store) lockGroupKey(ctx context.Context, tx *sql.Tx, c cases.Case, o cr
 
 // groupNew puts the newly inserted case c into its key's incident, opening
 // one with the recent open cases of the key when there is none, and
-// returns the messages of c's registration to queue: without its notice
-// to the lead unit when it joined, since the incident's notice counts it.
+// returns the messages of c's registration to queue: without its notices
+// to the lead unit and the co-units when it joined, since the incident's
+// notice counts it.
 // c stays on its own when it has no company within the window. An
 // incident past its window, or with no open case left, is closed to new
 // cases on the way. Concurrent registrations end in one incident: the
@@ -192,19 +193,25 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 	if err := s.addMembers(ctx, tx, &inc, members, "system", "incident_join", now, g); err != nil {
 		return nil, err
 	}
-	return withoutLeadNotice(c, msgs), nil
+	return withoutUnitNotices(c, msgs), nil
 }
 
-// withoutLeadNotice drops the messages to c's lead unit: the incident's
-// notice counts a case that joined it.
-func withoutLeadNotice(c cases.Case, msgs []cases.Message) []cases.Message {
+// withoutUnitNotices drops the messages to c's lead unit and to its
+// co-units: the incident's notice, which goes to them all, counts a case
+// that joined it.
+func withoutUnitNotices(c cases.Case, msgs []cases.Message) []cases.Message {
 	kept := msgs[:0:0]
 	for _, m := range msgs {
-		if !(m.To.Kind == cases.ToUnit && m.To.ID == c.LeadUnit) {
+		if !(m.To.Kind == cases.ToUnit && (m.To.ID == c.LeadUnit || isCoUnit(c, m.To.ID))) {
 			kept = append(kept, m)
 		}
 	}
 	return kept
+}
+
+func isCoUnit(c cases.Case, unit string) bool {
+	_, _, ok := c.CoUnit(unit)
+	return ok
 }
 
 // openIncident returns the key's incident that c may join, locked, closing

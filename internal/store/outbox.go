@@ -124,7 +124,10 @@ func (s *Store) Enqueue(ctx context.Context, items []OutboxItem, now time.Time) 
 
 // ClaimOutbox takes up to limit messages that are due at now: pending ones
 // whose next attempt has come, and ones left "sending" by a replica whose
-// lease ran out (it died mid-send). They become "sending" until now+lease,
+// lease ran out (it died mid-send). A pending message that waits for its
+// target's rate limit (it has a fold mark) is left to ClaimFold: taken
+// here, it would go out alone in a slot a digest of its whole backlog
+// could use. They become "sending" until now+lease,
 // with one more attempt counted, and come back oldest first. Concurrent
 // claimers never get the same message while its lease holds.
 func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
@@ -135,7 +138,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 		SET state = 'sending', lease_until = $2, attempts = attempts + 1
 		WHERE id IN (
 			SELECT id FROM outbox
-			WHERE (state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1)
+			WHERE (state = 'pending' AND next_attempt_at <= $1
+			       AND NOT EXISTS (SELECT 1 FROM outbox_folds f WHERE f.outbox_id = outbox.id))
+			   OR (state = 'sending' AND lease_until < $1)
 			ORDER BY id LIMIT $3`+s.d.skipLocked()+`)
 		RETURNING `+outboxColumns, s.d.time(now), s.d.time(now.Add(lease)), limit)
 }

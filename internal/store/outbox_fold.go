@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // FoldGroup is a set of messages waiting for the same target's rate limit,
@@ -41,13 +43,15 @@ func (s *Store) DeferOutbox(ctx context.Context, id int64, attempt int, next tim
 	})
 }
 
-// DueFolds returns up to limit fold keys under which at least two messages
-// are due at now, the longest waiting first.
+// DueFolds returns up to limit fold keys under which a waiting message is
+// due at now, the longest waiting first, with how many wait under each.
+// Every message waiting under a key waits for the same target's limit,
+// so when one is due, all of them may go in its digest.
 func (s *Store) DueFolds(ctx context.Context, now time.Time, limit int) ([]FoldGroup, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT f.fold_key, count(*), max(f.fold_max) FROM outbox_folds f
 		JOIN outbox o ON o.id = f.outbox_id
-		WHERE o.state = 'pending' AND o.next_attempt_at <= $1
-		GROUP BY f.fold_key HAVING count(*) > 1
+		WHERE o.state = 'pending'
+		GROUP BY f.fold_key HAVING min(o.next_attempt_at) <= $1
 		ORDER BY min(o.id) LIMIT $2`, s.d.time(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due folds: %w", err)
@@ -67,21 +71,57 @@ func (s *Store) DueFolds(ctx context.Context, now time.Time, limit int) ([]FoldG
 	return out, nil
 }
 
-// ClaimFold claims up to limit due messages waiting under fold key, oldest
-// first, as ClaimOutbox claims: "sending" until now+lease, one more
-// attempt counted. Concurrent claimers never get the same message.
+// ClaimFold claims up to limit messages waiting under fold key, oldest
+// first, due or not (DueFolds says why), as ClaimOutbox claims: "sending"
+// until now+lease, one more attempt counted. Concurrent claimers never get
+// the same message.
 func (s *Store) ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
 	lock := ""
 	if s.d.postgres() {
 		lock = " FOR UPDATE OF o SKIP LOCKED"
 	}
 	return s.claim(ctx, "claim fold "+key, `UPDATE outbox
-		SET state = 'sending', lease_until = $3, attempts = attempts + 1
+		SET state = 'sending', lease_until = $2, attempts = attempts + 1
 		WHERE id IN (
 			SELECT o.id FROM outbox o JOIN outbox_folds f ON f.outbox_id = o.id
-			WHERE f.fold_key = $1 AND o.state = 'pending' AND o.next_attempt_at <= $2
-			ORDER BY o.id LIMIT $4`+lock+`)
-		RETURNING `+outboxColumns, key, s.d.time(now), s.d.time(now.Add(lease)), limit)
+			WHERE f.fold_key = $1 AND o.state = 'pending'
+			ORDER BY o.id LIMIT $3`+lock+`)
+		RETURNING `+outboxColumns, key, s.d.time(now.Add(lease)), limit)
+}
+
+// Backlog is what waits for one target besides the message in hand.
+type Backlog struct {
+	Held    int // messages held for the target's limit (waiting under its fold key)
+	Pending int // other messages queued to the same recipient and not yet tried
+}
+
+// BacklogOf returns the backlog of the target of a message to `to` whose
+// deliveries fold under key.
+func (s *Store) BacklogOf(ctx context.Context, key string, to cases.Recipient) (Backlog, error) {
+	var b Backlog
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM outbox_folds f JOIN outbox o ON o.id = f.outbox_id
+			WHERE f.fold_key = $1 AND o.state = 'pending'),
+		(SELECT count(*) FROM outbox o WHERE o.state = 'pending' AND o.to_kind = $2 AND o.to_id = $3
+			AND NOT EXISTS (SELECT 1 FROM outbox_folds f WHERE f.outbox_id = o.id))`,
+		key, string(to.Kind), to.ID).Scan(&b.Held, &b.Pending)
+	if err != nil {
+		return Backlog{}, fmt.Errorf("backlog of %s: %w", key, err)
+	}
+	return b, nil
+}
+
+// DeferFold moves every message waiting under fold key to wait until
+// next, as DeferOutbox does one claimed message: the target's limit has no
+// room before then, and a digest then takes them all, so none of them need
+// be claimed and put back before it.
+func (s *Store) DeferFold(ctx context.Context, key string, next time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2
+		WHERE state = 'pending' AND next_attempt_at < $2
+		  AND id IN (SELECT outbox_id FROM outbox_folds WHERE fold_key = $1)`, key, s.d.time(next)); err != nil {
+		return fmt.Errorf("defer fold %s: %w", key, err)
+	}
+	return nil
 }
 
 // Unfold forgets the fold marks of messages that no longer wait.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -45,8 +46,9 @@ func TestDeferAndFold(t *testing.T) {
 		if folded[0].Attempts != 1 || folded[0].State != store.OutboxSending {
 			t.Errorf("folded item = %+v, want sending at attempt 1", folded[0])
 		}
-		// What is claimed is no longer due; one alone is not a group.
-		if groups, _ := s.DueFolds(ctx, next, 10); len(groups) != 0 {
+		// One left waiting is still the fold's: the ordinary claim leaves
+		// it, and takes only the unfoldable message.
+		if groups, _ := s.DueFolds(ctx, next, 10); len(groups) != 1 || groups[0].Count != 1 {
 			t.Errorf("DueFolds after the claim = %+v", groups)
 		}
 		for _, it := range folded {
@@ -57,10 +59,31 @@ func TestDeferAndFold(t *testing.T) {
 		if err := s.Unfold(ctx, []int64{folded[0].ID, folded[1].ID}); err != nil {
 			t.Fatal(err)
 		}
-		// The rest is claimed the ordinary way.
 		rest, err := s.ClaimOutbox(ctx, next, time.Minute, 10)
-		if err != nil || len(rest) != 2 || rest[0].Attempts != 1 {
+		if err != nil || len(rest) != 1 || rest[0].ID != claimed[3].ID || rest[0].Attempts != 1 {
 			t.Fatalf("rest = %+v, %v", rest, err)
+		}
+		to := cases.Recipient{Kind: cases.ToUnit, ID: "logistics"}
+		if b, err := s.BacklogOf(ctx, "wecom:robot:abc", to); err != nil || b != (store.Backlog{Held: 1}) {
+			t.Errorf("BacklogOf = %+v, %v; want the one left held", b, err)
+		}
+		// The limit has no room before later: what waits under the key
+		// waits until then, and the digest then takes it, due or not.
+		later := next.Add(time.Minute)
+		if err := s.DeferFold(ctx, "wecom:robot:abc", later); err != nil {
+			t.Fatal(err)
+		}
+		if groups, _ := s.DueFolds(ctx, next, 10); len(groups) != 0 {
+			t.Errorf("DueFolds after DeferFold = %+v", groups)
+		}
+		if last, err := s.ClaimFold(ctx, "wecom:robot:abc", next, time.Minute, 5); err != nil || len(last) != 1 || last[0].ID != claimed[2].ID {
+			t.Errorf("ClaimFold of what waits = %+v, %v", last, err)
+		}
+		if _, err := s.Enqueue(ctx, []store.OutboxItem{{Template: "case_dispatched", To: to, DedupKey: "fold-test/new"}}, next); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := s.BacklogOf(ctx, "wecom:robot:abc", to); b != (store.Backlog{Pending: 1}) {
+			t.Errorf("BacklogOf = %+v; want one new message pending, none held", b)
 		}
 	})
 }
