@@ -137,12 +137,9 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 			_ = st.Close()
 		}
 	}()
-	keys := w.keys
-	if keys == nil {
-		var err error
-		if keys, err = secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir); err != nil {
-			return nil, fmt.Errorf("encryption keys: %w", err)
-		}
+	keys, err := serverKeys(ctx, cfg, st, w.keys, log, clk.Now())
+	if err != nil {
+		return nil, err
 	}
 	router, err := routing.New(cfg)
 	if err != nil {
