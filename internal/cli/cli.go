@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -33,7 +32,8 @@ const usage = `jiesu: 接诉即办, a complaint-handling service
 Usage:
   jiesu [--config FILE] [serve]              serve HTTP (the default)
   jiesu [--config FILE] migrate              apply database migrations and exit
-  jiesu [--config FILE] check-config         validate and print the effective config (secrets masked)
+  jiesu [--config FILE] check-config         validate and print the effective config (secrets masked),
+                                             and check the keys against the database's fingerprints
   jiesu [--config FILE] token create MEMBER  print a new API token for configured member MEMBER
   jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's
   jiesu [--config FILE] token revoke ID      delete the API token with id ID (from token list);
@@ -106,7 +106,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd == "migrate" && len(rest) == 0:
 		err = migrate(ctx, cfg, env)
 	case cmd == "check-config" && len(rest) == 0:
-		err = checkConfig(cfg, env)
+		err = checkConfig(ctx, cfg, env)
 	case cmd == "token" && len(rest) == 2 && rest[0] == "create":
 		err = createToken(ctx, cfg, rest[1], env)
 	case cmd == "token" && len(rest) >= 1 && len(rest) <= 2 && rest[0] == "list":
@@ -134,7 +134,7 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 		if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
-		opts.SQLitePath = filepath.Join(cfg.Server.DataDir, "jiesu.db")
+		opts.SQLitePath = sqlitePath(cfg)
 	}
 	st, err := store.Open(ctx, opts)
 	if err != nil {
@@ -171,13 +171,17 @@ func migrate(ctx context.Context, cfg *config.Config, env Env) error {
 	return nil
 }
 
-func checkConfig(cfg *config.Config, env Env) error {
+// checkConfig prints the effective configuration, then checks the keys
+// against the database as a start would.
+func checkConfig(ctx context.Context, cfg *config.Config, env Env) error {
 	out, err := cfg.Masked()
 	if err != nil {
 		return err
 	}
-	_, err = env.Stdout.Write(out)
-	return err
+	if _, err = env.Stdout.Write(out); err != nil {
+		return err
+	}
+	return verifyKeys(ctx, cfg, env)
 }
 
 func createToken(ctx context.Context, cfg *config.Config, member string, env Env) error {
