@@ -1,6 +1,6 @@
 // Package cli parses jiesu's command line and runs its subcommands: serve
-// (the default), migrate, check-config, token create, list and revoke, and
-// keys generate and reseal.
+// (the default), migrate, check-config, token create, list and revoke,
+// keys generate and reseal, and backup.
 package cli
 
 import (
@@ -42,6 +42,8 @@ Usage:
                                              first in security.encryption_keys
   jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply under
                                              the first (active) key; then the others may be removed
+  jiesu [--config FILE] backup FILE          copy the SQLite database to FILE while the server runs,
+                                             and the key file to FILE.key
 
 Flags may also follow the command: jiesu keys reseal --config FILE.
 The config file is --config, else $JIESU_CONFIG, else the built-in example
@@ -115,6 +117,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = revokeToken(ctx, cfg, rest[1], env)
 	case cmd == "keys" && len(rest) == 1 && rest[0] == "reseal":
 		err = resealKeys(ctx, cfg, env)
+	case cmd == "backup" && len(rest) == 1:
+		err = backup(ctx, cfg, rest[0], env)
 	default:
 		fmt.Fprint(env.Stderr, usage)
 		return 2

@@ -27,17 +27,28 @@ func generateKey(id string, env Env) error {
 	return nil
 }
 
+// openBeside opens what a tool beside running servers needs: their keys,
+// never made here, and their store, never migrated here (a newer binary
+// would upgrade it under older replicas).
+func openBeside(ctx context.Context, cfg *config.Config) (*secret.Keyring, *store.Store, error) {
+	keys, err := secret.Load(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encryption keys: %w", err)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return keys, st, nil
+}
+
 // resealKeys moves every sealed value to the active key, so that the keys
 // after it can be retired. It runs beside running servers, so it neither
 // migrates the schema (a newer binary would upgrade it under older
 // replicas) nor makes a key file; a replica still on the old keyring can
 // seal under the old key meanwhile, which the count of what is left shows.
 func resealKeys(ctx context.Context, cfg *config.Config, env Env) error {
-	keys, err := secret.Load(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
-	if err != nil {
-		return fmt.Errorf("encryption keys: %w", err)
-	}
-	st, err := openStore(ctx, cfg)
+	keys, st, err := openBeside(ctx, cfg)
 	if err != nil {
 		return err
 	}
