@@ -110,6 +110,8 @@ type FakeWeChat struct {
 	media    map[string]fakeMedia
 	fail     map[string][]int64
 	msgSeq   int64
+	// menuButtons is the menu last created (wechat_menu.go).
+	menuButtons []FakeMenuButton
 }
 
 // NewFakeWeChat starts the fake on clk's time; it stops when the test ends.
@@ -225,6 +227,8 @@ func (f *FakeWeChat) serve(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, &call, f.subscribe(call.Body))
 	case WeChatPathTemplate:
 		f.answer(w, &call, f.template(call.Body))
+	case WeChatPathMenu:
+		f.answer(w, &call, f.menu(call.Body))
 	case WeChatPathMedia:
 		m, ok := f.media[call.Query.Get("media_id")]
 		if !ok {

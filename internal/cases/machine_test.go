@@ -55,7 +55,7 @@ var attempts = map[Action]struct {
 	ActionSupplement:       {office(), Command{Note: "补充：三楼也停电"}, nil},
 }
 
-// allowed is the state graph of DESIGN.md §3 written out by hand, so the
+// allowed is the state graph of docs/architecture.md written out by hand, so the
 // test does not just read back the rules table.
 var allowed = map[Action][]State{
 	ActionDispatch:         {StateRegistered},

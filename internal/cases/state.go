@@ -6,7 +6,7 @@ package cases
 
 import "slices"
 
-// State is where a case stands in its life. DESIGN.md §3 draws the graph.
+// State is where a case stands in its life. docs/architecture.md draws the graph.
 type State string
 
 const (

@@ -1,6 +1,6 @@
 // Package cli parses jiesu's command line and runs its subcommands: serve
 // (the default), migrate, check-config, token create, list and revoke,
-// keys generate and reseal, and backup.
+// keys generate and reseal, backup, and wechat menu sync.
 package cli
 
 import (
@@ -44,6 +44,7 @@ Usage:
                                              the first (active) key; then the others may be removed
   jiesu [--config FILE] backup FILE          copy the SQLite database to FILE while the server runs,
                                              and the key file to FILE.key
+  jiesu [--config FILE] wechat menu sync     create the Official Account's menu (templates/wechat_menu.json)
 
 Flags may also follow the command: jiesu keys reseal --config FILE.
 The config file is --config, else $JIESU_CONFIG, else the built-in example
@@ -119,6 +120,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = resealKeys(ctx, cfg, env)
 	case cmd == "backup" && len(rest) == 1:
 		err = backup(ctx, cfg, rest[0], env)
+	case cmd == "wechat" && len(rest) == 2 && rest[0] == "menu" && rest[1] == "sync":
+		err = syncWeChatMenu(ctx, cfg, env)
 	default:
 		fmt.Fprint(env.Stderr, usage)
 		return 2

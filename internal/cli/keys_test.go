@@ -15,7 +15,7 @@ import (
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
-// A rotation as the README tells it: generate a key, put it first, reseal,
+// A rotation as docs/configuration.md tells it: generate a key, put it first, reseal,
 // and the old key can go.
 func TestKeyRotation(t *testing.T) {
 	t.Parallel()

@@ -18,7 +18,7 @@ import (
 func TestNumberSequencesJobRunsOnceADay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.PostgresURL(t)
+	url := storetest.MigratedPostgresURL(t)
 	st := storetest.Open(t, store.Options{URL: url})
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)

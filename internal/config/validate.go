@@ -88,7 +88,7 @@ func (c *Config) validateServer(ps *problems) {
 		// Without keys a replica makes its own key file in its data
 		// directory: a second replica, or the first in a new container,
 		// could not read the names and contacts the other sealed.
-		ps.add("security.encryption_keys", "required with database.url: every replica must seal with the same keys (see the README's production setup)")
+		ps.add("security.encryption_keys", "required with database.url: every replica must seal with the same keys (see docs/operations.md)")
 	}
 	o := c.Outbox
 	for _, n := range []struct {

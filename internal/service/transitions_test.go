@@ -18,7 +18,7 @@ import (
 // the domain allows writes the case with one event more, and what it
 // refuses comes back as its typed error with the stored case, its events
 // and the outbox exactly as they were. cases' own table test checks the
-// state graph against DESIGN.md; this one checks that the writes follow
+// state graph against docs/architecture.md; this one checks that the writes follow
 // the verdict.
 func TestEveryStateTimesEveryActionOnTheStore(t *testing.T) {
 	t.Parallel()

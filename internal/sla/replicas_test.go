@@ -34,7 +34,7 @@ func concurrently(n int, fn func(i int)) {
 // recipients exactly once, counted at the fake platforms.
 func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 	t.Parallel()
-	url := storetest.PostgresURL(t) // one schema, three pools on it
+	url := storetest.MigratedPostgresURL(t) // one schema, three pools on it
 	clk := clock.NewFake(t0)
 	ps := newPlatforms(bot.PlatformLog, bot.PlatformSandbox, bot.PlatformWeChat)
 	var replicas []*bundle
@@ -179,7 +179,7 @@ func (d *dying) DeferOutbox(ctx context.Context, id int64, attempt int, next tim
 // another replica delivers it again with the same dedup key, and a
 // platform that deduplicates (WeCom app messages, DingTalk msgUuid) shows
 // it once. The WeCom group robot takes no dedup key: it shows it twice,
-// which is why delivery is at least once there (README, Guarantees).
+// which is why delivery is at least once there (docs/guarantees.md).
 func TestKilledReplicaIsTakenOverAndShownOnce(t *testing.T) {
 	t.Parallel()
 	for _, dedup := range []bool{true, false} {

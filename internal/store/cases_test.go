@@ -425,11 +425,11 @@ func TestCreateWithEndedContextWritesNothing(t *testing.T) {
 	})
 }
 
-// replicasOf opens n stores on one fresh PostgreSQL schema, as n replicas
+// replicasOf opens n stores on one PostgreSQL schema of its own, as n replicas
 // of the service would, the first having migrated it.
 func replicasOf(t *testing.T, n int) []*store.Store {
 	t.Helper()
-	url := storetest.PostgresURL(t)
+	url := storetest.MigratedPostgresURL(t)
 	var out []*store.Store
 	for range n {
 		out = append(out, storetest.Open(t, store.Options{URL: url}))

@@ -12,7 +12,7 @@ import (
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
-// The pgbench scripts of the README's registration figures run on the
+// The pgbench scripts of docs/performance.md's registration figures run on the
 // current schema: once each, their variable replaced, so that a migration
 // that changes what a registration writes breaks them here rather than in
 // the next measurement.

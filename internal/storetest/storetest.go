@@ -53,11 +53,11 @@ func SQLitePath(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "jiesu.db")
 }
 
-// NewPostgres returns a migrated store in a new PostgreSQL schema that is
-// dropped when the test ends.
+// NewPostgres returns a migrated store in a PostgreSQL schema of the
+// test's own for as long as it runs (see MigratedPostgresURL).
 func NewPostgres(t testing.TB) *store.Store {
 	t.Helper()
-	return migrated(t, Open(t, store.Options{URL: PostgresURL(t)}))
+	return Open(t, store.Options{URL: MigratedPostgresURL(t)})
 }
 
 // Open opens a store, unmigrated, and closes it when the test ends.
@@ -86,8 +86,32 @@ func migrated(t testing.TB, s *store.Store) *store.Store {
 // PostgresURL creates an empty schema t_<random> and returns a URL whose
 // connections use it (pgx sends search_path at connect). The schema is
 // dropped when the test ends, after the stores opened on it are closed
-// (cleanups run last-registered first).
+// (cleanups run last-registered first). Tests of migrations, or tests that
+// change the schema itself, use it; the others take MigratedPostgresURL.
 func PostgresURL(t testing.TB) string {
+	t.Helper()
+	admin, u := adminDB(t)
+	var b [8]byte
+	rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return withSearchPath(u, schema)
+}
+
+// adminDB connects to JIESU_TEST_DATABASE_URL (or DefaultDatabaseURL) for
+// the test, failing or skipping it when no server answers.
+func adminDB(t testing.TB) (*sql.DB, *url.URL) {
 	t.Helper()
 	base := os.Getenv("JIESU_TEST_DATABASE_URL")
 	if base == "" {
@@ -109,25 +133,16 @@ func PostgresURL(t testing.TB) string {
 		}
 		unavailable(t, u.Redacted(), err)
 	}
-	var b [8]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	q := u.Query()
+	t.Cleanup(func() { admin.Close() })
+	return admin, u
+}
+
+func withSearchPath(u *url.URL, schema string) string {
+	c := *u
+	q := c.Query()
 	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	c.RawQuery = q.Encode()
+	return c.String()
 }
 
 // unavailable fails or skips a test that needs PostgreSQL.

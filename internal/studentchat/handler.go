@@ -25,13 +25,17 @@ import (
 	"github.com/jiesu/jiesu/internal/store"
 )
 
-// Menu keys of the Official Account's click menu (EventKey), configured in
-// the WeChat admin console.
+// Menu keys of the Official Account's click menu (EventKey), created by
+// jiesu wechat menu sync from templates/wechat_menu.json.
 const (
 	MenuReport  = "report"   // 我要反映
 	MenuMyCases = "my_cases" // 我的诉求
 	MenuHelp    = "help"     // 使用帮助
 )
+
+// MenuKeys lists the click keys the conversation answers, for checking a
+// menu before it is sent to WeChat (jiesu wechat menu sync).
+func MenuKeys() []string { return []string{MenuReport, MenuMyCases, MenuHelp} }
 
 // downloadTimeout bounds fetching an image while the platform waits for
 // the reply; a slower download is left to FetchPending.
