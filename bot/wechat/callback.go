@@ -32,6 +32,11 @@ const (
 // reply still has to be encrypted and written.
 const handleBudget = 4500 * time.Millisecond
 
+// retryAfter is the seconds a 503 asks the caller to wait: about as long
+// as a database restart or failover takes. WeChat retries on its own
+// schedule; the header is for proxies and people reading the response.
+const retryAfter = "5"
+
 // maxReplyBytes is the most a passive text reply may hold.
 const maxReplyBytes = 2048
 
@@ -69,7 +74,7 @@ func NewCallback(cfg Config, h bot.Handler, o CallbackOptions) *Callback {
 		o.Rejected = func(string) {}
 	}
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 64 << 10
+		cfg.MaxBodyBytes = 256 << 10 // config.DefaultWeChatMaxBodyBytes
 	}
 	return &Callback{cfg: cfg, h: h, clock: o.Clock, log: o.Log.Named("wechat"), rejected: o.Rejected}
 }
@@ -155,6 +160,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// WeChat retries; the handler released the message so the retry
 		// runs it afresh.
 		c.log.Error("handle message", zap.String("kind", string(in.Kind)), zap.Error(err))
+		w.Header().Set("Retry-After", retryAfter)
 		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 		return
 	}

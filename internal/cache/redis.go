@@ -16,19 +16,57 @@ type Redis struct {
 	prefix string
 }
 
+// Timeouts of a Redis client, unless the URL sets its own (dial_timeout,
+// read_timeout, write_timeout, max_retries): short, because every caller
+// has an in-process stand-in and some (a WeChat callback) a deadline of
+// seconds in all, where go-redis's defaults would wait 5 s to dial, three
+// times over.
+const (
+	redisDialTimeout = time.Second
+	redisIOTimeout   = 500 * time.Millisecond
+	redisMaxRetries  = 1
+)
+
 // NewRedis connects to a redis:// URL and checks that it answers.
 func NewRedis(ctx context.Context, url, prefix string) (*Redis, error) {
+	r, err := OpenRedis(url, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.client.Ping(ctx).Err(); err != nil {
+		_ = r.Close()
+		return nil, fmt.Errorf("redis ping: %w", err)
+	}
+	return r, nil
+}
+
+// OpenRedis makes a client for a redis:// URL without waiting for Redis to
+// answer: jiesu starts while Redis is down (Shared stands in for it).
+func OpenRedis(url, prefix string) (*Redis, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis url: %w", err)
 	}
-	c := redis.NewClient(opts)
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		return nil, fmt.Errorf("redis ping: %w", err)
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = redisDialTimeout
 	}
-	return &Redis{client: c, prefix: prefix}, nil
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = redisIOTimeout
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = redisIOTimeout
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = redisMaxRetries
+	}
+	if opts.DialerRetries == 0 {
+		opts.DialerRetries = redisMaxRetries
+	}
+	return &Redis{client: redis.NewClient(opts), prefix: prefix}, nil
 }
+
+// Ping reports whether Redis answers.
+func (r *Redis) Ping(ctx context.Context) error { return r.client.Ping(ctx).Err() }
 
 // Client exposes the connection for other shared state (rate limits).
 func (r *Redis) Client() *redis.Client { return r.client }
@@ -66,8 +104,16 @@ func (r *Redis) Set(key string, val interface{}, ttl time.Duration) error {
 func (r *Redis) IsExist(key string) bool {
 	ctx, cancel := r.ctx()
 	defer cancel()
+	ok, err := r.exists(ctx, key)
+	return err == nil && ok
+}
+
+func (r *Redis) exists(ctx context.Context, key string) (bool, error) {
 	n, err := r.client.Exists(ctx, r.prefix+key).Result()
-	return err == nil && n > 0
+	if err != nil {
+		return false, fmt.Errorf("redis exists: %w", err)
+	}
+	return n > 0, nil
 }
 
 // Delete removes key.

@@ -56,3 +56,12 @@ func NewRedis(t testing.TB) *cache.Redis {
 	t.Cleanup(func() { _ = r.Close() })
 	return r
 }
+
+// Ping reports whether the test Redis answers.
+func Ping(ctx context.Context) error {
+	r, err := cache.NewRedis(ctx, RedisURL(), UniquePrefix())
+	if err != nil {
+		return err
+	}
+	return r.Close()
+}

@@ -66,3 +66,19 @@ type Command struct {
 	// that it can take the merge.
 	Primary *Case
 }
+
+// Problems are every text of the command that fails CheckText, at once.
+func (cmd Command) Problems() Problems {
+	var ps Problems
+	ps.Text("note", cmd.Note, MaxNoteLength)
+	ps.Text("reason", cmd.Reason, MaxNoteLength)
+	ps.Text("result", cmd.Result, MaxNoteLength)
+	ps.Text("report", cmd.Report, MaxNoteLength)
+	ps.Text("lead_unit", cmd.LeadUnit, MaxNameIDLength)
+	ps.checkIDs("co_units", cmd.CoUnits)
+	ps.Text("tier", string(cmd.Tier), MaxNameIDLength)
+	ps.Text("category", cmd.Category, MaxNameIDLength)
+	ps.Text("rating", string(cmd.Rating), MaxNameIDLength)
+	ps.Text("unit", cmd.Unit, MaxNameIDLength)
+	return ps
+}

@@ -3,6 +3,7 @@ package cases
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinels that callers test with errors.Is; the typed errors below wrap
@@ -62,3 +63,45 @@ func forbidden(a Action, act Actor, why string) error {
 }
 
 func invalid(field, why string) error { return &ValidationError{Field: field, Why: why} }
+
+// Problems are all the problems of one input, reported at once so that
+// whoever sent it can fix everything in one go. It is ErrInvalid too.
+type Problems []*ValidationError
+
+// Add records a problem; a nil one is none.
+func (p *Problems) Add(ve *ValidationError) {
+	if ve != nil {
+		*p = append(*p, ve)
+	}
+}
+
+// Text adds CheckText's verdict on s.
+func (p *Problems) Text(field, s string, max int) { p.Add(CheckText(field, s, max)) }
+
+// Err is nil without problems, the problem itself when there is one.
+func (p Problems) Err() error {
+	switch len(p) {
+	case 0:
+		return nil
+	case 1:
+		return p[0]
+	}
+	return p
+}
+
+func (p Problems) Error() string {
+	parts := make([]string, len(p))
+	for i, ve := range p {
+		parts[i] = ve.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap gives errors.As each problem and errors.Is their ErrInvalid.
+func (p Problems) Unwrap() []error {
+	errs := make([]error, len(p))
+	for i, ve := range p {
+		errs[i] = ve
+	}
+	return errs
+}

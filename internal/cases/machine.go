@@ -61,6 +61,9 @@ func Apply(c Case, actor Actor, cmd Command, now time.Time, p Policy) (Outcome, 
 	if !cmd.Action.Valid() {
 		return Outcome{}, invalid("action", "unknown action "+string(cmd.Action))
 	}
+	if err := cmd.Problems().Err(); err != nil {
+		return Outcome{}, err
+	}
 	if !Allowed(cmd.Action, c.State) {
 		return Outcome{}, illegal(cmd.Action, c.State, "")
 	}

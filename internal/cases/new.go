@@ -5,10 +5,6 @@ import (
 	"time"
 )
 
-// MaxContentLength bounds a complaint's text (in runes); longer texts are
-// refused rather than cut, so nothing a complainant wrote is silently lost.
-const MaxContentLength = 5000
-
 // Intake is a complaint as it arrives, with routing's verdict filled in.
 type Intake struct {
 	Channel         Channel
@@ -34,21 +30,12 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	if !(actor.System || actor.Office() || actor.Has(RoleOperator)) {
 		return Outcome{}, forbidden(ActionRegister, actor, "only the hotline, the school office or a channel can register cases")
 	}
-	if !in.Channel.Valid() {
-		return Outcome{}, invalid("channel", "unknown channel "+string(in.Channel))
+	if err := in.Problems().Err(); err != nil {
+		return Outcome{}, err
 	}
 	content := strings.TrimSpace(in.Content)
-	if content == "" {
-		return Outcome{}, invalid("content", "is required")
-	}
-	if n := len([]rune(content)); n > MaxContentLength {
-		return Outcome{}, invalid("content", "is longer than 5000 characters")
-	}
 	if in.Tier == "" {
 		in.Tier = TierGeneral
-	}
-	if !in.Tier.Valid() {
-		return Outcome{}, invalid("tier", "must be urgent, essential or general")
 	}
 	c := Case{
 		Channel: in.Channel, ChannelRef: strings.TrimSpace(in.ChannelRef), Complainant: in.Complainant,
@@ -80,4 +67,27 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	out.Events = append(out.Events, d.Events...)
 	out.Messages = append(out.Messages, d.Messages...)
 	return out, nil
+}
+
+// Problems are all that is wrong with the intake's own fields, at once:
+// the channel, the content, the tier and every text's CheckText.
+func (in Intake) Problems() Problems {
+	var ps Problems
+	if !in.Channel.Valid() {
+		ps.Add(&ValidationError{Field: "channel", Why: "unknown channel " + string(in.Channel)})
+	}
+	content := strings.TrimSpace(in.Content)
+	if content == "" {
+		ps.Add(&ValidationError{Field: "content", Why: "is required"})
+	}
+	ps.Text("content", content, MaxContentLength)
+	ps.Text("channel_ref", in.ChannelRef, MaxRefLength)
+	ps.Text("place", in.Place, MaxPlaceLength)
+	ps.Text("category", in.Category, MaxNameIDLength)
+	ps.Text("lead_unit", in.LeadUnit, MaxNameIDLength)
+	ps.checkIDs("co_units", in.CoUnits)
+	if in.Tier != "" && !in.Tier.Valid() {
+		ps.Add(&ValidationError{Field: "tier", Why: "must be urgent, essential or general"})
+	}
+	return ps
 }

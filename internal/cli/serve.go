@@ -158,11 +158,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 	m := metrics.New(metrics.Options{Source: st, ErrorLog: zap.NewStdLog(log.Named("metrics"))})
-	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: clk, Log: log, HTTP: w.http, Cache: w.cache})
-	if err != nil {
-		return nil, fmt.Errorf("unit chat: %w", err)
-	}
-	closers := []func() error{units.close}
+	var closers []func() error
 	defer func() {
 		if !ok {
 			for _, c := range closers {
@@ -170,7 +166,27 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 			}
 		}
 	}()
-	students, err := newStudents(ctx, cfg, keys, clk, log, w.cache)
+	// One cache and one limiter for both platforms: Redis when configured
+	// (shared by replicas), else in process; a test may bring its own.
+	shared, limiter := w.cache, outbox.Limiter(outbox.NewMemoryLimiter())
+	var redis *sharedRedis
+	switch {
+	case shared != nil:
+	case cfg.Redis.URL != "":
+		if redis, err = newSharedRedis(cfg, clk, log, m); err != nil {
+			return nil, fmt.Errorf("redis: %w", err)
+		}
+		closers = append(closers, redis.close)
+		shared, limiter = redis.cache, redis.limiter
+	default:
+		shared = cache.NewMemory(clk)
+	}
+	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: clk, Log: log, HTTP: w.http, Cache: shared, Limiter: limiter})
+	if err != nil {
+		return nil, fmt.Errorf("unit chat: %w", err)
+	}
+	closers = append(closers, units.close)
+	students, err := newStudents(ctx, cfg, keys, clk, log, shared)
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
@@ -186,9 +202,13 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	var redisState func() string
+	if redis != nil {
+		redisState = redis.state
+	}
 	srv := web.New(web.Options{
 		Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: clk}), Clock: clk, Log: log.Named("http"), Metrics: m,
-		Ready: units.ready(ready(st)), MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Ready: units.ready(ready(st)), Redis: redisState, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
 	if err := units.mount(srv, svc, m); err != nil {
 		return nil, fmt.Errorf("wecom: %w", err)

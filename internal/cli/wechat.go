@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"go.uber.org/zap"
@@ -52,25 +51,16 @@ type students struct {
 
 // newStudents builds the parts the outbox needs. With no app id the
 // WeChat channel is off and only the survey page remains. The cache (the
-// access token, the callback's dedup) is c when given, else Redis when
-// redis.url is set, else in-process.
+// access token, the callback's dedup) is c, shared with the unit side;
+// nil: an in-process one.
 func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache) (*students, error) {
-	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}}
+	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}, cache: c}
+	if s.cache == nil {
+		s.cache = cache.NewMemory(clk)
+	}
 	if !cfg.WeChat.Enabled() {
 		log.Info("wechat channel off: no wechat.app_id")
 		return s, nil
-	}
-	switch {
-	case c != nil:
-		s.cache = c
-	case cfg.Redis.URL != "":
-		r, err := cache.NewRedis(ctx, cfg.Redis.URL, "jiesu:")
-		if err != nil {
-			return nil, fmt.Errorf("wechat token cache: %w", err)
-		}
-		s.cache, s.closers = r, append(s.closers, r.Close)
-	default:
-		s.cache = cache.NewMemory(clk)
 	}
 	wc := wechat.ConfigFrom(cfg.WeChat)
 	s.api = wechat.NewAPI(wc, s.cache, nil)

@@ -61,12 +61,15 @@ type unitChatDeps struct {
 	Clock  clock.Clock
 	Log    *zap.Logger
 	HTTP   *http.Client
-	Cache  cache.Cache
+	// Cache and Limiter are shared with the student side (Redis, or in
+	// process); nil: in-process ones of the unit side's own.
+	Cache   cache.Cache
+	Limiter outbox.Limiter
 }
 
-// newUnitChat builds the WeCom client and sender and the shared cache and
-// limiter: Redis when redis.url is set, so replicas share the access token,
-// the callback dedup and the rate limits; in-process otherwise.
+// newUnitChat builds the WeCom client and sender on the cache and limiter
+// it is given (build makes them: Redis when redis.url is set, so replicas
+// share the access token, the callback dedup and the rate limits).
 func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	u := &unitChat{cfg: d.Config, store: d.Store, keys: d.Keys, clock: d.Clock, log: d.Log, cache: d.Cache}
 	defer func() {
@@ -77,18 +80,12 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	if u.clock == nil {
 		u.clock = clock.Real{}
 	}
-	switch {
-	case u.cache != nil:
+	u.limiter = d.Limiter
+	if u.cache == nil {
+		u.cache = cache.NewMemory(u.clock)
+	}
+	if u.limiter == nil {
 		u.limiter = outbox.NewMemoryLimiter()
-	case d.Config.Redis.URL != "":
-		r, err := cache.NewRedis(ctx, d.Config.Redis.URL, "jiesu:")
-		if err != nil {
-			return nil, fmt.Errorf("redis: %w", err)
-		}
-		u.cache, u.limiter = r, outbox.NewRedisLimiter(r.Client(), "jiesu:limit:")
-		u.closers = append(u.closers, r.Close)
-	default:
-		u.cache, u.limiter = cache.NewMemory(u.clock), outbox.NewMemoryLimiter()
 	}
 	if u.render, err = render.New(templates.FS, "", render.BaseFrom(d.Config)); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)

@@ -84,7 +84,8 @@ func newHarness(t testing.TB, st *store.Store, opts ...harnessOption) *harness {
 
 // harnessSetup is what a benchmark changes beyond the configuration.
 type harnessSetup struct {
-	realClock bool // run on the wall clock (the fake clock still exists, unused)
+	realClock bool   // run on the wall clock (the fake clock still exists, unused)
+	redisURL  string // share the cache and limits through this Redis, as serve does
 	config    []harnessOption
 	fake      func(*fakes.FakeWeCom)
 }
@@ -149,8 +150,12 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 		t.Fatal(err)
 	}
 	wx := &recordingSender{}
+	var shared cache.Cache = cache.NewMemory(now)
+	if setup.redisURL != "" {
+		cfg.Redis.URL, shared = setup.redisURL, nil
+	}
 	a, err := build(context.Background(), cfg, wiring{clock: now, store: st, keys: keys,
-		http: &http.Client{Timeout: 5 * time.Second}, cache: cache.NewMemory(now),
+		http: &http.Client{Timeout: 5 * time.Second}, cache: shared,
 		outbox: []func(*outbox.Params){func(p *outbox.Params) {
 			p.Clock = now
 			p.Senders = append(p.Senders, wx)

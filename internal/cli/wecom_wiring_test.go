@@ -12,39 +12,47 @@ import (
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
-// TestUnitChatSharesRedis: with redis.url set, the access token, the
-// callback dedup marks and the rate limits live in Redis, shared by every
-// replica; without it, in the process.
-func TestUnitChatSharesRedis(t *testing.T) {
+// TestBuildSharesRedis: with redis.url set, the access tokens, the callback
+// dedup marks and the rate limits of both platforms live in one Redis,
+// shared by every replica, with in-process stand-ins behind it; without
+// it, in the process.
+func TestBuildSharesRedis(t *testing.T) {
 	t.Parallel()
 	cfg, err := config.Load("", func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := storetest.NewSQLite(t)
-	local, err := newUnitChat(context.Background(), unitChatDeps{Config: cfg, Store: st})
+	cfg.Server.DataDir = t.TempDir()
+	local, err := build(context.Background(), cfg, wiring{store: storetest.NewSQLite(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := local.limiter.(*outbox.MemoryLimiter); !ok {
-		t.Errorf("without redis.url the limiter is %T", local.limiter)
+	t.Cleanup(local.close)
+	if _, ok := local.units.limiter.(*outbox.MemoryLimiter); !ok {
+		t.Errorf("without redis.url the limiter is %T", local.units.limiter)
 	}
-	if _, ok := local.cache.(*cache.Memory); !ok {
-		t.Errorf("without redis.url the cache is %T", local.cache)
+	if _, ok := local.units.cache.(*cache.Memory); !ok {
+		t.Errorf("without redis.url the cache is %T", local.units.cache)
 	}
 
 	cfg.Redis.URL = cachetest.RedisURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	shared, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st})
-	if err != nil {
+	if err := cachetest.Ping(ctx); err != nil {
 		cachetest.Unavailable(t, err)
 	}
-	t.Cleanup(func() { _ = shared.close() })
-	if _, ok := shared.limiter.(*outbox.RedisLimiter); !ok {
-		t.Errorf("with redis.url the limiter is %T", shared.limiter)
+	shared, err := build(ctx, cfg, wiring{store: storetest.NewSQLite(t)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, ok := shared.cache.(*cache.Redis); !ok {
-		t.Errorf("with redis.url the cache is %T", shared.cache)
+	t.Cleanup(shared.close)
+	if _, ok := shared.units.limiter.(*outbox.FallbackLimiter); !ok {
+		t.Errorf("with redis.url the limiter is %T", shared.units.limiter)
+	}
+	if _, ok := shared.units.cache.(*cache.Shared); !ok {
+		t.Errorf("with redis.url the cache is %T", shared.units.cache)
+	}
+	if shared.units.cache != shared.students.cache {
+		t.Error("the unit and student sides have caches of their own: replicas would hold two Redis clients")
 	}
 }

@@ -61,7 +61,7 @@ type WeChat struct {
 	// Default 5s.
 	APITimeout time.Duration `yaml:"api_timeout"`
 	// MaxBodyBytes caps a callback's body (wechat.max_body_bytes); WeChat's
-	// messages are a few KiB. Default 64 KiB.
+	// messages are a few KiB, a long letter tens. Default 256 KiB.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// AttachmentsDir holds the images students send (wechat.attachments_dir).
 	// Empty: <server.data_dir>/attachments.

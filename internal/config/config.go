@@ -12,6 +12,7 @@ const (
 	DefaultLogLevel       = "info"
 	DefaultLogFormat      = "json"
 	DefaultDBMaxConns     = 10
+	DefaultRedisReplicas  = 2
 	DefaultOutboxPoll     = time.Second
 	DefaultOutboxBatch    = 50
 	DefaultOutboxAttempts = 10
@@ -93,6 +94,11 @@ type Database struct {
 type Redis struct {
 	// URL is a redis:// URL (redis.url). Empty: in-process equivalents.
 	URL string `yaml:"url" secret:"true"`
+	// Replicas is how many replicas share the platforms' rate limits
+	// through Redis (redis.replicas). While Redis does not answer, each
+	// sends at 1/Replicas of a limit on its own, so that together they
+	// stay under it. Default 2.
+	Replicas int `yaml:"replicas"`
 }
 
 // Log configures zap (log.*).

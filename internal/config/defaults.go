@@ -15,6 +15,7 @@ func applyDefaults(c *Config) {
 	setStr(&c.Server.BaseURL, DefaultBaseURL)
 	setNum(&c.Server.MaxBodyBytes, DefaultMaxBodyBytes)
 	setNum(&c.Database.MaxConns, DefaultDBMaxConns)
+	setNum(&c.Redis.Replicas, DefaultRedisReplicas)
 	setStr(&c.Log.Level, DefaultLogLevel)
 	setStr(&c.Log.Format, DefaultLogFormat)
 	if c.Dispatch.Auto == nil {

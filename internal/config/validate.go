@@ -72,6 +72,9 @@ func (c *Config) validateServer(ps *problems) {
 	if u := c.Redis.URL; u != "" && !strings.HasPrefix(u, "redis://") && !strings.HasPrefix(u, "rediss://") && !strings.HasPrefix(u, "unix://") {
 		ps.add("redis.url", "must start with redis://, rediss:// or unix://, or be empty")
 	}
+	if c.Redis.Replicas < 1 || c.Redis.Replicas > 100 {
+		ps.add("redis.replicas", "%d: want 1 to 100, the replicas that share the rate limits", c.Redis.Replicas)
+	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		ps.add("log.level", "%q: want debug, info, warn or error", c.Log.Level)
 	}

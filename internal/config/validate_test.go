@@ -133,6 +133,7 @@ func TestValidateProblems(t *testing.T) {
 		{"database url scheme", func(t *testing.T, c *Config) { c.Database.URL = "mysql://root:hunter2@db/jiesu" },
 			"database.url: must start with postgres://"},
 		{"database max conns", func(t *testing.T, c *Config) { c.Database.MaxConns = -1 }, "database.max_conns"},
+		{"redis replicas", func(t *testing.T, c *Config) { c.Redis.Replicas = 0 }, "redis.replicas"},
 		{"redis url scheme", func(t *testing.T, c *Config) { c.Redis.URL = "http://hunter2@redis" }, "redis.url: must start with redis://"},
 		{"log level", func(t *testing.T, c *Config) { c.Log.Level = "verbose" }, `log.level: "verbose"`},
 		{"log format", func(t *testing.T, c *Config) { c.Log.Format = "xml" }, `log.format: "xml"`},

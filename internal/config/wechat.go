@@ -7,8 +7,12 @@ import (
 
 // WeChat defaults beyond those in channels.go.
 const (
-	DefaultWeChatAPITimeout   = 5 * time.Second
-	DefaultWeChatMaxBodyBytes = 64 << 10
+	DefaultWeChatAPITimeout = 5 * time.Second
+	// DefaultWeChatMaxBodyBytes lets a letter far past the longest
+	// complaint (cases.MaxContentLength) reach the conversation, which
+	// tells the student it is too long, instead of being cut off at the
+	// door without a word: 40,000 four-byte characters, encrypted.
+	DefaultWeChatMaxBodyBytes = 256 << 10
 )
 
 // WeChatFieldParts are the parts of a message that subscribe and template

@@ -25,6 +25,11 @@ func (s *Service) Act(ctx context.Context, actor cases.Actor, ref string, cmd ca
 // sends the member who accepted the complainant's contact, and a crash
 // cannot lose it after the acceptance committed.
 func (s *Service) ActWith(ctx context.Context, actor cases.Actor, ref string, cmd cases.Command, primary string, extra func(cases.Case) []cases.Message) (cases.Case, error) {
+	ps := cmd.Problems()
+	ps.Text("primary", primary, cases.MaxRefLength)
+	if err := ps.Err(); err != nil {
+		return cases.Case{}, err
+	}
 	if err := s.checkUnits("lead_unit", cmd.LeadUnit); err != nil {
 		return cases.Case{}, err
 	}

@@ -40,12 +40,15 @@ type Created struct {
 // Create registers a complaint. A repeated request (same idempotency key, or
 // same channel and channel reference) returns the first case unchanged.
 func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput) (Created, error) {
+	if err := s.checkCreate(in); err != nil {
+		return Created{}, err
+	}
 	var route routing.Result
 	if in.Category == "" {
 		route = s.router.Route(in.Content)
 	} else {
 		// The category a person chose brings its own tier and units, as if
-		// its keywords had matched.
+		// its keywords had matched; checkCreate knows it.
 		var err error
 		if route, err = s.router.RouteAs(in.Content, in.Category); err != nil {
 			return Created{}, &cases.ValidationError{Field: "category", Why: "unknown category " + in.Category}
@@ -58,18 +61,8 @@ func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput)
 	if in.Place == "" {
 		in.Place = route.Place
 	}
-	switch {
-	case in.LeadUnit == "" && len(in.CoUnits) > 0:
-		// Co-units report to a lead unit; without one they would be dropped.
-		return Created{}, &cases.ValidationError{Field: "lead_unit", Why: "required with co_units"}
-	case in.LeadUnit == "":
+	if in.LeadUnit == "" {
 		in.LeadUnit, in.CoUnits = route.LeadUnit, route.CoUnits
-	}
-	if err := s.checkUnits("lead_unit", in.LeadUnit); err != nil {
-		return Created{}, err
-	}
-	if err := s.checkUnits("co_units", in.CoUnits...); err != nil {
-		return Created{}, err
 	}
 	who, err := s.seal(in.Identity, in.Name, in.Contact)
 	if err != nil {
@@ -91,6 +84,11 @@ func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput)
 	}
 	if created && len(out.Messages) > 0 {
 		s.committed()
+	}
+	if !created {
+		if err := s.sameRequest(c, in); err != nil {
+			return Created{}, err
+		}
 	}
 	return Created{Case: c, Created: created, Route: route}, nil
 }
@@ -114,7 +112,40 @@ func (s *Service) seal(identity, name, contact string) (cases.Complainant, error
 	return who, nil
 }
 
-func (s *Service) checkUnits(field string, units ...string) error {
+// checkCreate lists every problem of a complaint to register at once:
+// the intake's own (cases.Intake.Problems), the complainant's texts, the
+// key, and the category and units it names.
+func (s *Service) checkCreate(in CreateInput) error {
+	ps := cases.Intake{
+		Channel: in.Channel, ChannelRef: in.ChannelRef, Content: in.Content, Place: in.Place,
+		Category: in.Category, Tier: in.Tier, LeadUnit: in.LeadUnit, CoUnits: in.CoUnits,
+	}.Problems()
+	ps.Text("complainant.name", in.Name, cases.MaxNameLength)
+	ps.Text("complainant.contact", in.Contact, cases.MaxContactLength)
+	ps.Text("identity", in.Identity, cases.MaxRefLength)
+	ps.Text("Idempotency-Key", in.IdempotencyKey, cases.MaxRefLength)
+	// A name that broke the text rule is not looked up as well.
+	bad := map[string]bool{}
+	for _, p := range ps {
+		bad[p.Field] = true
+	}
+	if in.Category != "" && !bad["category"] && !s.knownCategory(in.Category) {
+		ps.Add(&cases.ValidationError{Field: "category", Why: "unknown category " + in.Category})
+	}
+	if in.LeadUnit == "" && len(in.CoUnits) > 0 {
+		// Co-units report to a lead unit; without one they would be dropped.
+		ps.Add(&cases.ValidationError{Field: "lead_unit", Why: "required with co_units"})
+	}
+	if !bad["lead_unit"] {
+		ps.Add(s.checkUnits("lead_unit", in.LeadUnit))
+	}
+	if !bad["co_units"] {
+		ps.Add(s.checkUnits("co_units", in.CoUnits...))
+	}
+	return ps.Err()
+}
+
+func (s *Service) checkUnits(field string, units ...string) *cases.ValidationError {
 	for _, u := range units {
 		if u == "" {
 			continue

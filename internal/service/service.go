@@ -145,6 +145,10 @@ func (s *Service) Reveal(ctx context.Context, actor cases.Actor, ref string) (Co
 
 // load finds a case by number (JS…) or numeric id.
 func (s *Service) load(ctx context.Context, ref string) (cases.Case, error) {
+	if cases.CheckText("ref", ref, cases.MaxRefLength) != nil {
+		// No case has such a number; the database is not asked.
+		return cases.Case{}, fmt.Errorf("case %q: %w", ref, store.ErrNotFound)
+	}
 	var id int64
 	if _, err := fmt.Sscan(ref, &id); err == nil && fmt.Sprint(id) == ref {
 		return s.store.GetCase(ctx, id)

@@ -28,6 +28,7 @@ type command struct {
 	number string // case number of 查询/撤回
 	digit  int    // 1–5 of a rating
 	text   string // the content, or what follows 补充
+	whole  string // a 补充 message as written, 补充 and all
 	phone  string // the number as typed
 }
 
@@ -78,7 +79,7 @@ func parse(raw string, isMobile func(string) bool) command {
 	}
 	if rest, ok := cutPrefix(orig, "补充"); ok {
 		rest = strings.TrimLeft(rest, " \t\u3000:：，,")
-		return command{kind: cmdSupplement, text: strings.TrimSpace(rest)}
+		return command{kind: cmdSupplement, text: strings.TrimSpace(rest), whole: orig}
 	}
 	if isMobile(t) {
 		return command{kind: cmdPhone, phone: t}

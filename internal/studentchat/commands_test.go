@@ -3,6 +3,9 @@ package studentchat
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 func TestParse(t *testing.T) {
@@ -34,7 +37,8 @@ func TestParse(t *testing.T) {
 		{"13812345678", command{kind: cmdPhone, phone: "13812345678"}},
 		{"+86 138-1234-5678", command{kind: cmdPhone, phone: "+86 138-1234-5678"}},
 		{"补充", command{kind: cmdSupplement}},
-		{"补充：三楼也停水了，", command{kind: cmdSupplement, text: "三楼也停水了，"}},
+		{"补充：三楼也停水了，", command{kind: cmdSupplement, text: "三楼也停水了，", whole: "补充：三楼也停水了，"}},
+		{" 补充说明：图书馆空调坏了 ", command{kind: cmdSupplement, text: "说明：图书馆空调坏了", whole: "补充说明：图书馆空调坏了"}},
 		{"  学生公寓3号楼302停水！  ", command{kind: cmdContent, text: "学生公寓3号楼302停水！"}},
 		{"宿舍/::)没有热水", command{kind: cmdContent, text: "宿舍/::)没有热水"}},
 	}
@@ -73,4 +77,28 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("detail without number from %q", s)
 		}
 	})
+}
+
+// What a student's phone sends that the text rule refuses is dropped, the
+// rest kept as written; nothing the database would refuse gets through.
+func TestCleanKeepsWhatCanBeKept(t *testing.T) {
+	t.Parallel()
+	in := bot.Inbound{
+		From:     bot.Person{ID: "oStu\x00dent"},
+		MsgID:    "42\x01",
+		Text:     "宿舍\x00停电\x1b了\r\n<a href=x>@所有人</a>\t138-0013 8000 \xff\xfe完",
+		Location: &bot.Location{Label: "3号楼\x07"},
+	}
+	got := clean(in)
+	if got.Text != "宿舍停电了\n<a href=x>@所有人</a>\t138-0013 8000 \uFFFD完" {
+		t.Errorf("text cleaned to %q", got.Text)
+	}
+	if got.From.ID != "oStudent" || got.MsgID != "42" || got.Location.Label != "3号楼" || in.Location.Label != "3号楼\x07" {
+		t.Errorf("cleaned %+v %+v", got, got.Location)
+	}
+	for _, s := range []string{got.Text, got.From.ID, got.MsgID, got.Location.Label} {
+		if ve := cases.CheckText("text", s, cases.MaxContentLength); ve != nil {
+			t.Errorf("%q still breaks the rule: %v", s, ve)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
@@ -25,12 +26,17 @@ func (t *turn) content(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if target == nil && t.cmd.kind == cmdSupplement {
+		// 补充 something with no open case: it is a new complaint, kept
+		// as the student wrote it, 补充 and all.
+		text = t.cmd.whole
+	}
+	if cases.TooLong(text, cases.MaxContentLength) {
+		// Cutting it would lose what they wrote; they can split it.
+		return t.render("too_long", map[string]int{"Length": utf8.RuneCountInString(text), "Max": cases.MaxContentLength})
+	}
 	if target != nil {
 		return t.supplement(ctx, *target, text, what)
-	}
-	if t.cmd.kind == cmdSupplement {
-		// 补充 something with no open case: it is a new complaint.
-		text = t.cmd.text
 	}
 	return t.register(ctx, text, place)
 }
@@ -54,6 +60,9 @@ func (t *turn) describe() (text, what, place string) {
 		text = r.label("content", "location")
 		if loc := in.Location; loc != nil {
 			place = strings.TrimSpace(loc.Label)
+			if cases.TooLong(place, cases.MaxPlaceLength) {
+				place = "" // the content below keeps it whole
+			}
 			coords := strconv.FormatFloat(loc.Lat, 'f', 6, 64) + "," + strconv.FormatFloat(loc.Lng, 'f', 6, 64)
 			if place != "" {
 				coords = place + " (" + coords + ")"
@@ -137,11 +146,6 @@ func (t *turn) register(ctx context.Context, text, place string) (string, error)
 		Channel: t.ch, ChannelRef: t.in.MsgID, Identity: t.in.From.ID, Contact: phone,
 		Content: text, Place: place,
 	})
-	var ve *cases.ValidationError
-	if errors.As(err, &ve) && ve.Field == "content" {
-		// Too long: say so in the help's words rather than fail.
-		return t.render("help", map[string]string{"Reason": "unsupported"})
-	}
 	if err != nil {
 		return "", err
 	}

@@ -133,6 +133,7 @@ func (h *Handler) Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
 	if !ok || in.From.ID == "" {
 		return bot.Reply{}, fmt.Errorf("studentchat %q: %w", in.Platform, ErrUnknownPlatform)
 	}
+	in = clean(in)
 	t := &turn{h: h, ch: ch, in: in, actor: cases.SystemActor()}
 	switch in.Kind {
 	case bot.KindEvent:
@@ -244,6 +245,20 @@ func (t *turn) dispatch(ctx context.Context) (string, error) {
 		return t.armSupplement(ctx)
 	}
 	return t.content(ctx)
+}
+
+// clean holds what a student sent to cases.CleanText: they cannot fix a
+// control character or a broken byte their phone sent, so it is dropped
+// rather than refused, and nothing reaches the database that it would
+// refuse.
+func clean(in bot.Inbound) bot.Inbound {
+	in.From.ID, in.MsgID, in.Text = cases.CleanText(in.From.ID), cases.CleanText(in.MsgID), cases.CleanText(in.Text)
+	if in.Location != nil {
+		loc := *in.Location
+		loc.Label = cases.CleanText(loc.Label)
+		in.Location = &loc
+	}
+	return in
 }
 
 // isMobile reports whether a whole message is a mainland mobile number.

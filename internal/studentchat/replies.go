@@ -21,7 +21,7 @@ var ErrUnknownReply = errors.New("unknown reply template")
 var replyNames = []string{
 	"welcome", "help", "report_guide", "receipt", "supplemented", "supplement_prompt", "no_open_case",
 	"phone_bound", "anonymous", "list", "detail", "not_found", "withdrawn", "cannot_withdraw",
-	"rated", "nothing_to_rate",
+	"rated", "nothing_to_rate", "too_long",
 }
 
 // labelNames are the words the conversation takes from

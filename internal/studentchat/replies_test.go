@@ -22,6 +22,7 @@ func TestEveryReplyRenders(t *testing.T) {
 	data := map[string]any{
 		"Case": c, "Cases": []cases.Case{c}, "TierLabel": "紧急事项", "AskPhone": true, "What": "图片", "Masked": "138****5678",
 		"Number": c.Number, "Rating": cases.RatingUnsatisfied, "Reopened": true, "Reason": "unsupported",
+		"Length": 12000, "Max": cases.MaxContentLength,
 		"Events": []eventLine{{At: c.ResolveBy, Kind: "dispatch", Unit: "logistics"}},
 	}
 	for _, name := range replyNames {

@@ -50,14 +50,16 @@ var numberPattern = regexp.MustCompile(`(?i)\bJS\d{8}-\d{4,}\b`)
 
 // parseCommand reads "办结 JS20261128-0042 已更换灯管" and its variants
 // (full-width spaces, no space, a colon after the verb, the number in
-// lower case). Text that is no command asks for help.
+// lower case). Text that is no command asks for help. What the text rule
+// refuses is dropped first (cases.CleanText): a member's phone may send
+// it, and they cannot see it to fix it.
 func parseCommand(s string) request {
 	s = strings.TrimSpace(strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return ' '
 		}
 		return r
-	}, s))
+	}, cases.CleanText(s)))
 	var r request
 	for _, v := range verbs {
 		if strings.HasPrefix(s, v.word) {

@@ -21,9 +21,10 @@ func TestParseCommand(t *testing.T) {
 		"延期 JS20261128-0042 等待厂家":                  {action: cases.ActionRequestExtension, number: "JS20261128-0042", text: "等待厂家"},
 		"协办接单 JS20261128-0042":                     {action: cases.ActionCoAccept, number: "JS20261128-0042"},
 		"报送 JS20261128-0042 已清理管道":                 {action: cases.ActionCoReport, number: "JS20261128-0042", text: "已清理管道"},
-		"你好":                                       {action: help},
-		"办结 已更换灯管":                                 {action: help},
-		"JS20261128-0042":                          {action: help},
+		"退回 JS20261128-0042 不属于\x00本单位\x1b职责\xff":  {action: cases.ActionReturn, number: "JS20261128-0042", text: "不属于本单位职责\uFFFD"},
+		"你好":              {action: help},
+		"办结 已更换灯管":        {action: help},
+		"JS20261128-0042": {action: help},
 	} {
 		if got := parseCommand(in); got != want {
 			t.Errorf("parseCommand(%q) = %+v, want %+v", in, got, want)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,9 +30,6 @@ type createRequest struct {
 	Hold         bool       `json:"hold"`
 }
 
-// maxIdempotencyKey bounds the header so it cannot bloat the index.
-const maxIdempotencyKey = 128
-
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request, actor actorCtx) {
 	var req createRequest
 	if err := decode(r, &req); err != nil {
@@ -42,11 +40,8 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, actor actorC
 		s.fail(w, r, &cases.ValidationError{Field: "channel", Why: "chat channels register their cases through their callbacks"})
 		return
 	}
+	// The key's rule is checked with the body's fields, in service.Create.
 	key := r.Header.Get("Idempotency-Key")
-	if len(key) > maxIdempotencyKey {
-		s.fail(w, r, &cases.ValidationError{Field: "Idempotency-Key", Why: "is longer than 128 characters"})
-		return
-	}
 	res, err := s.svc.Create(r.Context(), actor, service.CreateInput{
 		Channel: req.Channel, ChannelRef: req.ChannelRef, Name: req.Complainant.Name, Contact: req.Complainant.Contact,
 		Content: req.Content, Place: req.Place, Category: req.Category, Tier: req.Tier, LeadUnit: req.LeadUnit,
@@ -105,7 +100,7 @@ type actionRequest struct {
 	Result   string       `json:"result"`
 	Report   string       `json:"report"`
 	Rating   cases.Rating `json:"rating"`
-	Until    *time.Time   `json:"until"`
+	Until    string       `json:"until"`
 	LeadUnit string       `json:"lead_unit"`
 	CoUnits  []string     `json:"co_units"`
 	Tier     cases.Tier   `json:"tier"`
@@ -142,11 +137,19 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, actor actorCtx) {
 		Action: action, LeadUnit: req.LeadUnit, CoUnits: req.CoUnits, Tier: req.Tier, Category: req.Category,
 		Note: req.Note, Reason: req.Reason, Result: req.Result, Report: req.Report, Rating: req.Rating, Unit: req.Unit,
 	}
-	if req.Until != nil {
-		cmd.Until = *req.Until
-	}
 	if action == cases.ActionExclude {
 		cmd.Exclusion = cases.ExclusionReason(req.Reason)
+	}
+	ps := cmd.Problems()
+	if req.Until != "" {
+		var err error
+		if cmd.Until, err = time.Parse(time.RFC3339, req.Until); err != nil {
+			ps.Add(&cases.ValidationError{Field: "until", Why: "must be a time in RFC 3339, such as " + untilExample(s.clock.Now())})
+		}
+	}
+	if err := ps.Err(); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	c, err := s.svc.Act(r.Context(), actor, r.PathValue("ref"), cmd, req.Primary)
 	if err != nil {
@@ -202,11 +205,16 @@ func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
 	if f.Channel != "" && !f.Channel.Valid() {
 		return f, bad("channel", "unknown channel")
 	}
-	if q.Get("overdue") == "true" {
+	overdue, err := boolParam(q.Get("overdue"))
+	if err != nil {
+		return f, bad("overdue", "want true or false")
+	}
+	if overdue {
 		f.OverdueAt = s.clock.Now()
 	}
-	f.Triage = q.Get("triage") == "true"
-	var err error
+	if f.Triage, err = boolParam(q.Get("triage")); err != nil {
+		return f, bad("triage", "want true or false")
+	}
 	if f.From, err = parseInstant(q.Get("from"), false); err != nil {
 		return f, bad("from", "want RFC 3339 or YYYY-MM-DD")
 	}
@@ -224,6 +232,24 @@ func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
 		}
 	}
 	return f, nil
+}
+
+// untilExample is an example of a time for the until field: the end of
+// the working day two days after now, in Asia/Shanghai.
+func untilExample(now time.Time) string {
+	d := now.In(cases.Shanghai()).AddDate(0, 0, 2)
+	return time.Date(d.Year(), d.Month(), d.Day(), 18, 0, 0, 0, cases.Shanghai()).Format(time.RFC3339) + " (Asia/Shanghai)"
+}
+
+// boolParam reads a flag of the query: true, false, or absent (false).
+func boolParam(v string) (bool, error) {
+	switch v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, errors.New("not a flag")
 }
 
 // parseInstant reads a bound of a date range: an RFC 3339 instant, or a day

@@ -98,8 +98,12 @@ func (s *Server) addToIncident(w http.ResponseWriter, r *http.Request, actor act
 		s.fail(w, r, err)
 		return
 	}
+	ve := cases.CheckText("case", req.Case, cases.MaxRefLength)
 	if req.Case == "" {
-		s.fail(w, r, &cases.ValidationError{Field: "case", Why: "is required"})
+		ve = &cases.ValidationError{Field: "case", Why: "is required"}
+	}
+	if ve != nil {
+		s.fail(w, r, ve)
 		return
 	}
 	s.replyIncident(w, r, actor, func(id int64) error { return s.svc.AddToIncident(r.Context(), actor, id, req.Case) })
@@ -137,6 +141,10 @@ func (s *Server) actOnIncident(w http.ResponseWriter, r *http.Request, actor act
 		return
 	}
 	cmd := cases.Command{Action: action, Note: req.Note, Result: req.Result}
+	if err := cmd.Problems().Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	res, err := s.svc.ActIncident(r.Context(), actor, id, cmd)
 	if err != nil {
 		s.fail(w, r, s.whichMissing(r, actor, id, err))

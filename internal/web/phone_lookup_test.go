@@ -55,9 +55,16 @@ func TestRepeatCallerFoundByPhone(t *testing.T) {
 			}
 		}
 		// Text that only looks like a phone stays a text search.
-		for _, q := range []string{"13812345678<script>", "@13812345678", "电话13812345678", "https://x.cn/?p=13812345678", "1381234\u200b5678", "138\u202e12345678", strings.Repeat("长", 3000)} {
+		for _, q := range []string{"13812345678<script>", "@13812345678", "电话13812345678", "https://x.cn/?p=13812345678", "1381234\u200b5678", "138\u202e12345678", strings.Repeat("1", 200)} {
 			if got := find("operator", q); len(got) != 0 {
 				t.Errorf("q=%.30q found %v", q, got)
+			}
+		}
+		// A very long one, or one with a control character, is refused
+		// before any lookup, as every list query.
+		for _, q := range []string{strings.Repeat("%E9%95%BF", 3000), "1381234%005678"} {
+			if r := b.call(t, "operator", "GET", "/api/v1/cases?q="+q, nil); r.status != http.StatusBadRequest {
+				t.Errorf("q=%.30s: status %d, want 400", q, r.status)
 			}
 		}
 		if got := find("operator", "路灯"); len(got) != 2 {

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"go.uber.org/zap"
 
@@ -27,18 +28,22 @@ type Server struct {
 	log          *zap.Logger
 	metrics      *metrics.Metrics
 	ready        Readiness
+	redis        func() string
 	maxBodyBytes int64
 	mux          *http.ServeMux
 }
 
 // Options configure a Server.
 type Options struct {
-	Service      *service.Service
-	Tokens       *auth.Tokens
-	Clock        clock.Clock
-	Log          *zap.Logger
-	Metrics      *metrics.Metrics
-	Ready        Readiness
+	Service *service.Service
+	Tokens  *auth.Tokens
+	Clock   clock.Clock
+	Log     *zap.Logger
+	Metrics *metrics.Metrics
+	Ready   Readiness
+	// Redis says how the shared Redis is ("ok", or since when it does not
+	// answer); /readyz shows it. Nil: no Redis is configured.
+	Redis        func() string
 	MaxBodyBytes int64
 }
 
@@ -46,7 +51,7 @@ type Options struct {
 func New(o Options) *Server {
 	s := &Server{
 		svc: o.Service, tokens: o.Tokens, clock: o.Clock, log: o.Log, metrics: o.Metrics,
-		ready: o.Ready, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
+		ready: o.Ready, redis: o.Redis, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
 	}
 	s.routes()
 	return s
@@ -57,21 +62,47 @@ func (s *Server) routes() {
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.Handler())
 
-	s.api("GET /api/v1/me", s.me)
-	s.api("POST /api/v1/cases", s.createCase)
-	s.api("GET /api/v1/cases", s.listCases)
-	s.api("GET /api/v1/cases/{ref}", s.getCase)
-	s.api("GET /api/v1/cases/{ref}/events", s.caseEvents)
-	s.api("POST /api/v1/cases/{ref}/reveal", s.reveal)
-	s.api("POST /api/v1/cases/{ref}/{action}", s.act)
-	s.api("GET /api/v1/follow-ups", s.followUps)
-	s.api("GET /api/v1/incidents/{id}", s.getIncident)
-	s.api("POST /api/v1/incidents/{id}/cases", s.addToIncident)
-	s.api("DELETE /api/v1/incidents/{id}/cases/{ref}", s.removeFromIncident)
-	s.api("POST /api/v1/incidents/{id}/{action}", s.actOnIncident)
-	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": apiError{Code: "not_found", Message: "no such endpoint"}})
-	})
+	s.api("GET /api/v1/me", nil, s.me)
+	s.api("POST /api/v1/cases", nil, s.createCase)
+	s.api("GET /api/v1/cases", listParams, s.listCases)
+	s.api("GET /api/v1/cases/{ref}", nil, s.getCase)
+	s.api("GET /api/v1/cases/{ref}/events", nil, s.caseEvents)
+	s.api("POST /api/v1/cases/{ref}/reveal", nil, s.reveal)
+	s.api("POST /api/v1/cases/{ref}/{action}", nil, s.act)
+	s.api("GET /api/v1/follow-ups", limitParams, s.followUps)
+	s.api("GET /api/v1/incidents/{id}", nil, s.getIncident)
+	s.api("POST /api/v1/incidents/{id}/cases", nil, s.addToIncident)
+	s.api("DELETE /api/v1/incidents/{id}/cases/{ref}", nil, s.removeFromIncident)
+	s.api("POST /api/v1/incidents/{id}/{action}", nil, s.actOnIncident)
+	s.handle(apiRoot, s.noRoute)
+}
+
+// apiRoot catches every API path no endpoint took.
+const apiRoot = "/api/"
+
+// probeMethods are the methods noRoute tries on a path.
+var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// noRoute answers a path no endpoint took: 405 with Allow when the path
+// is an endpoint's under another method, else 404.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range probeMethods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != apiRoot && pattern != "" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": apiError{Code: "method_not_allowed", Message: r.Method + " is not allowed here; use " + strings.Join(allow, ", ")}})
+		return
+	}
+	writeJSON(w, http.StatusNotFound, map[string]any{"error": apiError{Code: "not_found", Message: "no such endpoint"}})
 }
 
 // Handle mounts another handler (a chat callback) on the server's mux, with
@@ -82,9 +113,17 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 
 func (s *Server) handle(pattern string, h http.HandlerFunc) { s.Handle(pattern, h) }
 
-// api mounts an authenticated JSON endpoint.
-func (s *Server) api(pattern string, h func(http.ResponseWriter, *http.Request, actorCtx)) {
-	s.Handle(pattern, s.authenticated(h))
+// api mounts an authenticated JSON endpoint that takes the query
+// parameters ps; its query and path are checked before h runs.
+func (s *Server) api(pattern string, ps params, h func(http.ResponseWriter, *http.Request, actorCtx)) {
+	wild := wildcards(pattern)
+	s.Handle(pattern, s.authenticated(func(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+		if err := checkRequest(r, wild, ps); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h(w, r, actor)
+	}))
 }
 
 // ServeHTTP makes the server an http.Handler.
@@ -100,5 +139,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]string{"status": "ready"}
+	if s.redis != nil {
+		// An unanswering Redis leaves the replica ready: it serves on with
+		// its in-process cache and limits, and says so here.
+		body["redis"] = s.redis()
+	}
+	writeJSON(w, http.StatusOK, body)
 }
