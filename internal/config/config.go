@@ -118,6 +118,11 @@ type Security struct {
 	// Empty: a key is generated once into <data_dir>/jiesu.key, which suits
 	// the embedded default but not several replicas.
 	EncryptionKeys string `yaml:"encryption_keys" secret:"true"`
+	// StudentNumber is the school's student-number format, a Go regular
+	// expression matched against a whole run of digits, which complaint
+	// text shows masked like a phone number (security.student_number).
+	// Default secret.DefaultStudentNumber: 10 digits starting 20.
+	StudentNumber string `yaml:"student_number"`
 }
 
 // Dispatch governs what happens to a routed case (dispatch.*).

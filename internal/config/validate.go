@@ -93,6 +93,9 @@ func (c *Config) validateServer(ps *problems) {
 		// could not read the names and contacts the other sealed.
 		ps.add("security.encryption_keys", "required with database.url: every replica must seal with the same keys (see docs/operations.md)")
 	}
+	if _, err := secret.NewTextMask(c.Security.StudentNumber); err != nil {
+		ps.add("security.student_number", "%s", err.Error())
+	}
 	o := c.Outbox
 	for _, n := range []struct {
 		key string

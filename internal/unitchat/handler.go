@@ -38,6 +38,7 @@ type Service interface {
 	Get(ctx context.Context, actor cases.Actor, ref string) (cases.Case, error)
 	ActWith(ctx context.Context, actor cases.Actor, ref string, cmd cases.Command, primary string, extra func(cases.Case) []cases.Message) (cases.Case, error)
 	Reveal(ctx context.Context, actor cases.Actor, ref string) (service.Contact, error)
+	Shown(c cases.Case) (cases.Case, error)
 	RecordRefusal(ctx context.Context, actor cases.Actor, ref string, action cases.Action, why error) error
 }
 

@@ -58,7 +58,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, actor actorC
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+res.Case.Number)
-	writeJSON(w, status, viewCase(res.Case, s.clock.Now()))
+	s.writeCase(w, r, status, res.Case)
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request, actor actorCtx) {
@@ -67,7 +67,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, actor actorCtx)
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewCase(c, s.clock.Now()))
+	s.writeCase(w, r, http.StatusOK, c)
 }
 
 func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, actor actorCtx) {
@@ -156,7 +156,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, actor actorCtx) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewCase(c, s.clock.Now()))
+	s.writeCase(w, r, http.StatusOK, c)
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCtx) {
@@ -170,10 +170,10 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCt
 		s.fail(w, r, err)
 		return
 	}
-	now := s.clock.Now()
-	views := make([]caseView, 0, len(list))
-	for _, c := range list {
-		views = append(views, viewCase(c, now))
+	views, err := s.caseViews(list...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	body := map[string]any{"cases": views}
 	if len(list) == f.Limit && len(list) > 0 {
