@@ -40,8 +40,9 @@ Usage:
                                              a running server refuses it within 30 s
   jiesu keys generate ID                     print a new encryption key entry with id ID, to put
                                              first in security.encryption_keys
-  jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply under
-                                             the first (active) key; then the others may be removed
+  jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply (and
+                                             rekey the phone index) under the first (active) key;
+                                             then it says which keys may be removed
   jiesu [--config FILE] backup FILE          copy the SQLite database to FILE while the server runs,
                                              and the key file to FILE.key
   jiesu [--config FILE] wechat menu sync     create the Official Account's menu (templates/wechat_menu.json)

@@ -15,8 +15,9 @@ import (
 )
 
 // errSealedData refuses a new key for a database whose values a lost key
-// sealed: a new key would open none of them.
-var errSealedData = errors.New("the database holds values sealed under a key it does not have: restore jiesu.key from its backup, or set security.encryption_keys to the keys that sealed them")
+// sealed, or that recorded a key another server may be sealing with: a new
+// key would open none of their values.
+var errSealedData = errors.New("the database holds sealed values, or a key's fingerprint, and no key for them is here: restore jiesu.key from its backup, or set security.encryption_keys to the keys that sealed them")
 
 // serverKeys gives a starting server its keys: configured, or kept in the
 // data directory and made there on the first start of an empty database.
