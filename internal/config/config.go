@@ -251,8 +251,17 @@ type Category struct {
 // Routing holds the words that raise a case's tier and the places that
 // routing recognises.
 type Routing struct {
-	// UrgentWords raise a case to urgent (fire, injury, fainting, …).
+	// UrgentPatterns are regular expressions (RE2) of phrases that show an
+	// ongoing danger to people or property (着火了, 困在电梯里, 闻到…燃气味);
+	// a match raises a case to urgent whatever else its sentence says.
+	UrgentPatterns []string `yaml:"urgent_patterns"`
+	// UrgentWords name a danger (火灾, 消防, 受伤, …). One raises a case to
+	// urgent, since in doubt urgent is the safer tier, unless an
+	// urgent_exceptions word stands in the same clause.
 	UrgentWords []string `yaml:"urgent_words"`
+	// UrgentExceptions mark a clause's urgent word as a passing mention
+	// (通道, 隐患, 演练, 已报警, 燃气费): the word then raises nothing.
+	UrgentExceptions []string `yaml:"urgent_exceptions"`
 	// EssentialWords raise a general case to essential (no water, power cut, …).
 	EssentialWords []string `yaml:"essential_words"`
 	// OfficialWords mark a case that accuses a cadre or official, which the
@@ -260,6 +269,19 @@ type Routing struct {
 	OfficialWords []string `yaml:"official_words"`
 	// Places are names of buildings, dormitories and canteens.
 	Places []string `yaml:"places"`
+	// PlaceAliases are other names of a place (一食, 老图); a case that
+	// uses one gets the place's name, so hotspots and incidents count it
+	// once.
+	PlaceAliases []PlaceAlias `yaml:"place_aliases"`
+}
+
+// PlaceAlias is a place and the other names people give it
+// (routing.place_aliases[]).
+type PlaceAlias struct {
+	// Name is the place as cases show it; it need not be listed in places.
+	Name string `yaml:"name"`
+	// Aliases are the other names; each maps to Name.
+	Aliases []string `yaml:"aliases"`
 }
 
 // Escalation is the chain of people a late case goes up to, per tier. A tier

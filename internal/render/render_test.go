@@ -21,7 +21,7 @@ var machineTemplates = []string{
 	"case_dispatched", "case_co_dispatched", "case_accepted", "case_returned", "case_result",
 	"case_resolved", "case_reopened", "case_reopened_office", "case_merged", "case_withdrawn",
 	"extension_requested", "extension_approved", "extension_rejected", "co_reported",
-	"case_supplemented", "case_triage", "case_accuses_official", "escalation",
+	"case_supplemented", "case_triage", "case_accuses_official", "escalation", "case_urgent_by_text", "case_tier_changed",
 }
 
 func base() Base {

@@ -148,6 +148,10 @@ func (h *Handler) do(ctx context.Context, actor cases.Actor, req request) (Resul
 	case cases.ActionApproveExtension, cases.ActionRejectExtension:
 		// The school office decides on its card; the domain checks it is.
 		cmd.Note = req.text
+	case cases.ActionChangeTier:
+		// The office's one-tap downgrade: no tier, back to the one before
+		// the text made the case urgent.
+		cmd.Reason = req.text
 	case cases.ActionCoAccept:
 		cmd.Unit = actor.Unit
 	case cases.ActionCoReport:
