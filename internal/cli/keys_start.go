@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -25,6 +26,12 @@ var errSealedData = errors.New("the database holds sealed values, or a key's fin
 // sealed (store.VerifyKeys), and the active key's is recorded.
 func serverKeys(ctx context.Context, cfg *config.Config, st *store.Store, keys *secret.Keyring, log *zap.Logger, now time.Time) (*secret.Keyring, error) {
 	if keys == nil {
+		if strings.TrimSpace(cfg.Security.EncryptionKeys) == "" {
+			// The key is made in the data directory on first start.
+			if err := writableDir(cfg.Server.DataDir); err != nil {
+				return nil, err
+			}
+		}
 		var created bool
 		var err error
 		keys, created, err = secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir, func() error {

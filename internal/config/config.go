@@ -62,6 +62,9 @@ type Config struct {
 	WeCom      WeCom      `yaml:"wecom"`
 	Survey     Survey     `yaml:"survey"`
 	SLA        SLA        `yaml:"sla"`
+
+	// source is where Load read this configuration; see Source.
+	source string
 }
 
 // Server is the HTTP side. The listen address and the data directory are
@@ -79,6 +82,11 @@ type Server struct {
 	// MaxBodyBytes caps every request body (server.max_body_bytes).
 	// Default 1 MiB.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the
+	// access log believes, as addresses or CIDR ranges
+	// (server.trusted_proxies), e.g. ["10.0.0.0/8", "127.0.0.1"]. Default
+	// none: the log shows the connection's own address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // Database selects the store (database.*).

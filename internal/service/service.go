@@ -165,11 +165,7 @@ func (s *Service) load(ctx context.Context, ref string) (cases.Case, error) {
 		// No case has such a number; the database is not asked.
 		return cases.Case{}, fmt.Errorf("case %q: %w", ref, store.ErrNotFound)
 	}
-	var id int64
-	if _, err := fmt.Sscan(ref, &id); err == nil && fmt.Sprint(id) == ref {
-		return s.store.GetCase(ctx, id)
-	}
-	return s.store.GetCaseByNumber(ctx, ref)
+	return s.store.GetCaseByRef(ctx, ref)
 }
 
 // IsNotFound reports whether err means the thing asked for does not exist.

@@ -128,11 +128,9 @@ func (s *Server) actOnIncident(w http.ResponseWriter, r *http.Request, actor act
 		Note   string `json:"note"`
 		Result string `json:"result"`
 	}
-	if r.ContentLength != 0 {
-		if err := decode(r, &req); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if err := decodeOptional(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	id, err := incidentID(r)
 	if err != nil {
