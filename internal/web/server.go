@@ -79,6 +79,7 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.Handler())
+	s.handle("GET "+AssetsPath+"{file}", assets)
 
 	s.api("GET /api/v1/me", nil, s.me)
 	s.api("POST /api/v1/cases", nil, s.createCase)

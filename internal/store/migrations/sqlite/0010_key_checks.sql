@@ -1,4 +1,4 @@
--- 0009: the fingerprint of every key that sealed values in this database
+-- 0010: the fingerprint of every key that sealed values in this database
 -- (an HMAC of a fixed text under the key, never the key), so that a start
 -- with a lost and regenerated key is refused instead of sealing what the
 -- old data's key cannot open. A database sealed before this table existed

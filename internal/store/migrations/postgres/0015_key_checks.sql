@@ -1,4 +1,4 @@
--- 0014: the fingerprint of every key that sealed values in this database
+-- 0015: the fingerprint of every key that sealed values in this database
 -- (an HMAC of a fixed text under the key, never the key), so that a start
 -- with a lost and regenerated key, or a replica with another key under the
 -- same id, is refused instead of sealing what the others cannot open. A
