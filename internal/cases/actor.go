@@ -72,13 +72,21 @@ func (a Actor) CanRead(c Case) bool {
 	return ok && a.Unit != ""
 }
 
+// SeesEveryContact reports whether the actor may see any case's
+// complainant, confidential or not: the office and its hotline operators.
+// They alone may also find cases by the caller's phone, which tells whose
+// cases they are as much as a reveal does.
+func (a Actor) SeesEveryContact() bool {
+	return a.Has(RoleAdmin, RoleSchoolOffice, RoleOperator)
+}
+
 // CanReveal reports whether the actor may see the complainant's name and
 // contact in full. Confidential cases stay with the office and its hotline
 // operators, who took the call and call back with the result; otherwise
 // the lead unit may once it has accepted, because it must call the
 // complainant.
 func (a Actor) CanReveal(c Case) bool {
-	if a.Has(RoleAdmin, RoleSchoolOffice, RoleOperator) {
+	if a.SeesEveryContact() {
 		return true
 	}
 	if c.Confidential {

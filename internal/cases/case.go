@@ -61,6 +61,9 @@ type Complainant struct {
 	Identity      string // platform identity (WeChat openid) for "my cases"; empty for phone callers
 	NameSealed    string
 	ContactSealed string
+	// ContactIndex finds the cases of one phone number without opening
+	// any (secret.PhoneIndex); "" when the contact is not a phone number.
+	ContactIndex  string
 	NameMasked    string // 张*
 	ContactMasked string // 138****1234
 	NoContact     bool   // no way to reach them (匿名 / 来电信息保密)

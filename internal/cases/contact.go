@@ -12,11 +12,12 @@ import (
 const ActionBindContact Action = "bind_contact"
 
 // BindContact gives a case that has no contact the complainant's phone,
-// sealed and masked by the caller, so the lead unit can call them. It is
+// sealed, masked and indexed (secret.PhoneIndex) by the caller, so the
+// lead unit can call them and the office find it by the phone. It is
 // refused for a final case, for one that already has a contact, and for
 // one excluded from assessment: that exclusion was the complainant's
 // choice (匿名) or the consequence of their silence, and stands.
-func BindContact(c Case, actor Actor, sealed, masked string, now time.Time) (Outcome, error) {
+func BindContact(c Case, actor Actor, sealed, masked, index string, now time.Time) (Outcome, error) {
 	if !actor.System && !actor.Office() && !actor.Has(RoleOperator) {
 		return Outcome{}, forbidden(ActionBindContact, actor, "only the complainant (through the channel or the hotline) can give a contact")
 	}
@@ -34,6 +35,7 @@ func BindContact(c Case, actor Actor, sealed, masked string, now time.Time) (Out
 	}
 	c.Complainant.ContactSealed = sealed
 	c.Complainant.ContactMasked = masked
+	c.Complainant.ContactIndex = index
 	c.Complainant.NoContact = false
 	c.UpdatedAt = now
 	c.Version++

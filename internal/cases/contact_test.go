@@ -17,12 +17,12 @@ func chatCase(s State) Case {
 func TestBindContactGivesTheUnitAPhone(t *testing.T) {
 	t.Parallel()
 	c := chatCase(StateAccepted)
-	out, err := BindContact(c, SystemActor(), "v1.k.sealed", "138****5678", t0)
+	out, err := BindContact(c, SystemActor(), "v1.k.sealed", "138****5678", "p1.k.index", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := out.Case.Complainant
-	if got.NoContact || got.ContactSealed != "v1.k.sealed" || got.ContactMasked != "138****5678" || got.Identity != "oStudent" {
+	if got.NoContact || got.ContactSealed != "v1.k.sealed" || got.ContactMasked != "138****5678" || got.ContactIndex != "p1.k.index" || got.Identity != "oStudent" {
 		t.Errorf("complainant = %+v", got)
 	}
 	if out.Case.Version != c.Version+1 || out.Case.State != StateAccepted {
@@ -57,12 +57,12 @@ func TestBindContactRefuses(t *testing.T) {
 		"excluded no_contact": {excluded, SystemActor(), ErrIllegalTransition},
 		"a unit handler":      {chatCase(StateAccepted), handler("logistics"), ErrForbidden},
 	} {
-		out, err := BindContact(tc.c, tc.actor, "sealed", "masked", t0)
+		out, err := BindContact(tc.c, tc.actor, "sealed", "masked", "", t0)
 		if !errors.Is(err, tc.want) || len(out.Events) != 0 {
 			t.Errorf("%s: err %v, events %d; want %v and none", name, err, len(out.Events), tc.want)
 		}
 	}
-	if _, err := BindContact(chatCase(StateAccepted), SystemActor(), " ", "", t0); !errors.Is(err, ErrInvalid) {
+	if _, err := BindContact(chatCase(StateAccepted), SystemActor(), " ", "", "", t0); !errors.Is(err, ErrInvalid) {
 		t.Errorf("empty contact: %v", err)
 	}
 }

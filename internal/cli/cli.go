@@ -1,6 +1,6 @@
 // Package cli parses jiesu's command line and runs its subcommands: serve
-// (the default), migrate, check-config, token create, list and revoke, and
-// keys generate and reseal, and wechat menu sync.
+// (the default), migrate, check-config, token create, list and revoke,
+// keys generate and reseal, backup, and wechat menu sync.
 package cli
 
 import (
@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,7 +42,8 @@ Usage:
   jiesu [--config FILE] migrate              apply database migrations and exit
   jiesu version | --version                  print the version, the commit and the Go release
   jiesu [--config FILE] healthcheck          exit 0 if the local server answers /readyz (for HEALTHCHECK)
-  jiesu [--config FILE] check-config         validate and print the effective config (secrets masked)
+  jiesu [--config FILE] check-config         validate and print the effective config (secrets masked),
+                                             and check the keys against the database's fingerprints
   jiesu [--config FILE] token create MEMBER  print a new API token for configured member MEMBER
   jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's
   jiesu [--config FILE] token revoke ID      delete the API token with id ID (from token list);
@@ -56,8 +56,11 @@ Usage:
                                              give up on a dead or pending message for good
   jiesu keys generate ID                     print a new encryption key entry with id ID, to put
                                              first in security.encryption_keys
-  jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply under
-                                             the first (active) key; then the others may be removed
+  jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply (and
+                                             rekey the phone index) under the first (active) key;
+                                             then it says which keys may be removed
+  jiesu [--config FILE] backup FILE          copy the SQLite database to FILE while the server runs,
+                                             and the key file to FILE.key
   jiesu [--config FILE] wechat menu sync     create the Official Account's menu (templates/wechat_menu.json)
 
 Flags may also follow the command: jiesu keys reseal --config FILE.
@@ -143,7 +146,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd == "healthcheck" && len(rest) == 0:
 		err = healthcheck(ctx, cfg, env)
 	case cmd == "check-config" && len(rest) == 0:
-		err = checkConfig(cfg, env)
+		err = checkConfig(ctx, cfg, env)
 	case cmd == "token" && len(rest) == 2 && rest[0] == "create":
 		err = createToken(ctx, cfg, rest[1], env)
 	case cmd == "token" && len(rest) >= 1 && len(rest) <= 2 && rest[0] == "list":
@@ -152,6 +155,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = revokeToken(ctx, cfg, rest[1], env)
 	case cmd == "keys" && len(rest) == 1 && rest[0] == "reseal":
 		err = resealKeys(ctx, cfg, env)
+	case cmd == "backup" && len(rest) == 1:
+		err = backup(ctx, cfg, rest[0], env)
 	case cmd == "outbox":
 		err = outboxCommand(ctx, cfg, rest, ob, env)
 	case cmd == "wechat" && len(rest) == 2 && rest[0] == "menu" && rest[1] == "sync":
@@ -194,7 +199,7 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 		if err := writableDir(cfg.Server.DataDir); err != nil {
 			return nil, err
 		}
-		opts.SQLitePath = filepath.Join(cfg.Server.DataDir, "jiesu.db")
+		opts.SQLitePath = sqlitePath(cfg)
 	}
 	st, err := store.Open(ctx, opts)
 	if err != nil {
@@ -231,7 +236,9 @@ func migrate(ctx context.Context, cfg *config.Config, env Env) error {
 	return nil
 }
 
-func checkConfig(cfg *config.Config, env Env) error {
+// checkConfig prints the effective configuration, then checks the keys
+// against the database as a start would.
+func checkConfig(ctx context.Context, cfg *config.Config, env Env) error {
 	out, err := cfg.Masked()
 	if err != nil {
 		return err
@@ -239,10 +246,12 @@ func checkConfig(cfg *config.Config, env Env) error {
 	if _, err = env.Stdout.Write(out); err != nil {
 		return err
 	}
-	// Last, so that a script or a person reading the end of a long listing
-	// knows the whole file passed.
-	_, err = fmt.Fprintln(env.Stdout, "config OK")
-	return err
+	// Last of the listing, so that a script or a person reading the end of
+	// a long listing knows the whole file passed; the keys' check follows.
+	if _, err = fmt.Fprintln(env.Stdout, "config OK"); err != nil {
+		return err
+	}
+	return verifyKeys(ctx, cfg, env)
 }
 
 func createToken(ctx context.Context, cfg *config.Config, member string, env Env) error {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/secret"
@@ -24,17 +27,28 @@ func generateKey(id string, env Env) error {
 	return nil
 }
 
+// openBeside opens what a tool beside running servers needs: their keys,
+// never made here, and their store, never migrated here (a newer binary
+// would upgrade it under older replicas).
+func openBeside(ctx context.Context, cfg *config.Config) (*secret.Keyring, *store.Store, error) {
+	keys, err := secret.Load(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encryption keys: %w", err)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return keys, st, nil
+}
+
 // resealKeys moves every sealed value to the active key, so that the keys
 // after it can be retired. It runs beside running servers, so it neither
 // migrates the schema (a newer binary would upgrade it under older
 // replicas) nor makes a key file; a replica still on the old keyring can
 // seal under the old key meanwhile, which the count of what is left shows.
 func resealKeys(ctx context.Context, cfg *config.Config, env Env) error {
-	keys, err := secret.Load(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
-	if err != nil {
-		return fmt.Errorf("encryption keys: %w", err)
-	}
-	st, err := openStore(ctx, cfg)
+	keys, st, err := openBeside(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -45,6 +59,12 @@ func resealKeys(ctx context.Context, cfg *config.Config, env Env) error {
 	}
 	if cur != latest {
 		return fmt.Errorf("the database schema is at version %d, this binary's at %d: reseal with the binary the servers run", cur, latest)
+	}
+	// The new key's fingerprint is recorded before it seals anything. A
+	// key missing for some values is what the report below names, row by
+	// row; a key that is not the one of its id stops here.
+	if err := st.VerifyKeys(ctx, keys, time.Now(), true); errors.Is(err, store.ErrKeyMismatch) {
+		return fmt.Errorf("encryption keys:\n%w", err)
 	}
 	rep, err := st.Reseal(ctx, keys, store.DefaultResealBatch)
 	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
@@ -66,8 +86,38 @@ func resealKeys(ctx context.Context, cfg *config.Config, env Env) error {
 	if left > 0 {
 		return fmt.Errorf("%d values are still under other keys, written meanwhile by a replica on the old keys: run it again once every replica has the new keys", left)
 	}
-	fmt.Fprintf(env.Stdout, "every stored value is under key %q. The other keys may leave security.encryption_keys once the survey links sent before the rotation are past use (their cases rated, or closed unrated after survey.close_unrated_after).\n", keys.ActiveID())
+	retired, err := st.RetireKeys(ctx, keys.ActiveID(), time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "every stored value is under key %q.\n", keys.ActiveID())
+	whatToChange(cfg, keys, retired, env)
 	return nil
+}
+
+// whatToChange tells, after a reseal, what the configuration must say so
+// that no restart loses the data: the active key must stay where the
+// servers read it, and the key file must not be taken for it.
+func whatToChange(cfg *config.Config, keys *secret.Keyring, retired []string, env Env) {
+	active := keys.ActiveID()
+	others := keys.IDs()[1:]
+	fmt.Fprintln(env.Stdout, "What to change now:")
+	if strings.TrimSpace(cfg.Security.EncryptionKeys) != "" {
+		fmt.Fprintf(env.Stdout, "- security.encryption_keys must keep %q first, on every server: it is the only key the stored values need.\n", active)
+		keyFile := filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+		if _, err := os.Stat(keyFile); err == nil {
+			fmt.Fprintf(env.Stdout, "- %s does not hold %q: never unset security.encryption_keys to fall back on it. Keep the file only as the backup of the keys it holds.\n", keyFile, active)
+		}
+	} else {
+		fmt.Fprintf(env.Stdout, "- %s holds %q: back it up now.\n", filepath.Join(cfg.Server.DataDir, secret.KeyFileName), active)
+	}
+	if len(others) > 0 {
+		fmt.Fprintf(env.Stdout, "- %s may leave the keys once the survey links sent before the rotation are past use (their cases rated, or closed unrated after survey.close_unrated_after).\n", strings.Join(others, ", "))
+	}
+	if len(retired) > 0 {
+		fmt.Fprintf(env.Stdout, "- retired in the database: %s; a start without them is no longer refused.\n", strings.Join(retired, ", "))
+	}
+	fmt.Fprintln(env.Stdout, "Then run jiesu check-config with the new configuration: it checks the keys against the database.")
 }
 
 // failedReseal says, per key, what could not be opened and what to do.

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,6 +67,21 @@ func TestKeyRotation(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "cases.complainant_name_sealed") || !strings.Contains(out, `under key "2026"`) {
 		t.Fatalf("reseal: exit %d, %q %q", code, out, errs)
 	}
+	for _, want := range []string{`security.encryption_keys must keep "2026" first`, "2025 may leave the keys", "retired in the database: 2025", "check-config"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("reseal does not say %q:\n%s", want, out)
+		}
+	}
+	// check-config verifies the configuration the reseal asked for, and
+	// refuses one that would lose the data at the next start.
+	env["JIESU_SECURITY_ENCRYPTION_KEYS"] = k2
+	if code, _, errs := run(t, env, "check-config"); code != 0 || !strings.Contains(errs, `keys: 2026 from security.encryption_keys fit the database`) {
+		t.Errorf("check-config with the new key alone: exit %d, %q", code, errs)
+	}
+	env["JIESU_SECURITY_ENCRYPTION_KEYS"] = k1
+	if code, _, errs := run(t, env, "check-config"); code != 1 || !strings.Contains(errs, `values are sealed under key "2026"`) {
+		t.Errorf("check-config with the old key alone: exit %d, %q; want refused naming 2026", code, errs)
+	}
 
 	st, err = store.Open(ctx, store.Options{SQLitePath: filepath.Join(dir, "jiesu.db")})
 	if err != nil {
@@ -95,5 +112,47 @@ func TestFlagsAfterTheCommand(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, file) {
 			t.Errorf("%q: exit %d, %q %q; want the missing file read and refused", args, code, out, errs)
 		}
+	}
+}
+
+// Rotating away from the key file the first start made: after the reseal
+// the file holds only the retired key, which the command says, and
+// check-config and a start refuse to fall back on it.
+func TestResealAwayFromTheKeyFile(t *testing.T) {
+	t.Parallel()
+	cfg := embeddedConfig(t)
+	a, err := build(context.Background(), cfg, wiring{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+	keys, err := secret.Load("", cfg.Server.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealCase(t, a.store, keys)
+	a.close()
+	fileEntry, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := secret.GenerateKey("k2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"JIESU_DATA_DIR": cfg.Server.DataDir, "JIESU_SECURITY_ENCRYPTION_KEYS": fresh + "," + strings.TrimSpace(string(fileEntry))}
+	code, out, errs := run(t, env, "keys", "reseal")
+	if code != 0 || !strings.Contains(out, path+` does not hold "k2027"`) || !strings.Contains(out, "never unset security.encryption_keys") {
+		t.Fatalf("reseal: exit %d, %q %q; want it to warn about %s", code, out, errs, path)
+	}
+	if code, _, errs := run(t, env, "check-config"); code != 0 || !strings.Contains(errs, "is not read while security.encryption_keys is set") {
+		t.Errorf("check-config with the rotated keys: exit %d, %q", code, errs)
+	}
+	delete(env, "JIESU_SECURITY_ENCRYPTION_KEYS")
+	if code, _, errs := run(t, env, "check-config"); code != 1 || !strings.Contains(errs, `values are sealed under key "k2027"`) {
+		t.Errorf("check-config falling back on the key file: exit %d, %q; want refused", code, errs)
+	}
+	if _, err := build(context.Background(), cfg, wiring{}); !errors.Is(err, store.ErrKeyMissing) {
+		t.Errorf("a start falling back on the key file: %v, want ErrKeyMissing", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/dirlock"
 	"github.com/jiesu/jiesu/internal/logging"
 	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/outbox"
@@ -119,6 +120,7 @@ type app struct {
 	start    func(ctx context.Context) (done <-chan struct{})
 	closers  []func() error // run, last first, before the store closes
 	ownStore bool           // build opened the store, so close closes it
+	lock     *dirlock.Lock  // the data directory's, held while it runs on SQLite
 }
 
 func (a *app) close() {
@@ -126,6 +128,7 @@ func (a *app) close() {
 	if a.ownStore {
 		_ = a.store.Close()
 	}
+	_ = a.lock.Release()
 }
 
 // wiring is what build takes besides the configuration. serve gives the
@@ -155,9 +158,20 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 		clk = clock.Real{}
 	}
 	st, ownStore := w.store, w.store == nil
+	var lock *dirlock.Lock
 	if ownStore {
 		var err error
+		if cfg.Database.URL == "" {
+			// One server per SQLite file (and per key file).
+			if err = writableDir(cfg.Server.DataDir); err != nil {
+				return nil, err
+			}
+			if lock, err = dirlock.Acquire(cfg.Server.DataDir); err != nil {
+				return nil, err
+			}
+		}
 		if st, err = openMigrated(ctx, cfg); err != nil {
+			_ = lock.Release()
 			return nil, err
 		}
 	}
@@ -165,20 +179,12 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	defer func() {
 		if !ok && ownStore {
 			_ = st.Close()
+			_ = lock.Release()
 		}
 	}()
-	keys := w.keys
-	if keys == nil {
-		if cfg.Security.EncryptionKeys == "" {
-			// The key is made in the data directory on first start.
-			if err := writableDir(cfg.Server.DataDir); err != nil {
-				return nil, err
-			}
-		}
-		var err error
-		if keys, err = secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir); err != nil {
-			return nil, fmt.Errorf("encryption keys: %w", err)
-		}
+	keys, err := serverKeys(ctx, cfg, st, w.keys, log, clk.Now())
+	if err != nil {
+		return nil, err
 	}
 	router, err := routing.New(cfg)
 	if err != nil {
@@ -244,7 +250,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	}
 	ok = true
 	return &app{store: st, web: srv, metrics: m, svc: svc, worker: worker, students: students, units: units,
-		closers: closers, ownStore: ownStore, start: func(ctx context.Context) <-chan struct{} {
+		closers: closers, ownStore: ownStore, lock: lock, start: func(ctx context.Context) <-chan struct{} {
 			return runAll(ctx, worker.Run, scheduler.Run, students.run)
 		}}, nil
 }

@@ -62,6 +62,11 @@ func TestStudentConversationEndToEnd(t *testing.T) {
 			c.Complainant.NoContact || c.Complainant.ContactMasked != "138****5678" || c.Exclusion != nil || c.LeadUnit != "logistics" {
 			t.Fatalf("case = %+v", c)
 		}
+		// The phone given by chat finds the case, for the hotline.
+		if got := r.must("operator", "GET", "/api/v1/cases?q=138-1234-5678", nil)["cases"].([]any); len(got) != 1 ||
+			got[0].(map[string]any)["number"] != number {
+			t.Errorf("the hotline's lookup by the bound phone found %v", got)
+		}
 		kinds := r.eventKinds(number)
 		for _, want := range []string{"register", "dispatch", "supplement", "attach", "bind_contact"} {
 			if !slices.Contains(kinds, want) {

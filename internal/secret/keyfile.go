@@ -31,19 +31,28 @@ func GenerateKey(id string) (string, error) {
 
 // LoadOrCreate returns the keyring that spec describes. With no spec it
 // reads <dataDir>/jiesu.key, creating it once with a fresh key (id "k" and
-// the date) so that jiesu runs with no setup. That file suits one instance;
-// several replicas need the same keys in their configuration.
-func LoadOrCreate(spec, dataDir string) (*Keyring, error) {
+// the date) so that jiesu runs with no setup; created says this call made
+// it. mayCreate, when given, is asked first and its error refuses: a
+// database that holds values sealed under a lost key needs that key back,
+// not a new one. The file suits one instance; several replicas need the
+// same keys in their configuration.
+func LoadOrCreate(spec, dataDir string, mayCreate func() error) (k *Keyring, created bool, err error) {
 	if strings.TrimSpace(spec) != "" {
-		return ParseKeyring(spec)
+		k, err = ParseKeyring(spec)
+		return k, false, err
 	}
 	if dataDir == "" {
-		return nil, fmt.Errorf("secret: no keys configured and no data directory for %s: %w", KeyFileName, ErrInvalidKeyring)
+		return nil, false, fmt.Errorf("secret: no keys configured and no data directory for %s: %w", KeyFileName, ErrInvalidKeyring)
 	}
 	path := filepath.Join(dataDir, KeyFileName)
-	k, err := readKeyFile(path)
+	k, err = readKeyFile(path)
 	if !errors.Is(err, fs.ErrNotExist) {
-		return k, err
+		return k, false, err
+	}
+	if mayCreate != nil {
+		if err := mayCreate(); err != nil {
+			return nil, false, fmt.Errorf("secret: %s is missing: %w", path, err)
+		}
 	}
 	return createKeyFile(dataDir, path, time.Now())
 }
@@ -73,17 +82,17 @@ func readKeyFile(path string) (*Keyring, error) {
 // into place. The link fails if the file exists, so when two processes start
 // on an empty data directory together, one key wins and both use it; and a
 // crash never leaves a half-written key file behind.
-func createKeyFile(dataDir, path string, now time.Time) (*Keyring, error) {
+func createKeyFile(dataDir, path string, now time.Time) (*Keyring, bool, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("secret: create data directory: %w", err)
+		return nil, false, fmt.Errorf("secret: create data directory: %w", err)
 	}
 	entry, err := GenerateKey("k" + now.UTC().Format("20060102"))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	tmp, err := os.CreateTemp(dataDir, "."+KeyFileName+"-*") // mode 0600
 	if err != nil {
-		return nil, fmt.Errorf("secret: create key file: %w", err)
+		return nil, false, fmt.Errorf("secret: create key file: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.WriteString(entry + "\n")
@@ -94,13 +103,14 @@ func createKeyFile(dataDir, path string, now time.Time) (*Keyring, error) {
 		err = cerr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("secret: write key file: %w", err)
+		return nil, false, fmt.Errorf("secret: write key file: %w", err)
 	}
 	if err := os.Link(tmp.Name(), path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return readKeyFile(path)
+			k, err := readKeyFile(path)
+			return k, false, err
 		}
-		return nil, fmt.Errorf("secret: create key file: %w", err)
+		return nil, false, fmt.Errorf("secret: create key file: %w", err)
 	}
 	// Losing the key after data was sealed with it loses the data, so the
 	// new directory entry is synced too. Some systems cannot sync a
@@ -109,5 +119,6 @@ func createKeyFile(dataDir, path string, now time.Time) (*Keyring, error) {
 		_ = d.Sync()
 		_ = d.Close()
 	}
-	return ParseKeyring(entry)
+	k, err := ParseKeyring(entry)
+	return k, err == nil, err
 }

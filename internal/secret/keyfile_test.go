@@ -15,7 +15,7 @@ import (
 func TestLoadOrCreateCreatesOnceAndReuses(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data", "nested") // created if missing
-	first, err := LoadOrCreate("", dir)
+	first, err := loadOrCreate("", dir)
 	if err != nil {
 		t.Fatalf("LoadOrCreate: %v", err)
 	}
@@ -36,7 +36,7 @@ func TestLoadOrCreateCreatesOnceAndReuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := LoadOrCreate("", dir)
+	second, err := loadOrCreate("", dir)
 	if err != nil {
 		t.Fatalf("second LoadOrCreate: %v", err)
 	}
@@ -60,7 +60,7 @@ func TestLoadOrCreateConcurrentStartsAgree(t *testing.T) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { ids[i], errs[i] = LoadOrCreate("", dir) })
+		wg.Go(func() { ids[i], errs[i] = loadOrCreate("", dir) })
 	}
 	wg.Wait()
 	sealed, _ := must(t, ids[0], errs[0]).Seal("13812345678")
@@ -69,6 +69,12 @@ func TestLoadOrCreateConcurrentStartsAgree(t *testing.T) {
 			t.Errorf("keyring %d cannot open keyring 0's value: %q, %v", i, got, err)
 		}
 	}
+}
+
+// loadOrCreate is LoadOrCreate with no database to ask.
+func loadOrCreate(spec, dir string) (*Keyring, error) {
+	k, _, err := LoadOrCreate(spec, dir, nil)
+	return k, err
 }
 
 func must(t *testing.T, k *Keyring, err error) *Keyring {
@@ -82,7 +88,7 @@ func must(t *testing.T, k *Keyring, err error) *Keyring {
 func TestLoadOrCreateWithSpecWritesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	k, err := LoadOrCreate(k2+","+k1, dir)
+	k, err := loadOrCreate(k2+","+k1, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +98,7 @@ func TestLoadOrCreateWithSpecWritesNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, KeyFileName)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a configured keyring wrote a key file: %v", err)
 	}
-	if _, err := LoadOrCreate("k1:short", dir); !errors.Is(err, ErrInvalidKeyring) {
+	if _, err := loadOrCreate("k1:short", dir); !errors.Is(err, ErrInvalidKeyring) {
 		t.Errorf("bad spec = %v, want ErrInvalidKeyring", err)
 	}
 }
@@ -103,7 +109,7 @@ func TestLoadOrCreateReadsExistingFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, KeyFileName), []byte(k2+","+k1+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	k, err := LoadOrCreate("", dir)
+	k, err := loadOrCreate("", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +125,7 @@ func TestLoadOrCreateRefusesBadFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("garbage\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := LoadOrCreate("", dir)
+	_, err := loadOrCreate("", dir)
 	if !errors.Is(err, ErrInvalidKeyring) || !strings.Contains(err.Error(), path) {
 		t.Errorf("LoadOrCreate = %v, want ErrInvalidKeyring naming %s", err, path)
 	}
@@ -132,14 +138,14 @@ func TestLoadOrCreateRefusesBadFile(t *testing.T) {
 
 func TestLoadOrCreateNeedsSomewhere(t *testing.T) {
 	t.Parallel()
-	if _, err := LoadOrCreate("", ""); !errors.Is(err, ErrInvalidKeyring) {
+	if _, err := loadOrCreate("", ""); !errors.Is(err, ErrInvalidKeyring) {
 		t.Errorf("LoadOrCreate with no spec and no dir = %v, want ErrInvalidKeyring", err)
 	}
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadOrCreate("", file); err == nil {
+	if _, err := loadOrCreate("", file); err == nil {
 		t.Errorf("LoadOrCreate under a regular file succeeded")
 	}
 }
@@ -174,7 +180,7 @@ func TestLoadNeverCreates(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, KeyFileName)); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Load made a key file: %v", err)
 	}
-	made, err := LoadOrCreate("", dir)
+	made, err := loadOrCreate("", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,5 +191,28 @@ func TestLoadNeverCreates(t *testing.T) {
 	v, _ := made.Seal("x")
 	if !strings.HasPrefix(v, read.ActivePrefix()) || read.KeyID(v) != made.ActiveID() || read.KeyID("not sealed") != "" {
 		t.Errorf("prefix %q, key id %q of %q", read.ActivePrefix(), read.KeyID(v), v)
+	}
+}
+
+// A database holding sealed values refuses a new key: the lost one must
+// come back, and no key file is left behind to be taken for it.
+func TestLoadOrCreateAsksBeforeCreating(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	refuse := errors.New("the database holds values sealed under k20261128")
+	if _, _, err := LoadOrCreate("", dir, func() error { return refuse }); !errors.Is(err, refuse) ||
+		!strings.Contains(err.Error(), filepath.Join(dir, KeyFileName)) {
+		t.Fatalf("LoadOrCreate = %v, want the refusal naming the missing file", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("a refused LoadOrCreate left %d files", len(entries))
+	}
+	asked := 0
+	ok := func() error { asked++; return nil }
+	if _, created, err := LoadOrCreate("", dir, ok); err != nil || !created || asked != 1 {
+		t.Fatalf("first LoadOrCreate: created %v, asked %d, %v", created, asked, err)
+	}
+	if _, created, err := LoadOrCreate("", dir, ok); err != nil || created || asked != 1 {
+		t.Errorf("second LoadOrCreate: created %v, asked %d, %v; want the file read", created, asked, err)
 	}
 }

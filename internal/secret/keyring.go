@@ -41,6 +41,9 @@ type Keyring struct {
 	active string
 	ids    []string
 	aeads  map[string]cipher.AEAD
+	// derived holds what each key gives besides encryption: its
+	// fingerprint and its phone-index key (derive.go).
+	derived map[string]derivedKeys
 }
 
 // ParseKeyring reads "id1:base64key1,id2:base64key2". Each key is 32 bytes
@@ -51,7 +54,7 @@ func ParseKeyring(spec string) (*Keyring, error) {
 	if spec == "" {
 		return nil, fmt.Errorf("secret: no keys: %w", ErrInvalidKeyring)
 	}
-	k := &Keyring{aeads: make(map[string]cipher.AEAD)}
+	k := &Keyring{aeads: make(map[string]cipher.AEAD), derived: make(map[string]derivedKeys)}
 	for i, entry := range strings.Split(spec, ",") {
 		// Errors name the entry by position and id, never by its key text.
 		id, encoded, ok := strings.Cut(strings.TrimSpace(entry), ":")
@@ -78,6 +81,7 @@ func ParseKeyring(spec string) (*Keyring, error) {
 		}
 		k.ids = append(k.ids, id)
 		k.aeads[id] = aead
+		k.derived[id] = derive(key)
 	}
 	k.active = k.ids[0]
 	return k, nil

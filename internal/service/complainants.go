@@ -76,7 +76,7 @@ func (s *Service) BindPhone(ctx context.Context, channel cases.Channel, identity
 			return "", nil, fmt.Errorf("seal phone: %w", err)
 		}
 		got, err := s.transition(ctx, c.Number, func(c cases.Case) (cases.Outcome, error) {
-			return cases.BindContact(c, cases.SystemActor(), caseSealed, masked, s.clock.Now())
+			return cases.BindContact(c, cases.SystemActor(), caseSealed, masked, s.keys.PhoneIndex(mobile), s.clock.Now())
 		})
 		if errors.Is(err, cases.ErrIllegalTransition) {
 			continue // it moved on meanwhile (closed, or someone excluded it)

@@ -111,6 +111,7 @@ func (s *Service) seal(identity, name, contact string) (cases.Complainant, error
 		return who, fmt.Errorf("seal contact: %w", err)
 	}
 	who.NameMasked, who.ContactMasked = secret.MaskName(name), secret.MaskPhone(contact)
+	who.ContactIndex = s.keys.PhoneIndex(contact)
 	return who, nil
 }
 

@@ -84,10 +84,21 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]cases.Case, erro
 	if !f.To.IsZero() {
 		w.add(`registered_at < ` + w.arg(s.d.time(f.To)))
 	}
+	var text []string
 	if t := strings.TrimSpace(f.Text); t != "" {
 		p := w.arg(likePattern(t))
 		like := s.d.ilike()
-		w.add(`(content ` + like + ` ` + p + ` ESCAPE '\' OR number ` + like + ` ` + p + ` ESCAPE '\' OR place ` + like + ` ` + p + ` ESCAPE '\')`)
+		text = append(text, `content `+like+` `+p+` ESCAPE '\'`, `number `+like+` `+p+` ESCAPE '\'`, `place `+like+` `+p+` ESCAPE '\'`)
+	}
+	if len(f.ContactIndexes) > 0 {
+		ps := make([]string, len(f.ContactIndexes))
+		for i, ix := range f.ContactIndexes {
+			ps[i] = w.arg(ix)
+		}
+		text = append(text, `complainant_contact_index IN (`+strings.Join(ps, ", ")+`)`)
+	}
+	if len(text) > 0 {
+		w.add(`(` + strings.Join(text, " OR ") + `)`)
 	}
 	if f.Triage {
 		w.add(`(state = 'registered' AND lead_unit = '')`)

@@ -13,7 +13,7 @@ import (
 // returns their values. id and number are written once, at creation, and
 // so are idempotency_key and created_by.
 const caseColumns = `channel, channel_ref,
-	complainant_identity, complainant_name_sealed, complainant_contact_sealed,
+	complainant_identity, complainant_name_sealed, complainant_contact_sealed, complainant_contact_index,
 	complainant_name_masked, complainant_contact_masked, complainant_no_contact,
 	content, place, category, tier, state, lead_unit, first_handler, route_reasons,
 	registered_at, dispatched_at, accepted_at, contacted_at, resolved_at,
@@ -60,7 +60,7 @@ func (s *Store) caseArgs(c cases.Case) ([]any, error) {
 	p := c.Complainant
 	return []any{
 		string(c.Channel), c.ChannelRef,
-		p.Identity, p.NameSealed, p.ContactSealed,
+		p.Identity, p.NameSealed, p.ContactSealed, p.ContactIndex,
 		p.NameMasked, p.ContactMasked, p.NoContact,
 		c.Content, c.Place, c.Category, string(c.Tier), string(c.State), c.LeadUnit, c.FirstHandler, reasons,
 		t(c.RegisteredAt), t(c.DispatchedAt), t(c.AcceptedAt), t(c.ContactedAt), t(c.ResolvedAt),
@@ -87,7 +87,7 @@ func scanCase(row scanner) (cases.Case, error) {
 	)
 	err := row.Scan(&c.ID, &c.Number,
 		&c.Channel, &c.ChannelRef,
-		&p.Identity, &p.NameSealed, &p.ContactSealed,
+		&p.Identity, &p.NameSealed, &p.ContactSealed, &p.ContactIndex,
 		&p.NameMasked, &p.ContactMasked, &p.NoContact,
 		&c.Content, &c.Place, &c.Category, &c.Tier, &c.State, &c.LeadUnit, &c.FirstHandler, jsonCol{&c.RouteReasons},
 		timeCol{&c.RegisteredAt}, timeCol{&c.DispatchedAt}, timeCol{&c.AcceptedAt}, timeCol{&c.ContactedAt}, timeCol{&c.ResolvedAt},

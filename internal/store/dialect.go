@@ -160,3 +160,11 @@ func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
 }
+
+// keyIDOf is the key id of the sealed value in col ("v1.<id>.<payload>").
+func (d dialect) keyIDOf(col string) string {
+	if d.postgres() {
+		return `split_part(` + col + `, '.', 2)`
+	}
+	return `substr(` + col + `, 4, instr(substr(` + col + `, 4), '.') - 1)`
+}

@@ -17,13 +17,23 @@ type sealedTable struct {
 	// that a writer that read the row before cannot put the old value
 	// back (cases: ApplyOutcome checks the version).
 	versioned bool
+	// index, when set, is the blind index of one sealed column's
+	// plaintext, derived from the key as well: it moves with the key, and
+	// is filled in for rows written before it existed.
+	index *blindIndex
+}
+
+// blindIndex is a column holding secret.PhoneIndex of sealed column of.
+type blindIndex struct {
+	of, column string
 }
 
 // sealedTables are every column the keyring seals into. A migration that
 // adds one adds it here, or a key rotation would leave it behind.
 func sealedTables() []sealedTable {
 	return []sealedTable{
-		{name: "cases", key: []string{"id"}, columns: []string{"complainant_name_sealed", "complainant_contact_sealed"}, versioned: true},
+		{name: "cases", key: []string{"id"}, columns: []string{"complainant_name_sealed", "complainant_contact_sealed"}, versioned: true,
+			index: &blindIndex{of: "complainant_contact_sealed", column: "complainant_contact_index"}},
 		{name: "complainants", key: []string{"channel", "identity"}, columns: []string{"contact_sealed"}},
 		{name: "inbound_messages", key: []string{"channel", "msg_key"}, columns: []string{"reply_sealed"}},
 	}
@@ -38,6 +48,12 @@ type Resealer interface {
 	Reseal(sealed string) (string, bool, error)
 	// KeyID names the key a value was sealed with, without opening it.
 	KeyID(sealed string) string
+	// Open decrypts a sealed value, for its blind index.
+	Open(sealed string) (string, error)
+	// PhoneIndex is the blind index of a phone under the active key, ""
+	// for what is not a phone number; IndexPrefix begins every such index.
+	PhoneIndex(phone string) string
+	IndexPrefix() string
 }
 
 // ResealReport is what Reseal did.
@@ -90,16 +106,30 @@ func (s *Store) Reseal(ctx context.Context, keys Resealer, batch int) (ResealRep
 		if err != nil {
 			return rep, fmt.Errorf("reseal %s: %w", t.name, err)
 		}
-		for i, col := range t.columns {
+		for i, col := range t.written() {
+			// A blind index is left under another key when it is there at
+			// all: a contact that is no phone number has none.
+			p := prefix
+			if t.index != nil && col == t.index.column {
+				p = keys.IndexPrefix()
+			}
 			var left int
-			if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t.name+` WHERE `+stale(col),
-				prefix, len(prefix)).Scan(&left); err != nil {
+			if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t.name+` WHERE `+stale(col), p, len(p)).Scan(&left); err != nil {
 				return rep, fmt.Errorf("reseal %s.%s: count what is left: %w", t.name, col, err)
 			}
 			rep.Columns = append(rep.Columns, ResealCount{Column: t.name + "." + col, Resealed: n[i], Left: left})
 		}
 	}
 	return rep, nil
+}
+
+// written are the columns Reseal rewrites: the sealed ones, then the
+// blind index.
+func (t sealedTable) written() []string {
+	if t.index == nil {
+		return t.columns
+	}
+	return append(append([]string(nil), t.columns...), t.index.column)
 }
 
 // resealTable walks one table in primary-key order, batch rows at a time,
@@ -111,19 +141,28 @@ func (s *Store) resealTable(ctx context.Context, t sealedTable, prefix string, k
 	for _, c := range t.columns {
 		anyStale = append(anyStale, stale(c))
 	}
-	n := make([]int, len(t.columns))
+	args0 := []any{prefix, len(prefix)}
+	if t.index != nil {
+		// Missing ('' beside a sealed value, as before the index existed)
+		// or under another key: a contact that is no phone number is read
+		// again on every run, and left without an index.
+		anyStale = append(anyStale, `(`+t.index.of+` <> '' AND substr(`+t.index.column+`, 1, $4) <> $3)`)
+		args0 = append(args0, keys.IndexPrefix(), len(keys.IndexPrefix()))
+	}
+	written := t.written()
+	n := make([]int, len(written))
 	var after []any
 	for {
-		q := `SELECT ` + keyCols + `, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name +
+		q := `SELECT ` + keyCols + `, ` + strings.Join(written, ", ") + ` FROM ` + t.name +
 			` WHERE (` + strings.Join(anyStale, " OR ") + `)`
-		args := []any{prefix, len(prefix)}
+		args := append([]any(nil), args0...)
 		if after != nil {
 			// Row values compare in key order on both dialects.
-			q += ` AND (` + keyCols + `) > ` + values(2, 1, len(after))
+			q += ` AND (` + keyCols + `) > ` + values(len(args), 1, len(after))
 			args = append(args, after...)
 		}
 		q += ` ORDER BY ` + keyCols + fmt.Sprintf(` LIMIT %d`, batch)
-		rows, err := s.queryRows(ctx, q, args, len(t.key)+len(t.columns))
+		rows, err := s.queryRows(ctx, q, args, len(t.key)+len(written))
 		if err != nil {
 			return n, err
 		}
@@ -157,39 +196,50 @@ func stale(col string) string {
 	return `(` + col + ` <> '' AND substr(` + col + `, 1, $2) <> $1)`
 }
 
-// resealRows rewrites rows (key columns, then the sealed columns) in one
+// resealRows rewrites rows (key columns, then the written columns) in one
 // transaction. Each row's update is a compare-and-set on its old values: a
 // row changed meanwhile belongs to its writer, and the count of what is
 // left shows it.
 func (s *Store) resealRows(ctx context.Context, t sealedTable, rows [][]any, keys Resealer, failed *[]ResealFailure) ([]int, error) {
+	written := t.written()
 	var set, where []string
-	for i, c := range t.columns {
+	for i, c := range written {
 		set = append(set, fmt.Sprintf("%s = $%d", c, i+1))
-		where = append(where, fmt.Sprintf("%s = $%d", c, len(t.columns)+i+1))
+		where = append(where, fmt.Sprintf("%s = $%d", c, len(written)+i+1))
 	}
 	if t.versioned {
 		set = append(set, `version = version + 1`)
 	}
 	for i, k := range t.key {
-		where = append(where, fmt.Sprintf("%s = $%d", k, 2*len(t.columns)+i+1))
+		where = append(where, fmt.Sprintf("%s = $%d", k, 2*len(written)+i+1))
 	}
 	q := `UPDATE ` + t.name + ` SET ` + strings.Join(set, ", ") + ` WHERE ` + strings.Join(where, " AND ")
-	n := make([]int, len(t.columns))
+	n := make([]int, len(written))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, row := range rows {
 			key := row[:len(t.key)]
-			olds, fresh := make([]any, len(t.columns)), make([]any, len(t.columns))
-			changed := make([]bool, len(t.columns))
+			olds, fresh := make([]any, len(written)), make([]any, len(written))
+			changed := make([]bool, len(written))
 			moved := false
-			for i := range t.columns {
+			for i := range written {
 				old, _ := row[len(t.key)+i].(string)
+				olds[i], fresh[i] = old, old
+				if i >= len(t.columns) {
+					continue // the index, below
+				}
 				v, ch, err := keys.Reseal(old)
 				if err != nil {
 					*failed = append(*failed, ResealFailure{Column: t.name + "." + t.columns[i], Row: fmt.Sprintf("%v", key), KeyID: keys.KeyID(old), Err: err})
 					v, ch = old, false
 				}
-				olds[i], fresh[i], changed[i] = old, v, ch
+				fresh[i], changed[i] = v, ch
 				moved = moved || ch
+			}
+			if t.index != nil {
+				i := len(t.columns)
+				if ix, ok := reindex(t, row[len(t.key):], keys); ok && ix != olds[i] {
+					fresh[i], changed[i], moved = ix, true, true
+				}
 			}
 			if !moved {
 				continue
@@ -214,6 +264,24 @@ func (s *Store) resealRows(ctx context.Context, t sealedTable, rows [][]any, key
 		return nil, err
 	}
 	return n, nil
+}
+
+// reindex is the blind index of a row's indexed column under the active
+// key, from the values of t.written(); ok is false when the value does not
+// open (Reseal reports it) and the index stays as it is.
+func reindex(t sealedTable, vals []any, keys Resealer) (string, bool) {
+	for i, c := range t.columns {
+		if c != t.index.of {
+			continue
+		}
+		sealed, _ := vals[i].(string)
+		plain, err := keys.Open(sealed)
+		if err != nil {
+			return "", false
+		}
+		return keys.PhoneIndex(plain), true
+	}
+	return "", false
 }
 
 // queryRows reads every row of q as cols values each.

@@ -16,13 +16,18 @@ import (
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
-// keyring parses "id" entries into a keyring of fixed 32-byte keys, the
-// first active.
+// keyring parses "id" entries into a keyring of fixed 32-byte keys made
+// of the id, the first active; "id/x" makes the key of id out of x instead,
+// another key under the same id.
 func keyring(t *testing.T, ids ...string) *secret.Keyring {
 	t.Helper()
 	var spec []string
-	for _, id := range ids {
-		spec = append(spec, id+":"+base64.StdEncoding.EncodeToString([]byte(strings.Repeat(id, 32)[:32])))
+	for _, e := range ids {
+		id, fill, ok := strings.Cut(e, "/")
+		if !ok {
+			fill = id
+		}
+		spec = append(spec, id+":"+base64.StdEncoding.EncodeToString([]byte(strings.Repeat(fill, 32)[:32])))
 	}
 	k, err := secret.ParseKeyring(strings.Join(spec, ","))
 	if err != nil {
@@ -89,6 +94,8 @@ func TestResealMovesEverySealedColumnToTheActiveKey(t *testing.T) {
 		want := []store.ResealCount{
 			{Column: "cases.complainant_name_sealed", Resealed: 4, Left: 1},
 			{Column: "cases.complainant_contact_sealed", Resealed: 4},
+			// Registered before the index: Reseal fills it in.
+			{Column: "cases.complainant_contact_index", Resealed: 4},
 			{Column: "complainants.contact_sealed", Resealed: 3},
 			{Column: "inbound_messages.reply_sealed", Resealed: 1},
 		}
@@ -115,6 +122,9 @@ func TestResealMovesEverySealedColumnToTheActiveKey(t *testing.T) {
 			}
 			if i != 4 {
 				mustOpen(t, rotated, "k2", c.Complainant.ContactSealed, "13812345678")
+				if c.Complainant.ContactIndex != rotated.PhoneIndex("138 1234 5678") {
+					t.Errorf("case %d contact index %q, want the new key's", i, c.Complainant.ContactIndex)
+				}
 			} else if c.Complainant.ContactSealed != "" {
 				t.Errorf("empty contact became %q", c.Complainant.ContactSealed)
 			}
@@ -151,4 +161,46 @@ func mustOpen(t *testing.T, k *secret.Keyring, id, v, want string) {
 	if got, err := k.Open(v); err != nil || got != want {
 		t.Errorf("opens to %q, %v; want %q", got, err, want)
 	}
+}
+
+// The blind index of a contact moves with the keys: an index under the old
+// key is recomputed even when the sealed value already is under the new
+// one, and a contact that is no phone number keeps none.
+func TestResealMovesTheContactIndex(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		old, rotated := keyring(t, "k1"), keyring(t, "k2", "k1")
+		phone := storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) {
+			in.Complainant.NameSealed = seal(t, rotated, "张三")
+			in.Complainant.ContactSealed = seal(t, rotated, "13812345678")
+			in.Complainant.ContactIndex = old.PhoneIndex("13812345678")
+		}))
+		mail := storetest.Create(t, s, storetest.NewCase(t, at(time.Minute), "logistics", func(in *cases.Intake) {
+			in.Complainant.NameSealed = seal(t, rotated, "李四")
+			in.Complainant.ContactSealed = seal(t, rotated, "lisi@example.edu.cn")
+		}))
+		rep, err := s.Reseal(ctx, rotated, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := store.ResealCount{Column: "cases.complainant_contact_index", Resealed: 1}
+		if !slices.Contains(rep.Columns, want) || len(rep.Failed) != 0 {
+			t.Errorf("report %+v, want %+v", rep, want)
+		}
+		got, err := s.GetCase(ctx, phone.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Complainant.ContactIndex != rotated.PhoneIndex("13812345678") || got.Complainant.ContactSealed != phone.Complainant.ContactSealed {
+			t.Errorf("after reseal: index %q sealed %q; want the new index and the same sealed value", got.Complainant.ContactIndex, got.Complainant.ContactSealed)
+		}
+		if got, err := s.GetCase(ctx, mail.ID); err != nil || got.Complainant.ContactIndex != "" || got.Version != mail.Version {
+			t.Errorf("a mail contact: index %q version %d, %v; want none and untouched", got.Complainant.ContactIndex, got.Version, err)
+		}
+		found, err := s.ListCases(ctx, store.CaseFilter{ContactIndexes: rotated.PhoneIndexes("+86 138 1234 5678")})
+		if err != nil || len(found) != 1 || found[0].ID != phone.ID {
+			t.Errorf("lookup by the new index found %d cases, %v", len(found), err)
+		}
+	})
 }

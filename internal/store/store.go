@@ -34,17 +34,20 @@ var (
 
 // CaseFilter selects cases for a list. Zero fields do not filter.
 type CaseFilter struct {
-	Unit       string // lead unit or co-unit
-	States     []cases.State
-	Tier       cases.Tier
-	Channel    cases.Channel
-	Identity   string    // complainant identity (WeChat openid)
-	OverdueAt  time.Time // only cases past their resolve-by time at this instant
-	From, To   time.Time // registered in [From, To)
-	Text       string    // substring of content, number or place
-	Triage     bool      // only cases in the triage queue (registered, no unit)
-	ReadableBy string    // restrict to this unit's cases (lead or co-unit)
-	Limit      int
+	Unit      string // lead unit or co-unit
+	States    []cases.State
+	Tier      cases.Tier
+	Channel   cases.Channel
+	Identity  string    // complainant identity (WeChat openid)
+	OverdueAt time.Time // only cases past their resolve-by time at this instant
+	From, To  time.Time // registered in [From, To)
+	Text      string    // substring of content, number or place
+	// ContactIndexes: cases whose contact has one of these blind indexes
+	// (secret.PhoneIndexes of Text), found as well as those Text finds.
+	ContactIndexes []string
+	Triage         bool   // only cases in the triage queue (registered, no unit)
+	ReadableBy     string // restrict to this unit's cases (lead or co-unit)
+	Limit          int
 	// After is the paging cursor: the id of the last case of the previous page
 	// (lists go newest first).
 	After int64

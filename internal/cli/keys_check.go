@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/secret"
+)
+
+// checkTimeout bounds check-config's look at the database.
+const checkTimeout = 5 * time.Second
+
+// sqlitePath is the embedded database's file in the data directory.
+func sqlitePath(cfg *config.Config) string { return filepath.Join(cfg.Server.DataDir, "jiesu.db") }
+
+// verifyKeys is check-config's look at the keys a start would use: the
+// configured ones, or the data directory's key file, against the
+// fingerprints the database keeps (store.VerifyKeys), writing nothing. It
+// fails where a start would refuse; a database not there yet, or out of
+// reach, leaves the keys unverified, and it says so.
+func verifyKeys(ctx context.Context, cfg *config.Config, env Env) error {
+	say := func(format string, args ...any) { fmt.Fprintf(env.Stderr, "keys: "+format+"\n", args...) }
+	keyFile := filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+	keys, err := secret.Load(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("encryption keys: %w", err)
+	}
+	if cfg.Database.URL == "" {
+		if _, err := os.Stat(sqlitePath(cfg)); errors.Is(err, fs.ErrNotExist) {
+			say("not verified: no database yet at %s", sqlitePath(cfg))
+			return nil
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		say("not verified: %v", err)
+		return nil
+	}
+	defer st.Close()
+	if cur, latest, err := st.SchemaVersion(ctx); err != nil || cur != latest {
+		say("not verified: the database schema is at version %d, this binary's at %d (%v): run jiesu migrate", cur, latest, err)
+		return nil
+	}
+	if keys == nil {
+		held, err := st.HoldsSealedData(ctx)
+		if err != nil {
+			return err
+		}
+		if held {
+			return fmt.Errorf("encryption keys: %s is missing: %w", keyFile, errSealedData)
+		}
+		say("none yet: the first start makes %s; back it up then", keyFile)
+		return nil
+	}
+	if err := st.VerifyKeys(ctx, keys, time.Now(), false); err != nil {
+		return fmt.Errorf("encryption keys do not fit the database:\n%w", err)
+	}
+	from := "security.encryption_keys"
+	if strings.TrimSpace(cfg.Security.EncryptionKeys) == "" {
+		from = keyFile
+	}
+	say("%s from %s fit the database; %q seals", strings.Join(keys.IDs(), ", "), from, keys.ActiveID())
+	if from != keyFile {
+		if _, err := os.Stat(keyFile); err == nil {
+			say("%s is not read while security.encryption_keys is set: that setting is what a start needs", keyFile)
+		}
+	}
+	return nil
+}
