@@ -1,10 +1,9 @@
-// Package web serves jiesu over HTTP: the JSON API under /api/v1, health and
-// readiness probes, and metrics. Chat callbacks mount their own handlers on
-// the same mux.
+// Package web serves jiesu over HTTP: the JSON API under /api/v1, and the
+// health and readiness probes. Chat callbacks mount their own handlers on
+// the same mux; /metrics has a listener of its own (cli.metricsServer).
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -15,10 +14,6 @@ import (
 	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/service"
 )
-
-// Readiness reports whether the service can take traffic: the database is
-// reachable and its schema is the one this binary knows.
-type Readiness func(ctx context.Context) error
 
 // Server is the HTTP front of jiesu.
 type Server struct {
@@ -60,7 +55,6 @@ func New(o Options) *Server {
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.Handler())
 
 	s.api("GET /api/v1/me", nil, s.me)
 	s.api("POST /api/v1/cases", nil, s.createCase)
@@ -131,19 +125,4 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if err := s.ready(r.Context()); err != nil {
-		s.log.Warn("not ready", zap.Error(err))
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
-		return
-	}
-	body := map[string]string{"status": "ready"}
-	if s.redis != nil {
-		// An unanswering Redis leaves the replica ready: it serves on with
-		// its in-process cache and limits, and says so here.
-		body["redis"] = s.redis()
-	}
-	writeJSON(w, http.StatusOK, body)
 }
