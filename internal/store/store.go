@@ -207,3 +207,6 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return nil
 }
+
+// PoolStats reports the connection pool, for /metrics.
+func (s *Store) PoolStats() sql.DBStats { return s.db.Stats() }
