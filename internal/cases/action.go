@@ -27,6 +27,7 @@ const (
 	ActionCoAccept         Action = "co_accept"
 	ActionCoReport         Action = "co_report" // 协办单位报送办理情况
 	ActionSupplement       Action = "supplement"
+	ActionChangeTier       Action = "change_tier" // 调整响应等级
 )
 
 // Actions lists every action that Apply knows (register is New's).
@@ -34,7 +35,7 @@ var Actions = []Action{
 	ActionDispatch, ActionAccept, ActionReturn, ActionContact, ActionResolve, ActionFeedback,
 	ActionRate, ActionClose, ActionMerge, ActionWithdraw, ActionRequestExtension,
 	ActionApproveExtension, ActionRejectExtension, ActionExclude, ActionCoAccept, ActionCoReport,
-	ActionSupplement,
+	ActionSupplement, ActionChangeTier,
 }
 
 // Valid reports whether a is an action Apply knows.
@@ -49,11 +50,11 @@ type Command struct {
 
 	LeadUnit string   // dispatch
 	CoUnits  []string // dispatch
-	Tier     Tier     // dispatch: optional override of the routed tier
+	Tier     Tier     // dispatch: optional override of the routed tier; change_tier: the new tier
 	Category string   // dispatch: optional override
 
 	Note   string    // any action: free text for the timeline
-	Reason string    // return, withdraw, request_extension, exclude
+	Reason string    // return, withdraw, request_extension, exclude, change_tier
 	Result string    // resolve
 	Report string    // feedback (written report), co_report
 	Rating Rating    // rate

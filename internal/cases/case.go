@@ -15,6 +15,12 @@ type Case struct {
 	Category    string
 	Tier        Tier
 	State       State
+	// TierRaisedFrom is the tier the case had before its text made it
+	// urgent (empty: its text did not); TierEvidence are the words that
+	// did. The unit's notice shows them, and change_tier without a tier
+	// goes back to TierRaisedFrom: the office's one-tap downgrade.
+	TierRaisedFrom Tier
+	TierEvidence   []string
 
 	LeadUnit     string // 承办单位 (首接单位); empty while in the triage queue
 	FirstHandler string // 首问责任人: the member who accepted

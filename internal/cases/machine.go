@@ -38,6 +38,7 @@ var rules = map[Action]rule{
 	ActionCoAccept:         {from: []State{StateDispatched, StateAccepted, StateContacted, StateReopened}},
 	ActionCoReport:         {from: []State{StateDispatched, StateAccepted, StateContacted, StateReopened}},
 	ActionSupplement:       {from: []State{StateRegistered, StateDispatched, StateAccepted, StateContacted, StateReopened}},
+	ActionChangeTier:       {from: []State{StateRegistered, StateDispatched, StateAccepted, StateContacted, StateReopened}},
 }
 
 // Allowed reports whether action is allowed from state, ignoring who acts.
@@ -102,6 +103,8 @@ func Apply(c Case, actor Actor, cmd Command, now time.Time, p Policy) (Outcome, 
 		err = t.coReport()
 	case ActionSupplement:
 		err = t.supplement()
+	case ActionChangeTier:
+		err = t.changeTier()
 	}
 	if err != nil {
 		return Outcome{}, err
@@ -187,6 +190,10 @@ func (t *transition) dispatch() error {
 		return err
 	}
 	previous := t.c.LeadUnit
+	if tier != t.c.Tier {
+		// The office chose the tier: the text's no longer decides it.
+		t.c.TierRaisedFrom, t.c.TierEvidence = "", nil
+	}
 	t.c.Tier = tier
 	if t.cmd.Category != "" {
 		t.c.Category = t.cmd.Category

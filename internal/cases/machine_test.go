@@ -53,6 +53,7 @@ var attempts = map[Action]struct {
 	ActionCoAccept:         {handler("security"), Command{}, nil},
 	ActionCoReport:         {handler("security"), Command{Report: "已巡查"}, nil},
 	ActionSupplement:       {office(), Command{Note: "补充：三楼也停电"}, nil},
+	ActionChangeTier:       {office(), Command{Tier: TierGeneral}, nil},
 }
 
 // allowed is the state graph of docs/architecture.md written out by hand, so the
@@ -75,6 +76,7 @@ var allowed = map[Action][]State{
 	ActionCoAccept:         {StateDispatched, StateAccepted, StateContacted, StateReopened},
 	ActionCoReport:         {StateDispatched, StateAccepted, StateContacted, StateReopened},
 	ActionSupplement:       {StateRegistered, StateDispatched, StateAccepted, StateContacted, StateReopened},
+	ActionChangeTier:       {StateRegistered, StateDispatched, StateAccepted, StateContacted, StateReopened},
 }
 
 func contains(states []State, s State) bool {

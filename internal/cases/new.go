@@ -14,7 +14,9 @@ type Intake struct {
 	Place           string
 	Category        string
 	Tier            Tier
-	LeadUnit        string // empty: the school office's triage queue
+	TierRaisedFrom  Tier     // routing: the tier before the text made it urgent
+	TierEvidence    []string // routing: the words that made it urgent
+	LeadUnit        string   // empty: the school office's triage queue
 	CoUnits         []string
 	RouteReasons    []string
 	Confidential    bool
@@ -40,6 +42,7 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	c := Case{
 		Channel: in.Channel, ChannelRef: strings.TrimSpace(in.ChannelRef), Complainant: in.Complainant,
 		Content: content, Place: in.Place, Category: in.Category, Tier: in.Tier, State: StateRegistered,
+		TierRaisedFrom: in.TierRaisedFrom, TierEvidence: in.TierEvidence,
 		RouteReasons: in.RouteReasons, Confidential: in.Confidential, AccusesOfficial: in.AccusesOfficial,
 		RegisteredAt: now, UpdatedAt: now, Version: 1,
 	}
@@ -48,11 +51,17 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 		Kind: string(ActionRegister), Actor: actor.MemberID, ActorUnit: actor.Unit, At: now, To: StateRegistered,
 		Data: map[string]any{"channel": string(c.Channel), "category": c.Category, "tier": string(c.Tier), "reasons": c.RouteReasons},
 	})
+	if c.TierRaisedFrom != "" {
+		// Every tier a case has is in its events: this one came from the text.
+		out.Events[0].Data["tier_raised_from"] = string(c.TierRaisedFrom)
+		out.Events[0].Data["tier_evidence"] = c.TierEvidence
+	}
 	if in.AccusesOfficial {
 		out.Messages = append(out.Messages, Message{Template: "case_accuses_official", To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
 	}
 	if in.LeadUnit == "" || in.Hold {
 		out.Messages = append(out.Messages, Message{Template: "case_triage", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
+		out.Messages = append(out.Messages, raisedByText(c)...)
 		return out, nil
 	}
 	auto := SystemActor()
@@ -65,8 +74,19 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	d.Case.Version = 1
 	out.Case = d.Case
 	out.Events = append(out.Events, d.Events...)
+	// The unit's notice first: the office's second look must not delay it.
 	out.Messages = append(out.Messages, d.Messages...)
+	out.Messages = append(out.Messages, raisedByText(c)...)
 	return out, nil
+}
+
+// raisedByText tells the office why the text made c urgent, with the
+// one-tap downgrade (change_tier); nothing when it did not.
+func raisedByText(c Case) []Message {
+	if c.TierRaisedFrom == "" {
+		return nil
+	}
+	return []Message{{Template: "case_urgent_by_text", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}}}
 }
 
 // Problems are all that is wrong with the intake's own fields, at once:
@@ -88,6 +108,12 @@ func (in Intake) Problems() Problems {
 	ps.checkIDs("co_units", in.CoUnits)
 	if in.Tier != "" && !in.Tier.Valid() {
 		ps.Add(&ValidationError{Field: "tier", Why: "must be urgent, essential or general"})
+	}
+	if in.TierRaisedFrom != "" && (in.Tier != TierUrgent || !in.TierRaisedFrom.Valid() || in.TierRaisedFrom == TierUrgent) {
+		ps.Add(&ValidationError{Field: "tier_raised_from", Why: "only an urgent case is raised, from essential or general"})
+	}
+	for _, w := range in.TierEvidence {
+		ps.Text("tier_evidence", w, MaxContentLength)
 	}
 	return ps
 }

@@ -9,21 +9,29 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/logging"
 	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/version"
 )
 
 // Env is what the commands read from and write to, injected so that tests
 // run them in process.
 type Env struct {
 	Lookup func(string) (string, bool)
+	// Names lists every variable set (os.Environ's names), so that a
+	// misspelt JIESU_ one is refused; nil skips that check.
+	Names  func() []string
 	Stdout io.Writer
 	Stderr io.Writer
 }
@@ -33,11 +41,19 @@ const usage = `jiesu: 接诉即办, a complaint-handling service
 Usage:
   jiesu [--config FILE] [serve]              serve HTTP (the default)
   jiesu [--config FILE] migrate              apply database migrations and exit
+  jiesu version | --version                  print the version, the commit and the Go release
+  jiesu [--config FILE] healthcheck          exit 0 if the local server answers /readyz (for HEALTHCHECK)
   jiesu [--config FILE] check-config         validate and print the effective config (secrets masked)
   jiesu [--config FILE] token create MEMBER  print a new API token for configured member MEMBER
   jiesu [--config FILE] token list [MEMBER]  list API tokens (id, member, created), all or MEMBER's
   jiesu [--config FILE] token revoke ID      delete the API token with id ID (from token list);
                                              a running server refuses it within 30 s
+  jiesu [--config FILE] outbox list [--state STATE|all] [--case REF] [--since T] [--limit N]
+                                             list outbox messages, oldest first (default: the dead ones)
+  jiesu [--config FILE] outbox retry ID|--all-dead [--since T] [--note TEXT]
+                                             send dead messages again from their first attempt
+  jiesu [--config FILE] outbox drop ID [--note TEXT]
+                                             give up on a dead or pending message for good
   jiesu keys generate ID                     print a new encryption key entry with id ID, to put
                                              first in security.encryption_keys
   jiesu [--config FILE] keys reseal          re-encrypt every stored name, contact and reply under
@@ -57,6 +73,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
 	configPath := fs.String("config", "", "configuration file")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	ob := addOutboxFlags(fs)
 	// Flags may come anywhere among the words: jiesu keys reseal --config
 	// FILE. The flag package stops at the first word, so take the words one
 	// at a time; after "--" everything is a word.
@@ -84,9 +102,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if *configPath == "" {
 		*configPath, _ = env.Lookup("JIESU_CONFIG")
 	}
+	if used := usedOutboxFlags(fs); len(used) > 0 && cmd != "outbox" {
+		fmt.Fprintf(env.Stderr, "jiesu %s: %s belong to jiesu outbox\n", cmd, strings.Join(used, ", "))
+		return 2
+	}
 	switch {
 	case cmd == "help":
 		fmt.Fprint(env.Stdout, usage)
+		return 0
+	case *showVersion || (cmd == "version" && len(rest) == 0):
+		fmt.Fprintln(env.Stdout, version.Get())
 		return 0
 	case cmd == "keys" && len(rest) == 2 && rest[0] == "generate":
 		// Needs no configuration: it makes the key a configuration lacks.
@@ -96,8 +121,17 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		return 0
 	}
-	cfg, err := config.Load(*configPath, env.Lookup)
+	var names []string
+	if env.Names != nil {
+		names = env.Names()
+	}
+	cfg, err := config.LoadEnv(*configPath, env.Lookup, names)
 	if err != nil {
+		if cmd == "serve" {
+			// A server's stderr goes to a log collector: one JSON line.
+			logInvalidConfig(env, err)
+			return 1
+		}
 		fmt.Fprintf(env.Stderr, "jiesu: invalid configuration:\n%v\n", err)
 		return 1
 	}
@@ -106,6 +140,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = serve(ctx, cfg, env)
 	case cmd == "migrate" && len(rest) == 0:
 		err = migrate(ctx, cfg, env)
+	case cmd == "healthcheck" && len(rest) == 0:
+		err = healthcheck(ctx, cfg, env)
 	case cmd == "check-config" && len(rest) == 0:
 		err = checkConfig(cfg, env)
 	case cmd == "token" && len(rest) == 2 && rest[0] == "create":
@@ -116,11 +152,20 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = revokeToken(ctx, cfg, rest[1], env)
 	case cmd == "keys" && len(rest) == 1 && rest[0] == "reseal":
 		err = resealKeys(ctx, cfg, env)
+	case cmd == "outbox":
+		err = outboxCommand(ctx, cfg, rest, ob, env)
 	case cmd == "wechat" && len(rest) == 2 && rest[0] == "menu" && rest[1] == "sync":
 		err = syncWeChatMenu(ctx, cfg, env)
 	default:
 		fmt.Fprint(env.Stderr, usage)
 		return 2
+	}
+	if errors.Is(err, errUsage) {
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	if errors.As(err, new(logged)) {
+		return 1
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "jiesu %s: %v\n", cmd, err)
@@ -129,13 +174,25 @@ func Run(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
+// logInvalidConfig writes a refused configuration as serve's log would, in
+// JSON: the configuration that would say otherwise is the one refused.
+func logInvalidConfig(env Env, err error) {
+	log, lerr := logging.NewTo(config.Log{}, env.Stderr)
+	if lerr != nil {
+		fmt.Fprintf(env.Stderr, "jiesu: invalid configuration:\n%v\n", err)
+		return
+	}
+	log.WithOptions(zap.AddStacktrace(zapcore.FatalLevel)).Error("invalid configuration", zap.Error(err))
+	_ = log.Sync()
+}
+
 // openStore opens the configured store: PostgreSQL when database.url is
 // set, else the SQLite file in the data directory.
 func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	opts := store.Options{URL: cfg.Database.URL, MaxConns: cfg.Database.MaxConns}
 	if opts.URL == "" {
-		if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+		if err := writableDir(cfg.Server.DataDir); err != nil {
+			return nil, err
 		}
 		opts.SQLitePath = filepath.Join(cfg.Server.DataDir, "jiesu.db")
 	}
@@ -179,7 +236,12 @@ func checkConfig(cfg *config.Config, env Env) error {
 	if err != nil {
 		return err
 	}
-	_, err = env.Stdout.Write(out)
+	if _, err = env.Stdout.Write(out); err != nil {
+		return err
+	}
+	// Last, so that a script or a person reading the end of a long listing
+	// knows the whole file passed.
+	_, err = fmt.Fprintln(env.Stdout, "config OK")
 	return err
 }
 

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,7 +20,8 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 	t.Helper()
 	var out, errb bytes.Buffer
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	code := Run(context.Background(), args, Env{Lookup: lookup, Stdout: &out, Stderr: &errb})
+	names := func() []string { return slices.Collect(maps.Keys(env)) }
+	code := Run(context.Background(), args, Env{Lookup: lookup, Names: names, Stdout: &out, Stderr: &errb})
 	return code, out.String(), errb.String()
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/auth"
@@ -22,6 +23,7 @@ import (
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
 	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/version"
 	"github.com/jiesu/jiesu/internal/web"
 )
 
@@ -29,12 +31,28 @@ import (
 const shutdownGrace = 15 * time.Second
 
 // serve runs the HTTP server and the outbox worker until ctx ends.
-func serve(ctx context.Context, cfg *config.Config, env Env) error {
-	log, err := logging.New(cfg.Log)
+func serve(ctx context.Context, cfg *config.Config, env Env) (err error) {
+	log, err := logging.NewTo(cfg.Log, env.Stderr)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	defer logging.RouteLibraries(log)()
+	info := version.Get()
+	log.Info("starting jiesu", zap.String("version", info.Version), zap.String("commit", info.Commit),
+		zap.String("go", info.Go), zap.String("config", cfg.Source()))
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
+	// From here on the exit error is a log line like the others, for the
+	// collector that reads them.
+	defer func() {
+		if err != nil {
+			// The stack would be serve's own, the same every time.
+			log.WithOptions(zap.AddStacktrace(zapcore.FatalLevel)).Error("exiting", zap.Error(err))
+			err = logged{err}
+		}
+	}()
 	app, err := build(ctx, cfg, wiring{log: log})
 	if err != nil {
 		return err
@@ -82,6 +100,20 @@ func serve(ctx context.Context, cfg *config.Config, env Env) error {
 	return err
 }
 
+// logged is an error already written to the log, which Run need not print
+// again.
+type logged struct{ error }
+
+func (e logged) Unwrap() error { return e.error }
+
+// closeAll closes the last opened first: the chat sides before the Redis
+// they use.
+func closeAll(closers []func() error) {
+	for i := len(closers) - 1; i >= 0; i-- {
+		_ = closers[i]()
+	}
+}
+
 // app is every long-lived part of a running jiesu.
 type app struct {
 	store    *store.Store
@@ -92,14 +124,12 @@ type app struct {
 	students *students
 	units    *unitChat
 	start    func(ctx context.Context) (done <-chan struct{})
-	closers  []func() error // run before the store closes
+	closers  []func() error // run, last first, before the store closes
 	ownStore bool           // build opened the store, so close closes it
 }
 
 func (a *app) close() {
-	for _, c := range a.closers {
-		_ = c()
-	}
+	closeAll(a.closers)
 	if a.ownStore {
 		_ = a.store.Close()
 	}
@@ -146,6 +176,12 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	}()
 	keys := w.keys
 	if keys == nil {
+		if cfg.Security.EncryptionKeys == "" {
+			// The key is made in the data directory on first start.
+			if err := writableDir(cfg.Server.DataDir); err != nil {
+				return nil, err
+			}
+		}
 		var err error
 		if keys, err = secret.LoadOrCreate(cfg.Security.EncryptionKeys, cfg.Server.DataDir); err != nil {
 			return nil, fmt.Errorf("encryption keys: %w", err)
@@ -159,9 +195,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	var closers []func() error
 	defer func() {
 		if !ok {
-			for _, c := range closers {
-				_ = c()
-			}
+			closeAll(closers)
 		}
 	}()
 	// One cache and one limiter for both platforms: Redis when configured
@@ -207,7 +241,8 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	}
 	srv := web.New(web.Options{
 		Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: clk}), Clock: clk, Log: log.Named("http"), Metrics: m,
-		Ready: web.AllReady(units.ready(ready(st)), scheduler.Check), Redis: redisState, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Ready: web.AllReady(units.ready(ready(st)), scheduler.Check), Redis: redisState, Outbox: st, TrustedProxies: cfg.Server.TrustedProxyRanges(),
+		MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
 	if err := units.mount(srv, svc, m); err != nil {
 		return nil, fmt.Errorf("wecom: %w", err)

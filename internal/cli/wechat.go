@@ -159,7 +159,7 @@ func (s *students) close() error {
 
 func replyNames(cfg *config.Config) studentchat.Names {
 	b := render.BaseFrom(cfg)
-	return studentchat.Names{Units: b.Units, TierLabels: b.TierLabels, SupplementWindow: cfg.WeChat.SupplementWindow}
+	return studentchat.Names{Units: b.Units, TierLabels: b.TierLabels, SupplementWindow: cfg.WeChat.SupplementWindow, Mask: b.Mask}
 }
 
 // complainantWindows answers the sender from the complainants' records:

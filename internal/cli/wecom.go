@@ -134,7 +134,7 @@ func (u *unitChat) outboxOptions(p *outbox.Params) {
 		p.Senders = append(p.Senders, u.sender)
 	}
 	p.Limiter = u.limiter
-	p.Renderer = unitchat.Revealer{Next: p.Renderer, Keys: u.keys}
+	p.Renderer = unitchat.Revealer{Next: p.Renderer, Keys: u.keys, Mask: u.cfg.TextMask()}
 }
 
 // ready adds WeCom's configuration errors (60020: IP not trusted…) to the

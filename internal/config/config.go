@@ -63,6 +63,9 @@ type Config struct {
 	WeCom      WeCom      `yaml:"wecom"`
 	Survey     Survey     `yaml:"survey"`
 	SLA        SLA        `yaml:"sla"`
+
+	// source is where Load read this configuration; see Source.
+	source string
 }
 
 // Server is the HTTP side. The listen address and the data directory are
@@ -84,6 +87,11 @@ type Server struct {
 	// MaxBodyBytes caps every request body (server.max_body_bytes).
 	// Default 1 MiB.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the
+	// access log believes, as addresses or CIDR ranges
+	// (server.trusted_proxies), e.g. ["10.0.0.0/8", "127.0.0.1"]. Default
+	// none: the log shows the connection's own address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // Database selects the store (database.*).
@@ -123,6 +131,11 @@ type Security struct {
 	// Empty: a key is generated once into <data_dir>/jiesu.key, which suits
 	// the embedded default but not several replicas.
 	EncryptionKeys string `yaml:"encryption_keys" secret:"true"`
+	// StudentNumber is the school's student-number format, a Go regular
+	// expression matched against a whole run of digits, which complaint
+	// text shows masked like a phone number (security.student_number).
+	// Default secret.DefaultStudentNumber: 10 digits starting 20.
+	StudentNumber string `yaml:"student_number"`
 }
 
 // Dispatch governs what happens to a routed case (dispatch.*).
@@ -251,8 +264,17 @@ type Category struct {
 // Routing holds the words that raise a case's tier and the places that
 // routing recognises.
 type Routing struct {
-	// UrgentWords raise a case to urgent (fire, injury, fainting, …).
+	// UrgentPatterns are regular expressions (RE2) of phrases that show an
+	// ongoing danger to people or property (着火了, 困在电梯里, 闻到…燃气味);
+	// a match raises a case to urgent whatever else its sentence says.
+	UrgentPatterns []string `yaml:"urgent_patterns"`
+	// UrgentWords name a danger (火灾, 消防, 受伤, …). One raises a case to
+	// urgent, since in doubt urgent is the safer tier, unless an
+	// urgent_exceptions word stands in the same clause.
 	UrgentWords []string `yaml:"urgent_words"`
+	// UrgentExceptions mark a clause's urgent word as a passing mention
+	// (通道, 隐患, 演练, 已报警, 燃气费): the word then raises nothing.
+	UrgentExceptions []string `yaml:"urgent_exceptions"`
 	// EssentialWords raise a general case to essential (no water, power cut, …).
 	EssentialWords []string `yaml:"essential_words"`
 	// OfficialWords mark a case that accuses a cadre or official, which the
@@ -260,6 +282,19 @@ type Routing struct {
 	OfficialWords []string `yaml:"official_words"`
 	// Places are names of buildings, dormitories and canteens.
 	Places []string `yaml:"places"`
+	// PlaceAliases are other names of a place (一食, 老图); a case that
+	// uses one gets the place's name, so hotspots and incidents count it
+	// once.
+	PlaceAliases []PlaceAlias `yaml:"place_aliases"`
+}
+
+// PlaceAlias is a place and the other names people give it
+// (routing.place_aliases[]).
+type PlaceAlias struct {
+	// Name is the place as cases show it; it need not be listed in places.
+	Name string `yaml:"name"`
+	// Aliases are the other names; each maps to Name.
+	Aliases []string `yaml:"aliases"`
 }
 
 // Escalation is the chain of people a late case goes up to, per tier. A tier

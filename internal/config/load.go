@@ -16,7 +16,14 @@ import (
 // validates the result. Every problem found in one step is reported
 // together; a configuration with any problem is refused.
 func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
-	data, name := configs.Example, "embedded example"
+	return LoadEnv(path, lookupEnv, nil)
+}
+
+// LoadEnv is Load given also the names of every variable in the
+// environment (from os.Environ): a JIESU_ variable that sets no key, such
+// as a misspelt one, is then refused with the rest of the problems.
+func LoadEnv(path string, lookupEnv func(string) (string, bool), envNames []string) (*Config, error) {
+	data, name := configs.Example, ExampleSource
 	if path != "" {
 		var err error
 		if data, err = os.ReadFile(path); err != nil {
@@ -32,9 +39,14 @@ func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 	// variable that could not be read left the file's value in place, and
 	// what is said of that value (or of another key against it) would be
 	// about a value the operator did not mean.
-	if err := errors.Join(envErr, without(c.Validate(), failed)); err != nil {
+	var unknownErr error
+	if envNames != nil {
+		unknownErr = c.CheckEnvNames(envNames)
+	}
+	if err := errors.Join(envErr, unknownErr, without(c.Validate(), failed)); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
+	c.source = name
 	return c, nil
 }
 

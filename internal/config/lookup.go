@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/secret"
 )
 
 // ErrUnknownMember is returned for a member id the configuration does not
@@ -140,4 +141,15 @@ func (c *Config) Policy() cases.Policy {
 		tiers[t] = cases.TierPolicy{ContactWithin: tier.ContactWithin, ResolveWithin: tier.ResolveWithin}
 	}
 	return cases.Policy{Tiers: tiers, Calendar: cases.NaturalCalendar{Location: cases.Shanghai()}, SurveyDelay: c.Survey.Delay}
+}
+
+// TextMask is the masking rule for complaint text with the school's
+// student-number format. Validate has compiled the pattern already; a
+// configuration that skipped it and carries a broken one is a bug.
+func (c *Config) TextMask() secret.TextMask {
+	m, err := secret.NewTextMask(c.Security.StudentNumber)
+	if err != nil {
+		panic("config: TextMask on an unvalidated configuration: " + err.Error())
+	}
+	return m
 }

@@ -51,7 +51,7 @@ func TestLookups(t *testing.T) {
 	if m, ok := c.Member("office-wang"); !ok || m.Unit != "school_office" {
 		t.Errorf("Member(office-wang) = %+v, %v", m, ok)
 	}
-	if k, ok := c.Category("safety"); !ok || k.LeadUnit != "security" || k.Tier != "urgent" {
+	if k, ok := c.Category("safety"); !ok || k.LeadUnit != "security" || k.Tier != "general" {
 		t.Errorf("Category(safety) = %+v, %v", k, ok)
 	}
 

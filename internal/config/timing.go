@@ -12,6 +12,10 @@ const (
 	DefaultIncidentWindow     = 30 * time.Minute
 	DefaultIncidentGroupWait  = 30 * time.Second
 	DefaultIncidentGroupEvery = 5 * time.Minute
+	// DefaultIncidentSimilarity is the percentage of shared character
+	// bigrams two complaints need to be about the same problem: measured
+	// on the incident fixture of internal/textsim.
+	DefaultIncidentSimilarity = 10
 )
 
 // Survey is the satisfaction follow-up (回访) after feedback (survey.*).
@@ -43,6 +47,11 @@ type SLA struct {
 	// IncidentGroupInterval spaces updates of a growing incident's notice
 	// (sla.incident_group_interval, like group_interval). Default 5m.
 	IncidentGroupInterval time.Duration `yaml:"incident_group_interval"`
+	// IncidentSimilarity is how alike, in percent of shared character
+	// bigrams (internal/textsim), a case's text must be to a case of an
+	// incident to join it (sla.incident_similarity, 1–100): a shared
+	// category and place alone do not make the same problem. Default 10.
+	IncidentSimilarity int `yaml:"incident_similarity"`
 }
 
 func (c *Config) timingDefaults() {
@@ -53,6 +62,7 @@ func (c *Config) timingDefaults() {
 	setNum(&c.SLA.IncidentWindow, DefaultIncidentWindow)
 	setNum(&c.SLA.IncidentGroupWait, DefaultIncidentGroupWait)
 	setNum(&c.SLA.IncidentGroupInterval, DefaultIncidentGroupEvery)
+	setNum(&c.SLA.IncidentSimilarity, DefaultIncidentSimilarity)
 }
 
 func (c *Config) validateTiming(ps *problems) {
@@ -73,5 +83,8 @@ func (c *Config) validateTiming(ps *problems) {
 		if d <= 0 {
 			ps.add(key, "must be more than 0")
 		}
+	}
+	if n := c.SLA.IncidentSimilarity; n < 1 || n > 100 {
+		ps.add("sla.incident_similarity", "%d: want a percentage from 1 to 100", n)
 	}
 }

@@ -67,6 +67,11 @@ func (c *Config) validateServer(ps *problems) {
 	if c.Server.MaxBodyBytes <= 0 {
 		ps.add("server.max_body_bytes", "must be more than 0")
 	}
+	for _, p := range c.Server.TrustedProxies {
+		if _, err := parseProxy(p); err != nil {
+			ps.add("server.trusted_proxies", "%q is neither an IP address nor a CIDR range such as 10.0.0.0/8", p)
+		}
+	}
 	// URLs are secrets: the messages say what is wrong without the value.
 	if u := c.Database.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		ps.add("database.url", "must start with postgres:// or postgresql://, or be empty for SQLite")
@@ -97,6 +102,9 @@ func (c *Config) validateServer(ps *problems) {
 		// directory: a second replica, or the first in a new container,
 		// could not read the names and contacts the other sealed.
 		ps.add("security.encryption_keys", "required with database.url: every replica must seal with the same keys (see docs/operations.md)")
+	}
+	if _, err := secret.NewTextMask(c.Security.StudentNumber); err != nil {
+		ps.add("security.student_number", "%s", err.Error())
 	}
 	o := c.Outbox
 	for _, n := range []struct {

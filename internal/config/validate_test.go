@@ -162,6 +162,8 @@ func TestValidateProblems(t *testing.T) {
 			`security.encryption_keys: key "k1" is 7 bytes, want 32`},
 		{"encryption key ids repeat", func(t *testing.T, c *Config) { c.Security.EncryptionKeys = key32("k1") + "," + key32("k1") },
 			`security.encryption_keys: key entry 2: id "k1" used twice`},
+		{"student number not a pattern", func(t *testing.T, c *Config) { c.Security.StudentNumber = `20[0-9` },
+			`security.student_number: student number pattern: error parsing regexp`},
 		{"postgres without encryption keys", func(t *testing.T, c *Config) { c.Database.URL = "postgres://jiesu@db/jiesu" },
 			`security.encryption_keys: required with database.url`},
 	}

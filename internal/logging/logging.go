@@ -13,6 +13,8 @@ package logging
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"go.uber.org/zap"
@@ -30,9 +32,14 @@ const (
 // ErrBadConfig is a log.level or log.format zap cannot use.
 var ErrBadConfig = errors.New("bad log configuration")
 
-// New returns a logger at cfg.Level (default info) in cfg.Format (default
-// json).
-func New(cfg config.Log) (*zap.Logger, error) {
+// New returns a logger writing to standard error at cfg.Level (default
+// info) in cfg.Format (default json).
+func New(cfg config.Log) (*zap.Logger, error) { return NewTo(cfg, os.Stderr) }
+
+// NewTo is New writing to w. Nothing is sampled: zap's production preset
+// drops repeated lines under load, and the access log promises one line
+// per request.
+func NewTo(cfg config.Log, w io.Writer) (*zap.Logger, error) {
 	level := zapcore.InfoLevel
 	if cfg.Level != "" {
 		l, err := zapcore.ParseLevel(strings.ToLower(cfg.Level))
@@ -41,23 +48,23 @@ func New(cfg config.Log) (*zap.Logger, error) {
 		}
 		level = l
 	}
-	var zc zap.Config
+	var enc zapcore.Encoder
+	stack := zapcore.ErrorLevel
 	switch strings.ToLower(cfg.Format) {
 	case "", FormatJSON:
-		zc = zap.NewProductionConfig()
+		ec := zap.NewProductionEncoderConfig()
 		// ISO 8601 rather than epoch seconds: people read these too.
-		zc.EncoderConfig.TimeKey = "ts"
-		zc.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
+		ec.TimeKey = "ts"
+		ec.EncodeTime = zapcore.ISO8601TimeEncoder
+		enc = zapcore.NewJSONEncoder(ec)
 	case FormatConsole:
-		zc = zap.NewDevelopmentConfig()
-		zc.EncoderConfig.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		ec := zap.NewDevelopmentEncoderConfig()
+		ec.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		enc, stack = zapcore.NewConsoleEncoder(ec), zapcore.WarnLevel
 	default:
 		return nil, fmt.Errorf("log.format %q (want json or console): %w", cfg.Format, ErrBadConfig)
 	}
-	zc.Level = zap.NewAtomicLevelAt(level)
-	log, err := zc.Build()
-	if err != nil {
-		return nil, fmt.Errorf("build logger: %w", err)
-	}
-	return log, nil
+	out := zapcore.Lock(zapcore.AddSync(w))
+	core := zapcore.NewCore(enc, out, level)
+	return zap.New(core, zap.AddCaller(), zap.AddStacktrace(stack), zap.ErrorOutput(out)), nil
 }

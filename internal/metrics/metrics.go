@@ -15,6 +15,7 @@ import (
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/version"
 )
 
 // DefaultScrapeTimeout bounds the store queries one scrape makes, so a slow
@@ -87,8 +88,15 @@ func New(o Options) *Metrics {
 			Help: "Non-zero errcodes answered by the WeChat and WeCom APIs, by platform and errcode.",
 		}, []string{"platform", "errcode"}),
 	}
+	info := version.Get()
+	build := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "jiesu_build_info",
+		Help:        "Always 1; the labels say which build of jiesu is running.",
+		ConstLabels: prometheus.Labels{"version": info.Version, "commit": info.Commit, "goversion": info.Go},
+	})
+	build.Set(1)
 	m.reg.MustRegister(
-		m.deliveries, m.failures, m.httpDur, m.rejections, m.apiErrors,
+		m.deliveries, m.failures, m.httpDur, m.rejections, m.apiErrors, build,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/version"
 )
 
 type fakeSource struct {
@@ -112,4 +113,11 @@ func TestInstancesDoNotShareRegistry(t *testing.T) {
 	if strings.Contains(scrape(t, b), "jiesu_outbox_deliveries_total{") {
 		t.Error("a delivery counted in one Metrics shows in another")
 	}
+}
+
+func TestBuildInfo(t *testing.T) {
+	t.Parallel()
+	body := scrape(t, New(Options{}))
+	info := version.Get()
+	wantLines(t, body, `jiesu_build_info{commit="`+info.Commit+`",goversion="`+info.Go+`",version="`+info.Version+`"} 1`)
 }

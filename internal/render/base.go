@@ -14,6 +14,7 @@ func BaseFrom(cfg *config.Config) Base {
 		Policy:     cfg.Policy(),
 		Units:      make(map[string]string, len(cfg.Units)),
 		Members:    make(map[string]string, len(cfg.Members)),
+		Mask:       cfg.TextMask(),
 	}
 	for _, t := range cases.Tiers {
 		if tier, ok := cfg.Tier(t); ok && tier.Label != "" {

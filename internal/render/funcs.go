@@ -6,7 +6,6 @@ import (
 	"strings"
 	"text/template"
 	"time"
-	"unicode"
 
 	"github.com/jiesu/jiesu/internal/cases"
 )
@@ -33,9 +32,9 @@ func (r *Renderer) funcs() template.FuncMap {
 		"resolveWithin": func(t any) string { return r.window(t, false) },
 		"contactWithin": func(t any) string { return r.window(t, true) },
 		"truncate":      truncate,
-		"mask":          mask,
+		"mask":          func(s string) string { return r.base.Mask.Text(s) },
 		"oneLine":       oneLine,
-		"summary":       summary,
+		"summary":       r.summary,
 		"surveyLink":    r.surveyLink,
 		"split":         strings.Split,
 		"duration":      r.durationText,
@@ -137,45 +136,6 @@ func truncate(n int, s string) string {
 // space, so quoted text cannot break a message's line structure.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// minMaskedDigits is the shortest run of digits mask hides: a landline
-// without area code has 7 or 8, a mobile 11, an ID card 17 before the check
-// character. Shorter runs are dates, room numbers and amounts.
-const minMaskedDigits = 7
-
-// mask hides the middle of every long run of digits, so a phone or ID
-// number that a complainant wrote into the text never reaches a group:
-// 13812345678 → 138****5678.
-func mask(s string) string {
-	rs := []rune(s)
-	var b strings.Builder
-	for i := 0; i < len(rs); {
-		if !unicode.IsDigit(rs[i]) {
-			b.WriteRune(rs[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(rs) && unicode.IsDigit(rs[j]) {
-			j++
-		}
-		b.WriteString(maskRun(rs[i:j]))
-		i = j
-	}
-	return b.String()
-}
-
-func maskRun(d []rune) string {
-	n := len(d)
-	if n < minMaskedDigits {
-		return string(d)
-	}
-	head, tail := 2, 2
-	if n >= 11 {
-		head, tail = 3, 4
-	}
-	return string(d[:head]) + strings.Repeat("*", n-head-tail) + string(d[n-tail:])
-}
-
-// summary is how a group message quotes a complaint: masked, on one line,
-// cut to n runes.
-func summary(n int, s string) string { return truncate(n, oneLine(mask(s))) }
+// summary is how a group message quotes a complaint: masked by the one
+// rule for text (secret.TextMask), on one line, cut to n runes.
+func (r *Renderer) summary(n int, s string) string { return truncate(n, oneLine(r.base.Mask.Text(s))) }

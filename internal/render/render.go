@@ -21,6 +21,7 @@ import (
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/secret"
 )
 
 // Sentinels callers test with errors.Is.
@@ -52,6 +53,9 @@ type Base struct {
 	// SurveyLink returns the signed link of a case's satisfaction survey
 	// page (templates call surveyLink); nil: no link, the digits only.
 	SurveyLink func(caseNumber string) string
+	// Mask is the rule that templates' mask and summary apply to text
+	// (security.student_number); the zero rule has the default format.
+	Mask secret.TextMask
 }
 
 // Data is what one message is rendered from.

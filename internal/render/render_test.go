@@ -21,7 +21,7 @@ var machineTemplates = []string{
 	"case_dispatched", "case_co_dispatched", "case_accepted", "case_returned", "case_result",
 	"case_resolved", "case_reopened", "case_reopened_office", "case_merged", "case_withdrawn",
 	"extension_requested", "extension_approved", "extension_rejected", "co_reported",
-	"case_supplemented", "case_triage", "case_accuses_official", "escalation",
+	"case_supplemented", "case_triage", "case_accuses_official", "escalation", "case_urgent_by_text", "case_tier_changed",
 }
 
 func base() Base {
@@ -289,11 +289,13 @@ func TestBrokenTemplatesFailStart(t *testing.T) {
 
 func TestFuncs(t *testing.T) {
 	t.Parallel()
+	r := newRenderer(t, "")
+	mask := r.funcs()["mask"].(func(string) string)
 	for in, want := range map[string]string{
 		"电话13812345678":         "电话138****5678",
-		"座机 62751234 找王老师":      "座机 62****34 找王老师",
+		"电话 138-1234-5678 找王老师": "电话 138****5678 找王老师",
 		"3号楼302室，2026年":         "3号楼302室，2026年",
-		"身份证11010519491231002X": "身份证110**********1002X",
+		"身份证11010519491231002X": "身份证110***********002X",
 	} {
 		if got := mask(in); got != want {
 			t.Errorf("mask(%q) = %q, want %q", in, got, want)
@@ -305,10 +307,9 @@ func TestFuncs(t *testing.T) {
 	if got := truncate(4, "停水了吗"); got != "停水了吗" {
 		t.Errorf("truncate at length = %q", got)
 	}
-	if got := summary(10, "第一行\n\n  第二行 13812345678"); got != "第一行 第二行 13…" {
+	if got := r.summary(10, "第一行\n\n  第二行 13812345678"); got != "第一行 第二行 13…" {
 		t.Errorf("summary = %q", got)
 	}
-	r := newRenderer(t, "")
 	for d, want := range map[time.Duration]string{
 		2 * time.Hour: "2小时", 24 * time.Hour: "24小时", 120 * time.Hour: "5天", 30 * time.Minute: "30分钟", 90 * time.Minute: "1小时30分钟", 0: "",
 	} {

@@ -17,6 +17,7 @@ func sample() Data {
 			Complainant: cases.Complainant{Identity: "oyORnuP8q7ou2gfYjqLzSIWZf0rs", NameMasked: "张*", ContactMasked: "138****5678"},
 			Content:     "学生公寓3号楼302室从昨晚起停水，联系电话13812345678，请尽快处理，谢谢！",
 			Place:       "学生公寓3号楼", Category: "水电", Tier: cases.TierEssential, State: cases.StateDispatched,
+			TierRaisedFrom: cases.TierGeneral, TierEvidence: []string{"水漫进", "13812345678失联"},
 			LeadUnit: "logistics", FirstHandler: "logistics-li",
 			CoUnits:      []cases.Assignment{{Unit: "student_affairs", State: cases.AssignmentDispatched, DueBy: at.Add(24 * time.Hour)}},
 			RegisteredAt: at, DispatchedAt: at, AcceptedAt: at.Add(10 * time.Minute),
@@ -27,7 +28,7 @@ func sample() Data {
 			"lead_unit": "logistics", "unit": "student_affairs", "member": "logistics-li", "member_name": "李老师",
 			"reason": "不属于本单位职责", "result": "已更换供水阀门，恢复供水。", "rating": string(cases.RatingUnsatisfied),
 			"primary": "JS20261127-0007", "until": "2026-11-30 18:00", "report": "已配合检修管道。",
-			"condition": "not_resolved",
+			"condition": "not_resolved", "from_tier": string(cases.TierUrgent),
 		},
 		Now: at.Add(time.Hour),
 	}

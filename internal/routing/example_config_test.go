@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/config"
 )
 
 // The configuration a fresh install serves with routes what students
@@ -14,14 +13,7 @@ import (
 // word lists, which an operator copies.
 func TestExampleConfigRoutes(t *testing.T) {
 	t.Parallel()
-	c, err := config.Load("", nil)
-	if err != nil {
-		t.Fatalf("Load example: %v", err)
-	}
-	r, err := New(c)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	r := exampleRouter(t)
 	tests := []struct {
 		text     string
 		category string // "" = unmatched, to the school office's triage

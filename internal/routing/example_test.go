@@ -26,6 +26,6 @@ func ExampleRouter_Route() {
 	// utilities logistics urgent 东区3号楼
 	// category_keyword: keyword "停电" → category utilities
 	// category_tier: category utilities → tier essential
-	// urgent_word: urgent word "漏电" → tier urgent (was essential)
+	// urgent_word: urgent word "漏电" and no exception beside it: urgent in doubt → tier urgent (was essential)
 	// place: place "东区3号楼" (pattern)
 }

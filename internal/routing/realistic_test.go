@@ -53,19 +53,27 @@ func TestRouteRealisticComplaints(t *testing.T) {
 	}
 }
 
+// BenchmarkRoute routes with testConfig and with the shipped configuration,
+// whose urgent patterns run on every clause.
 func BenchmarkRoute(b *testing.B) {
-	r := newTestRouter(b)
 	short := "东区3号楼502室今晚突然停电了，整栋楼都没电，明早还要交作业，希望尽快修好"
 	// The longest text cases.New accepts: 5000 runes with no keyword until
-	// the end, the worst case for every strings.Contains.
+	// the end, the worst case for every strings.Contains; and one of as
+	// many short clauses, the worst case for the patterns.
 	long := strings.Repeat("我们宿舍的同学都很着急希望", 5000/13) + "停电"
-	for _, bc := range []struct{ name, text string }{{"short", short}, {"5000runes", long}} {
-		b.Run(fmt.Sprintf("%s/%dB", bc.name, len(bc.text)), func(b *testing.B) {
-			b.SetBytes(int64(len(bc.text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				r.Route(bc.text)
-			}
-		})
+	clauses := strings.Repeat("消防通道被占用，", 5000/8)
+	for _, cfg := range []struct {
+		name string
+		r    *Router
+	}{{"test", newTestRouter(b)}, {"example", exampleRouter(b)}} {
+		for _, bc := range []struct{ name, text string }{{"short", short}, {"5000runes", long}, {"625clauses", clauses}} {
+			b.Run(fmt.Sprintf("%s/%s/%dB", cfg.name, bc.name, len(bc.text)), func(b *testing.B) {
+				b.SetBytes(int64(len(bc.text)))
+				b.ReportAllocs()
+				for b.Loop() {
+					cfg.r.Route(bc.text)
+				}
+			})
+		}
 	}
 }

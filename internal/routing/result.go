@@ -6,7 +6,9 @@ import "github.com/jiesu/jiesu/internal/cases"
 const (
 	RuleCategoryKeyword = "category_keyword"
 	RuleCategoryChosen  = "category_chosen"
-	RuleUrgentWord      = "urgent_word"
+	RuleUrgentEvidence  = "urgent_evidence" // a phrase of ongoing danger
+	RuleUrgentWord      = "urgent_word"     // a danger word left in doubt
+	RuleUrgentMention   = "urgent_mention"  // a danger word set aside by an exception
 	RuleEssentialWord   = "essential_word"
 	RuleOfficialWord    = "official_word"
 	RulePlace           = "place"
@@ -19,11 +21,18 @@ type Result struct {
 	Category     string // category id; empty when Matched is false
 	CategoryName string
 	Tier         cases.Tier
+	// RaisedFrom is the tier the case had before its text made it urgent;
+	// empty when the text raised it to nothing, or it was urgent anyway.
+	RaisedFrom cases.Tier
+	// Evidence are the words of the text that made the case urgent, for
+	// the unit's notice; set with RaisedFrom.
+	Evidence []string
 	// LeadUnit is empty when no category matched (or the category has no
 	// lead unit): the case waits in the triage queue for the school office.
 	LeadUnit        string
 	CoUnits         []string
-	Place           string // building, dormitory, canteen… as found in the text
+	Place           string // building, dormitory, canteen…, by its configured name
+	PlaceWords      string // the words of the text that gave the place
 	AccusesOfficial bool
 	Matched         bool
 	// Reasons explain every choice above, in the order the rules ran, so the

@@ -3,7 +3,6 @@ package routing
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/jiesu/jiesu/internal/cases"
 )
@@ -70,13 +69,9 @@ func (r *Router) route(t string, c *category, chosen bool) Result {
 		})
 	}
 
-	if p, configured := r.findPlace(t); p != "" {
-		res.Place = p
-		how := "pattern"
-		if configured {
-			how = "configured"
-		}
-		res.Reasons = append(res.Reasons, Reason{Rule: RulePlace, Detail: "place " + strconv.Quote(p) + " (" + how + ")"})
+	if p, ok := r.findPlace(t); ok {
+		res.Place, res.PlaceWords = p.name, p.words
+		res.Reasons = append(res.Reasons, Reason{Rule: RulePlace, Detail: p.reason()})
 	}
 	return res
 }
@@ -92,30 +87,6 @@ func (r *Router) bestCategory(t string) *category {
 		}
 	}
 	return best
-}
-
-// raiseTier applies the urgency words. They only ever raise the tier: a
-// category the configuration calls urgent stays urgent whatever the words.
-func (r *Router) raiseTier(t string, res *Result) {
-	rule, target, ws := RuleUrgentWord, cases.TierUrgent, foundIn(r.urgent, t)
-	if len(ws) == 0 {
-		rule, target, ws = RuleEssentialWord, cases.TierEssential, foundIn(r.essential, t)
-	}
-	if len(ws) == 0 {
-		return
-	}
-	noun := "urgent word"
-	if rule == RuleEssentialWord {
-		noun = "essential word"
-	}
-	detail := quoteWords(noun, ws)
-	if rank(target) > rank(res.Tier) {
-		detail += fmt.Sprintf(" → tier %s (was %s)", target, res.Tier)
-		res.Tier = target
-	} else {
-		detail += fmt.Sprintf(" (tier already %s)", res.Tier)
-	}
-	res.Reasons = append(res.Reasons, Reason{Rule: rule, Detail: detail})
 }
 
 // rank orders tiers by urgency; cases.Tiers lists the most urgent first.

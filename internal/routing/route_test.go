@@ -217,12 +217,12 @@ func TestRouteReasons(t *testing.T) {
 		{"学一食堂有人打架，有人受伤", []Reason{
 			{RuleCategoryKeyword, `keyword "食堂" → category canteen`},
 			{RuleCategoryTier, `category canteen → tier general`},
-			{RuleUrgentWord, `urgent words "受伤", "打架" → tier urgent (was general)`},
+			{RuleUrgentWord, `urgent words "打架", "受伤" and no exception beside it: urgent in doubt → tier urgent (was general)`},
 			{RulePlace, `place "学一食堂" (configured)`},
 		}},
 		{"宿舍插座漏电", []Reason{
 			{RuleUnmatched, `no category keyword → triage queue of school_office`},
-			{RuleUrgentWord, `urgent word "漏电" → tier urgent (was general)`},
+			{RuleUrgentWord, `urgent word "漏电" and no exception beside it: urgent in doubt → tier urgent (was general)`},
 		}},
 		{"", []Reason{
 			{RuleUnmatched, `no category keyword → triage queue of school_office`},
@@ -261,7 +261,7 @@ func TestReasonTexts(t *testing.T) {
 	got := newTestRouter(t).Route("宿舍插座漏电").ReasonTexts()
 	want := []string{
 		"unmatched: no category keyword → triage queue of school_office",
-		`urgent_word: urgent word "漏电" → tier urgent (was general)`,
+		`urgent_word: urgent word "漏电" and no exception beside it: urgent in doubt → tier urgent (was general)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("ReasonTexts() = %q, want %q", got, want)

@@ -30,10 +30,11 @@ var ErrUnknownCategory = errors.New("unknown category")
 // concurrent use.
 type Router struct {
 	categories []category
-	urgent     []word
+	urgency    urgency
 	essential  []word
 	official   []word
 	places     []word
+	aliases    map[string]string // folded alias → the place's name
 	triage     string
 }
 
@@ -88,7 +89,13 @@ func New(cfg *config.Config) (*Router, error) {
 	}
 
 	var err error
-	if r.urgent, err = compileWords("routing.urgent_words", cfg.Routing.UrgentWords); err != nil {
+	if r.urgency.patterns, err = compilePatterns("routing.urgent_patterns", cfg.Routing.UrgentPatterns); err != nil {
+		return nil, err
+	}
+	if r.urgency.words, err = compileWords("routing.urgent_words", cfg.Routing.UrgentWords); err != nil {
+		return nil, err
+	}
+	if r.urgency.exceptions, err = compileWords("routing.urgent_exceptions", cfg.Routing.UrgentExceptions); err != nil {
 		return nil, err
 	}
 	if r.essential, err = compileWords("routing.essential_words", cfg.Routing.EssentialWords); err != nil {
@@ -97,7 +104,7 @@ func New(cfg *config.Config) (*Router, error) {
 	if r.official, err = compileWords("routing.official_words", cfg.Routing.OfficialWords); err != nil {
 		return nil, err
 	}
-	if r.places, err = compileWords("routing.places", cfg.Routing.Places); err != nil {
+	if r.places, r.aliases, err = compilePlaces(cfg.Routing); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -61,3 +61,17 @@ func newTestRouter(t testing.TB) *Router {
 	}
 	return r
 }
+
+// exampleRouter routes with the configuration a fresh install serves.
+func exampleRouter(t testing.TB) *Router {
+	t.Helper()
+	c, err := config.Load("", nil)
+	if err != nil {
+		t.Fatalf("Load example: %v", err)
+	}
+	r, err := New(c)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return r
+}

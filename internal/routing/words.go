@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/jiesu/jiesu/internal/textsim"
 )
 
 // word is a configured word with its folded form, so matching ignores case and
@@ -34,27 +36,8 @@ func compileWords(key string, list []string) ([]word, error) {
 	return out, nil
 }
 
-// fold maps full-width ASCII (what Chinese input methods often type: ＷＩＦＩ,
-// ３号楼) and the ideographic space to plain ASCII, and ASCII letters to lower
-// case. It works rune by rune, so Chinese text passes through untouched, and
-// it returns s itself when nothing changes.
-func fold(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'A' && r <= 'Z':
-			return r + ('a' - 'A')
-		case r >= 0xFF01 && r <= 0xFF5E: // full-width ！ … ～
-			r -= 0xFEE0
-			if r >= 'A' && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			return r
-		case r == 0x3000: // ideographic space
-			return ' '
-		}
-		return r
-	}, s)
-}
+// fold is textsim's folding: one rule for what counts as the same text.
+func fold(s string) string { return textsim.Fold(s) }
 
 // countIn counts the words found in the folded text.
 func countIn(ws []word, text string) int {
@@ -78,19 +61,29 @@ func foundIn(ws []word, text string) []word {
 	return out
 }
 
-// quoteWords renders `word "停电"` or `words "停电", "断电"` for a reason.
+// quoteWords renders `word "停电"` or `words "停电", "断电"` for a reason,
+// quoting the words as the configuration writes them.
 func quoteWords(noun string, ws []word) string {
+	texts := make([]string, len(ws))
+	for i, w := range ws {
+		texts[i] = w.text
+	}
+	return quoteTexts(noun, texts)
+}
+
+// quoteTexts renders `phrase "着火了"` or `phrases "着火了", "被困"`.
+func quoteTexts(noun string, texts []string) string {
 	var b strings.Builder
 	b.WriteString(noun)
-	if len(ws) > 1 {
+	if len(texts) > 1 {
 		b.WriteString("s")
 	}
-	for i, w := range ws {
+	for i, t := range texts {
 		if i > 0 {
 			b.WriteString(",")
 		}
 		b.WriteString(" ")
-		b.WriteString(strconv.Quote(w.text))
+		b.WriteString(strconv.Quote(t))
 	}
 	return b.String()
 }

@@ -55,8 +55,11 @@ func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput)
 		}
 	}
 	in.Category = route.Category
+	var raisedFrom cases.Tier
+	var evidence []string
 	if in.Tier == "" {
-		in.Tier = route.Tier
+		// A tier a person set is theirs; only routing's comes with words.
+		in.Tier, raisedFrom, evidence = route.Tier, route.RaisedFrom, route.Evidence
 	}
 	if in.Place == "" {
 		in.Place = route.Place
@@ -70,7 +73,7 @@ func (s *Service) Create(ctx context.Context, actor cases.Actor, in CreateInput)
 	}
 	intake := cases.Intake{
 		Channel: in.Channel, ChannelRef: in.ChannelRef, Complainant: who, Content: in.Content,
-		Place: in.Place, Category: in.Category, Tier: in.Tier, LeadUnit: in.LeadUnit, CoUnits: in.CoUnits,
+		Place: in.Place, Category: in.Category, Tier: in.Tier, TierRaisedFrom: raisedFrom, TierEvidence: evidence, LeadUnit: in.LeadUnit, CoUnits: in.CoUnits,
 		RouteReasons: route.ReasonTexts(), Confidential: in.Confidential, AccusesOfficial: route.AccusesOfficial,
 		Hold: in.Hold || !s.cfg.AutoDispatch(),
 	}

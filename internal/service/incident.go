@@ -26,7 +26,7 @@ const IncidentHandledTemplate = "incident_handled"
 func (s *Service) grouping() store.Grouping {
 	return store.Grouping{
 		Window: s.cfg.SLA.IncidentWindow, GroupWait: s.cfg.SLA.IncidentGroupWait,
-		GroupInterval: s.cfg.SLA.IncidentGroupInterval,
+		GroupInterval: s.cfg.SLA.IncidentGroupInterval, MinSimilarity: s.cfg.SLA.IncidentSimilarity,
 	}
 }
 

@@ -32,6 +32,7 @@ type Service struct {
 	clock  clock.Clock
 	policy cases.Policy
 	log    *zap.Logger
+	mask   secret.TextMask
 	// committed is called after every commit that queued messages, so the
 	// outbox worker can deliver without waiting for its next poll.
 	committed func()
@@ -62,7 +63,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{
 		store: d.Store, cfg: d.Config, router: d.Router, keys: d.Keys, clock: d.Clock,
-		policy: d.Config.Policy(), log: d.Log, committed: d.Committed,
+		policy: d.Config.Policy(), log: d.Log, mask: d.Config.TextMask(), committed: d.Committed,
 	}
 }
 
@@ -93,7 +94,8 @@ func (s *Service) List(ctx context.Context, actor cases.Actor, f store.CaseFilte
 	return list, nil
 }
 
-// Events returns a readable case's timeline, oldest first.
+// Events returns a readable case's timeline, oldest first, its notes
+// masked as Shown masks the case's text.
 func (s *Service) Events(ctx context.Context, actor cases.Actor, ref string) ([]cases.Event, error) {
 	c, err := s.Get(ctx, actor, ref)
 	if err != nil {
@@ -103,13 +105,17 @@ func (s *Service) Events(ctx context.Context, actor cases.Actor, ref string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("events of %s: %w", c.Number, err)
 	}
-	return evs, nil
+	return s.shownEvents(c, evs)
 }
 
-// Contact is a complainant's name and contact in the clear.
+// Contact is a complainant's name and contact in the clear, and what they
+// wrote as they wrote it: the text and its supplements, which everyone
+// else sees masked.
 type Contact struct {
-	Name    string `json:"name"`
-	Contact string `json:"contact"`
+	Name        string   `json:"name"`
+	Contact     string   `json:"contact"`
+	Content     string   `json:"content"`
+	Supplements []string `json:"supplements,omitempty"`
 }
 
 // Reveal decrypts the complainant of a case for an actor allowed to call
@@ -130,11 +136,21 @@ func (s *Service) Reveal(ctx context.Context, actor cases.Actor, ref string) (Co
 	if err != nil {
 		return Contact{}, fmt.Errorf("open contact of %s: %w", c.Number, err)
 	}
+	evs, err := s.store.Events(ctx, c.ID)
+	if err != nil {
+		return Contact{}, fmt.Errorf("events of %s: %w", c.Number, err)
+	}
+	var supplements []string
+	for _, e := range evs {
+		if e.Kind == string(cases.ActionSupplement) {
+			supplements = append(supplements, e.Note)
+		}
+	}
 	ev := cases.Event{CaseID: c.ID, Kind: "reveal", Actor: actor.MemberID, ActorUnit: actor.Unit, At: s.clock.Now(), From: c.State, To: c.State}
 	if err := s.store.AppendEvent(ctx, ev); err != nil {
 		return Contact{}, fmt.Errorf("record reveal of %s: %w", c.Number, err)
 	}
-	return Contact{Name: name, Contact: contact}, nil
+	return Contact{Name: name, Contact: contact, Content: c.Content, Supplements: supplements}, nil
 }
 
 // load finds a case by number (JS…) or numeric id.
@@ -143,11 +159,7 @@ func (s *Service) load(ctx context.Context, ref string) (cases.Case, error) {
 		// No case has such a number; the database is not asked.
 		return cases.Case{}, fmt.Errorf("case %q: %w", ref, store.ErrNotFound)
 	}
-	var id int64
-	if _, err := fmt.Sscan(ref, &id); err == nil && fmt.Sprint(id) == ref {
-		return s.store.GetCase(ctx, id)
-	}
-	return s.store.GetCaseByNumber(ctx, ref)
+	return s.store.GetCaseByRef(ctx, ref)
 }
 
 // IsNotFound reports whether err means the thing asked for does not exist.

@@ -152,6 +152,8 @@ func (r rig) attempt(action cases.Action) attempt {
 		return attempt{co, cases.Command{Report: "已巡查"}, nil}
 	case cases.ActionSupplement:
 		return attempt{office, cases.Command{Note: "补充：三楼也停电"}, nil}
+	case cases.ActionChangeTier:
+		return attempt{office, cases.Command{Tier: cases.TierUrgent}, nil}
 	default: // feedback, close, merge
 		return attempt{office, cases.Command{}, nil}
 	}

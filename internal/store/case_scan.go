@@ -21,7 +21,8 @@ const caseColumns = `channel, channel_ref,
 	ext_status, ext_until, ext_reason, ext_requested_by, ext_requested_at,
 	ext_decided_by, ext_decided_at, ext_note,
 	result, report, rating, reopens, merged_into, confidential, accuses_official,
-	excl_reason, excl_note, excl_approved_by, excl_at, version`
+	excl_reason, excl_note, excl_approved_by, excl_at, version,
+	tier_raised_from, tier_evidence`
 
 // caseColumnCount is how many names caseColumns lists.
 func caseColumnCount() int { return strings.Count(caseColumns, ",") + 1 }
@@ -37,6 +38,13 @@ func (s *Store) caseArgs(c cases.Case) ([]any, error) {
 		var err error
 		if reasons, err = jsonArg(c.RouteReasons); err != nil {
 			return nil, fmt.Errorf("route reasons: %w", err)
+		}
+	}
+	var evidence any
+	if len(c.TierEvidence) > 0 {
+		var err error
+		if evidence, err = jsonArg(c.TierEvidence); err != nil {
+			return nil, fmt.Errorf("tier evidence: %w", err)
 		}
 	}
 	var ext cases.Extension
@@ -61,6 +69,7 @@ func (s *Store) caseArgs(c cases.Case) ([]any, error) {
 		ext.DecidedBy, t(ext.DecidedAt), ext.Note,
 		c.Result, c.Report, string(c.Rating), c.Reopens, nullInt64(c.MergedInto), c.Confidential, c.AccusesOfficial,
 		exclReason, excl.Note, excl.ApprovedBy, t(excl.At), c.Version,
+		string(c.TierRaisedFrom), evidence,
 	}, nil
 }
 
@@ -87,6 +96,7 @@ func scanCase(row scanner) (cases.Case, error) {
 		&ext.DecidedBy, timeCol{&ext.DecidedAt}, &ext.Note,
 		&c.Result, &c.Report, &c.Rating, &c.Reopens, &mergedInto, &c.Confidential, &c.AccusesOfficial,
 		&exclReason, &excl.Note, &excl.ApprovedBy, timeCol{&excl.At}, &c.Version,
+		&c.TierRaisedFrom, jsonCol{&c.TierEvidence},
 	)
 	if err != nil {
 		return cases.Case{}, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jiesu/jiesu/internal/cases"
 )
@@ -245,6 +246,15 @@ func (s *Store) GetCaseByNumber(ctx context.Context, number string) (cases.Case,
 		return cases.Case{}, fmt.Errorf("case %s: %w", number, err)
 	}
 	return c, nil
+}
+
+// GetCaseByRef returns the case that ref names: its id in decimal, or its
+// number. ErrNotFound if there is none.
+func (s *Store) GetCaseByRef(ctx context.Context, ref string) (cases.Case, error) {
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && strconv.FormatInt(id, 10) == ref {
+		return s.GetCase(ctx, id)
+	}
+	return s.GetCaseByNumber(ctx, ref)
 }
 
 func (s *Store) getCase(ctx context.Context, q querier, where string, args ...any) (cases.Case, error) {

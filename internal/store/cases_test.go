@@ -28,6 +28,7 @@ func fullCase(mergedInto int64) cases.Case {
 		},
 		Content: "食堂价格 100% 上涨_quickly", Place: "二食堂", Category: "canteen",
 		Tier: cases.TierUrgent, State: cases.StateRated,
+		TierRaisedFrom: cases.TierGeneral, TierEvidence: []string{"着火了", "<b>困在</b>\a电梯"},
 		LeadUnit: "logistics", FirstHandler: "m-7",
 		CoUnits: []cases.Assignment{
 			{Unit: "security", State: cases.AssignmentReported, AcceptedBy: "m-9", AcceptedAt: us(2), Report: "巡查完毕", ReportedAt: us(3), DueBy: us(4)},

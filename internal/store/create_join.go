@@ -27,8 +27,10 @@ import (
 //
 // An open incident's lock is held from the end of the first to the
 // commit, not across a dozen statements, which is what every
-// registration of the key waits for. joined false (nothing written) when
-// it cannot be done that way: an incident to close first, a peer taken by
+// registration of the key waits for. A case about another problem than
+// its company's (Grouping.closest) is written there on its own, with its
+// own notice. joined false (nothing written) when it cannot be done that
+// way: an incident to close first, a peer taken by
 // a concurrent incident, or a concurrent opening of the same key (its
 // unique index refuses ours); groupNew's transaction handles those, rarer,
 // cases, as it would all of them.
@@ -49,29 +51,39 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 				}
 			}
 		}()
-		inc, open, found, peers, newID, err := s.joinRead(ctx, conn, c, k, evs, args, now.Add(-g.Window))
+		inc, open, found, texts, peers, newID, err := s.joinRead(ctx, conn, c, k, evs, args, now.Add(-g.Window))
 		if err != nil {
 			return err
 		}
 		var stmts []stmt
+		var members []peer
 		switch {
 		case found && joinable(inc, open, now, g.Window):
-			stmts, err = s.joinStmts(&inc, []peer{{id: c.ID, state: c.State, registered: c.RegisteredAt}}, now, g)
+			if m, ok := g.joining(c, k.Place, texts); ok {
+				members = []peer{m}
+			}
 		case !found && len(peers) > 0 && newID != 0:
-			inc = Incident{ID: newID, LeadUnit: k.LeadUnit, Category: k.Category, Place: k.Place, OpenedAt: now, LastCaseAt: now}
-			stmts = []stmt{{q: `INSERT INTO incidents (id, group_key, lead_unit, category, place, opened_at, last_case_at)
+			if members = g.company(c, k.Place, peers); len(members) > 0 {
+				inc = Incident{ID: newID, LeadUnit: k.LeadUnit, Category: k.Category, Place: k.Place, OpenedAt: now, LastCaseAt: now}
+				stmts = []stmt{{q: `INSERT INTO incidents (id, group_key, lead_unit, category, place, opened_at, last_case_at)
 				OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-				args: []any{inc.ID, k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)}}}
-			var more []stmt
-			more, err = s.joinStmts(&inc, append(peers, peer{id: c.ID, state: c.State, registered: c.RegisteredAt}), now, g)
-			stmts = append(stmts, more...)
+					args: []any{inc.ID, k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)}}}
+			}
 		default:
 			return nil
 		}
-		if err != nil {
-			return err
+		// A case about another problem than its company's is written on
+		// its own, with its own notice to the unit.
+		notices := out.Messages
+		if len(members) > 0 {
+			more, err := s.joinStmts(&inc, members, now, g)
+			if err != nil {
+				return err
+			}
+			stmts = append(stmts, more...)
+			notices = withoutLeadNotice(c, out.Messages)
 		}
-		msgs, err := s.messagesStmt(c, withoutLeadNotice(c, out.Messages))
+		msgs, err := s.messagesStmt(c, notices)
 		if err != nil {
 			return err
 		}
@@ -96,9 +108,9 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 
 // joinRead is joinPostgres's first round trip. It leaves the transaction
 // open. found says whether the key has an open incident (inc, locked;
-// open: it still has another open case); newID is an incident id taken
-// only when it had none.
-func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k GroupKey, evs stmt, args []any, since time.Time) (inc Incident, open, found bool, peers []peer, newID int64, err error) {
+// open: it still has another open case; texts: its cases'); newID is an
+// incident id taken only when it had none.
+func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k GroupKey, evs stmt, args []any, since time.Time) (inc Incident, open, found bool, texts []text, peers []peer, newID int64, err error) {
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	// Exclusive: no case of the key commits on its own, unseen, between the
@@ -112,6 +124,8 @@ func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k Gr
 	writes := b.Len()
 	read := s.openIncidentStmt(k, c.ID)
 	b.Queue(read.q, read.args...)
+	mt := memberTextsStmt(k)
+	b.Queue(mt.q, mt.args...)
 	ps := s.peersStmt(k, c.ID, since, true)
 	b.Queue(ps.q, ps.args...)
 	b.Queue(`SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM incidents WHERE group_key = $1 AND closed_at IS NULL)
@@ -137,6 +151,14 @@ func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k Gr
 	}
 	rows, err := res.Query()
 	if err != nil {
+		return
+	}
+	texts, err = scanTexts(rows)
+	rows.Close()
+	if err != nil {
+		return
+	}
+	if rows, err = res.Query(); err != nil {
 		return
 	}
 	peers, err = scanPeers(rows)

@@ -41,6 +41,9 @@ type Grouping struct {
 	GroupWait time.Duration
 	// GroupInterval spaces the notices of a growing incident.
 	GroupInterval time.Duration
+	// MinSimilarity is how alike, in percent (textsim), a case's text must
+	// be to one of an incident's to join it; 0 compares no texts.
+	MinSimilarity int
 }
 
 // Incident is a group of open cases about one thing at one place, handled
@@ -163,16 +166,25 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	members := []peer{{id: c.ID, state: c.State, registered: c.RegisteredAt}}
-	if errors.Is(err, ErrNotFound) {
+	var members []peer
+	if err == nil {
+		texts, err := s.memberTexts(ctx, tx, k)
+		if err != nil {
+			return nil, err
+		}
+		m, ok := g.joining(c, k.Place, texts)
+		if !ok {
+			return msgs, nil // about another problem: on its own
+		}
+		members = []peer{m}
+	} else {
 		peers, err := s.peers(ctx, tx, k, c.ID, now.Add(-g.Window))
 		if err != nil {
 			return nil, err
 		}
-		if len(peers) == 0 {
+		if members = g.company(c, k.Place, peers); len(members) == 0 {
 			return msgs, nil
 		}
-		members = append(peers, members...)
 		if inc, err = s.insertIncident(ctx, tx, k, now); err != nil {
 			return nil, err
 		}
@@ -250,6 +262,8 @@ type peer struct {
 	id         int64
 	state      cases.State
 	registered time.Time
+	content    string
+	match      match // why it joins, when texts were compared
 }
 
 // peers returns the open cases of k registered since, in no incident, but c.
@@ -271,7 +285,7 @@ func (s *Store) peers(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64,
 // without looking, when the key has an open incident: a registration that
 // asks before knowing must not scan every case of a busy key for nothing.
 func (s *Store) peersStmt(k GroupKey, caseID int64, since time.Time, unlessOpen bool) stmt {
-	q := `SELECT id, state, registered_at FROM cases c
+	q := `SELECT id, state, registered_at, content FROM cases c
 		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
 		AND c.state IN ` + clockStatesSQL + ` AND c.registered_at >= $4 AND c.id <> $5
 		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)`
@@ -294,7 +308,7 @@ func scanPeers(rows rowScanner) ([]peer, error) {
 	var out []peer
 	for rows.Next() {
 		var p peer
-		if err := rows.Scan(&p.id, &p.state, timeCol{&p.registered}); err != nil {
+		if err := rows.Scan(&p.id, &p.state, timeCol{&p.registered}, &p.content); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -357,10 +371,14 @@ func (s *Store) memberStmt(incidentID, caseID int64, by string, now time.Time) s
 		VALUES ($1, $2, $3, $4)`, args: []any{caseID, incidentID, s.d.time(now), by}}
 }
 
-// memberEvent is the event of a case put into inc.
+// memberEvent is the event of a case put into inc, with the reason it
+// joined when texts were compared: the case it is most like, and how much.
 func memberEvent(inc Incident, m peer, by, kind string, now time.Time) cases.Event {
-	return cases.Event{Kind: kind, Actor: by, At: now, From: m.state, To: m.state,
-		Data: map[string]any{"incident": inc.ID, "place": inc.Place, "category": inc.Category}}
+	data := map[string]any{"incident": inc.ID, "place": inc.Place, "category": inc.Category}
+	if m.match.similarTo != 0 {
+		data["similar_to"], data["similarity"] = m.match.similarTo, m.match.similarity
+	}
+	return cases.Event{Kind: kind, Actor: by, At: now, From: m.state, To: m.state, Data: data}
 }
 
 // replan stores inc's newest case time and plans its next notice.

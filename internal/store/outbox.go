@@ -16,13 +16,13 @@ const DefaultClaimLimit = 50
 
 // outboxColumns reads a whole OutboxItem, in scanOutbox's order.
 const outboxColumns = `id, COALESCE(case_id, 0), template, to_kind, to_id, data, dedup_key, state, attempts,
-	next_attempt_at, lease_until, last_error, created_at, sent_at, platform, platform_msg_id, only_while`
+	next_attempt_at, lease_until, last_error, created_at, sent_at, dead_at, platform, platform_msg_id, only_while`
 
 func scanOutbox(row scanner) (OutboxItem, error) {
 	var it OutboxItem
 	err := row.Scan(&it.ID, &it.CaseID, &it.Template, &it.To.Kind, &it.To.ID, jsonCol{&it.Data}, &it.DedupKey,
 		&it.State, &it.Attempts, timeCol{&it.NextAttemptAt}, timeCol{&it.LeaseUntil}, &it.LastError,
-		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, &it.Platform, &it.PlatformMsgID, &it.OnlyWhile)
+		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, timeCol{&it.DeadAt}, &it.Platform, &it.PlatformMsgID, &it.OnlyWhile)
 	return it, err
 }
 

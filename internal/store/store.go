@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,10 @@ var (
 	ErrConflict      = errors.New("conflict: the case changed meanwhile")
 	ErrSchemaTooNew  = errors.New("database schema is newer than this binary")
 	ErrSchemaPending = errors.New("database schema has pending migrations")
+	// ErrOutboxState is a retry or drop of a message in a state that does
+	// not allow it: only dead messages are retried, only dead or pending
+	// ones dropped.
+	ErrOutboxState = errors.New("the message is not in a state that allows this")
 )
 
 // CaseFilter selects cases for a list. Zero fields do not filter.
@@ -61,7 +66,16 @@ const (
 	OutboxSending OutboxState = "sending" // claimed under a lease
 	OutboxSent    OutboxState = "sent"
 	OutboxDead    OutboxState = "dead" // gave up: attempts used or a permanent error
+	// OutboxDropped is a message someone gave up on by hand (DropOutbox).
+	// It keeps its row so that its dedup key is never queued again.
+	OutboxDropped OutboxState = "dropped"
 )
+
+// OutboxStates lists every state a message can be in.
+var OutboxStates = []OutboxState{OutboxPending, OutboxSending, OutboxSent, OutboxDead, OutboxDropped}
+
+// Valid reports whether st is one of OutboxStates.
+func (st OutboxState) Valid() bool { return slices.Contains(OutboxStates, st) }
 
 // OutboxItem is one queued outbound message.
 type OutboxItem struct {
@@ -78,7 +92,8 @@ type OutboxItem struct {
 	LastError     string
 	CreatedAt     time.Time
 	SentAt        time.Time
-	Platform      string // which sender delivered it
+	DeadAt        time.Time // when it went dead; zero unless it did
+	Platform      string    // which sender delivered it
 	PlatformMsgID string
 	// OnlyWhile: deliver only while the case is still in this state
 	// (cases.State.Holds; WhileOnClock: in any state of the unit's clock).

@@ -51,10 +51,11 @@ func TestParse(t *testing.T) {
 
 func TestSummaryMasksPhones(t *testing.T) {
 	t.Parallel()
-	if got := summary(40, "电话13812345678，宿舍 302\n停水"); got != "电话138****5678，宿舍 302 停水" {
+	var r Replies
+	if got := r.summary(40, "电话138-1234-5678，宿舍 302\n停水"); got != "电话138****5678，宿舍 302 停水" {
 		t.Errorf("summary = %q", got)
 	}
-	if got := summary(3, "一二三四"); got != "一二三…" {
+	if got := r.summary(3, "一二三四"); got != "一二三…" {
 		t.Errorf("cut = %q", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/secret"
 )
 
 // ErrUnknownReply is a reply with no template.
@@ -48,6 +49,8 @@ type Names struct {
 	Units            map[string]string
 	TierLabels       map[cases.Tier]string
 	SupplementWindow time.Duration
+	// Mask is the rule for personal data in text (security.student_number).
+	Mask secret.TextMask
 }
 
 // NewReplies parses student/*.tmpl from fsys (templates.Student) and
@@ -65,7 +68,7 @@ func NewReplies(fsys, labelsFS fs.FS, names Names, policy cases.Policy) (*Replie
 		"shanghai":         shanghai,
 		"within":           r.within,
 		"supplementWindow": func() string { return r.duration(r.names.SupplementWindow) },
-		"summary":          summary,
+		"summary":          r.summary,
 	})
 	labels, err := fs.ReadFile(labelsFS, "messages/labels.tmpl")
 	if err != nil {
@@ -185,41 +188,12 @@ func shanghai(t time.Time) string {
 	return t.In(shanghaiZone).Format("2006-01-02 15:04")
 }
 
-// summary quotes a student's own text back: long digit runs (a phone or
-// ID number) masked, on one line, cut to n runes.
-func summary(n int, s string) string {
-	rs := []rune(strings.Join(strings.Fields(s), " "))
-	var b strings.Builder
-	for i := 0; i < len(rs); {
-		if rs[i] < '0' || rs[i] > '9' {
-			b.WriteRune(rs[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
-			j++
-		}
-		b.WriteString(maskRun(string(rs[i:j])))
-		i = j
-	}
-	out := []rune(b.String())
+// summary quotes a student's own text back as every other message quotes
+// it (secret.TextMask), on one line, cut to n runes.
+func (r *Replies) summary(n int, s string) string {
+	out := []rune(strings.Join(strings.Fields(r.names.Mask.Text(s)), " "))
 	if len(out) > n {
 		return string(out[:n]) + "…"
 	}
 	return string(out)
-}
-
-// maskRun hides the middle of a run of 7 or more digits, as the group
-// messages do: 13812345678 → 138****5678.
-func maskRun(d string) string {
-	n := len(d)
-	if n < 7 {
-		return d
-	}
-	head, tail := 2, 2
-	if n >= 11 {
-		head, tail = 3, 4
-	}
-	return d[:head] + strings.Repeat("*", n-head-tail) + d[n-tail:]
 }

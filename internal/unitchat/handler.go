@@ -38,6 +38,7 @@ type Service interface {
 	Get(ctx context.Context, actor cases.Actor, ref string) (cases.Case, error)
 	ActWith(ctx context.Context, actor cases.Actor, ref string, cmd cases.Command, primary string, extra func(cases.Case) []cases.Message) (cases.Case, error)
 	Reveal(ctx context.Context, actor cases.Actor, ref string) (service.Contact, error)
+	Shown(c cases.Case) (cases.Case, error)
 	RecordRefusal(ctx context.Context, actor cases.Actor, ref string, action cases.Action, why error) error
 }
 
@@ -147,6 +148,10 @@ func (h *Handler) do(ctx context.Context, actor cases.Actor, req request) (Resul
 	case cases.ActionApproveExtension, cases.ActionRejectExtension:
 		// The school office decides on its card; the domain checks it is.
 		cmd.Note = req.text
+	case cases.ActionChangeTier:
+		// The office's one-tap downgrade: no tier, back to the one before
+		// the text made the case urgent.
+		cmd.Reason = req.text
 	case cases.ActionCoAccept:
 		cmd.Unit = actor.Unit
 	case cases.ActionCoReport:

@@ -113,8 +113,16 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := pageView{Member: actor.Name, Can: can(actor, c), Revealed: revealed}
-	if revealed != nil && revealed.Contact == "" && revealed.Name == "" {
+	if revealed != nil && revealed.Contact == "" && revealed.Name == "" && revealed.Content == "" {
 		view.Revealed = nil
+	}
+	// The text in full only right after a reveal, which the timeline
+	// records; every other view of the page shows it masked.
+	if view.Revealed == nil {
+		if c, err = p.h.svc.Shown(c); err != nil {
+			p.fail(w, err)
+			return
+		}
 	}
 	view.Summary, err = p.h.render.Render(TemplatePage, render.Data{Case: c, Now: p.h.clock.Now(),
 		Extra: map[string]string{"first_handler": p.h.people.Name(ctx, c.FirstHandler)}})

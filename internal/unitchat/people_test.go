@@ -100,3 +100,39 @@ func TestRevealerOpensForTheFirstHandlerOnly(t *testing.T) {
 		}
 	}
 }
+
+type keysOf map[string]string
+
+func (k keysOf) Open(s string) (string, error) {
+	if v, ok := k[s]; ok {
+		return v, nil
+	}
+	return "", errors.New("unknown key")
+}
+
+func TestRevealerMasksTheTextOfEveryOtherMessage(t *testing.T) {
+	t.Parallel()
+	keys := keysOf{"n": "张三", "p": "13812345678"}
+	c := cases.Case{Number: "JS1", FirstHandler: "logistics-ma", Content: "张三：电话138-1234-5678，灯不亮",
+		Complainant: cases.Complainant{NameSealed: "n", ContactSealed: "p"}}
+	for _, tc := range []struct {
+		template, member, want string
+	}{
+		{"case_dispatched", "", "张*：电话138****5678，灯不亮"},
+		{"escalation", "logistics-ma", "张*：电话138****5678，灯不亮"},
+		{TemplateAccepted, "logistics-li", "张*：电话138****5678，灯不亮"},
+		{TemplateAccepted, "logistics-ma", c.Content},
+	} {
+		s := &spy{}
+		_, err := Revealer{Next: s, Keys: keys}.Render(tc.template, render.Data{Case: c, Extra: map[string]string{"member": tc.member}})
+		if err != nil || s.got.Case.Content != tc.want {
+			t.Errorf("%s to %q: text %q, %v; want %q", tc.template, tc.member, s.got.Case.Content, err, tc.want)
+		}
+	}
+	// A name that cannot be opened cannot be masked: nothing is sent.
+	c.Complainant.NameSealed = "lost"
+	s := &spy{}
+	if _, err := (Revealer{Next: s, Keys: keys}).Render("case_dispatched", render.Data{Case: c}); err == nil || s.got.Case.Content != "" {
+		t.Errorf("with the name's key lost: %v, rendered %q", err, s.got.Case.Content)
+	}
+}

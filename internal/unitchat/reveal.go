@@ -6,21 +6,20 @@ import (
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/render"
+	"github.com/jiesu/jiesu/internal/secret"
+	"github.com/jiesu/jiesu/internal/service"
 )
 
-// Opener decrypts what the service sealed; *secret.Keyring is one.
-type Opener interface {
-	Open(sealed string) (string, error)
-}
-
-// Revealer renders messages for the outbox, opening the complainant's
-// sealed name and contact for the one message that shows them: the private
-// message to the member who accepted. The contact is never written to the
-// outbox in the clear; it exists only in the message as it is sent. Every
-// other template renders as it would without it.
+// Revealer renders messages for the outbox: every message shows the case's
+// text masked (service.Masked), but the private message to the member who
+// accepted, which shows the text in full and opens the complainant's sealed
+// name and contact. That reveal is in the timeline (the accept wrote it);
+// the contact is never written to the outbox in the clear and exists only
+// in the message as it is sent.
 type Revealer struct {
 	Next Renderer
-	Keys Opener
+	Keys service.Opener
+	Mask secret.TextMask // the configured rule (security.student_number)
 }
 
 // Render implements the outbox's Renderer.
@@ -39,6 +38,11 @@ func (r Revealer) Render(name string, d render.Data) (bot.Message, error) {
 		}
 		d.Extra = maps.Clone(d.Extra)
 		d.Extra["complainant_name"], d.Extra["complainant_contact"] = who, contact
+		return r.Next.Render(name, d)
+	}
+	var err error
+	if d.Case, err = service.Masked(r.Keys, r.Mask, c); err != nil {
+		return bot.Message{}, err
 	}
 	return r.Next.Render(name, d)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +59,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, actor actorC
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+res.Case.Number)
-	writeJSON(w, status, viewCase(res.Case, s.clock.Now()))
+	s.writeCase(w, r, status, res.Case)
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request, actor actorCtx) {
@@ -67,7 +68,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, actor actorCtx)
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewCase(c, s.clock.Now()))
+	s.writeCase(w, r, http.StatusOK, c)
 }
 
 func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, actor actorCtx) {
@@ -127,11 +128,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, actor actorCtx) {
 		return
 	}
 	var req actionRequest
-	if r.ContentLength != 0 {
-		if err := decode(r, &req); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if err := decodeOptional(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	cmd := cases.Command{
 		Action: action, LeadUnit: req.LeadUnit, CoUnits: req.CoUnits, Tier: req.Tier, Category: req.Category,
@@ -156,7 +155,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, actor actorCtx) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewCase(c, s.clock.Now()))
+	s.writeCase(w, r, http.StatusOK, c)
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCtx) {
@@ -170,10 +169,10 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCt
 		s.fail(w, r, err)
 		return
 	}
-	now := s.clock.Now()
-	views := make([]caseView, 0, len(list))
-	for _, c := range list {
-		views = append(views, viewCase(c, now))
+	views, err := s.caseViews(list...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	body := map[string]any{"cases": views}
 	if len(list) == f.Limit && len(list) > 0 {
@@ -188,50 +187,59 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCt
 func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
 	q := r.URL.Query()
 	f := store.CaseFilter{Unit: q.Get("unit"), Tier: cases.Tier(q.Get("tier")), Channel: cases.Channel(q.Get("channel")), Text: q.Get("q"), Limit: 50}
-	bad := func(field, why string) error {
-		return &apiError{Status: http.StatusBadRequest, Code: "bad_query", Message: field + ": " + why, Field: field}
-	}
 	if v := q.Get("state"); v != "" {
 		for _, st := range strings.Split(v, ",") {
 			if !cases.State(st).Valid() {
-				return f, bad("state", "unknown state "+st)
+				return f, badQuery("state", "unknown state "+st)
 			}
 			f.States = append(f.States, cases.State(st))
 		}
 	}
 	if f.Tier != "" && !f.Tier.Valid() {
-		return f, bad("tier", "unknown tier")
+		return f, badQuery("tier", "unknown tier")
 	}
 	if f.Channel != "" && !f.Channel.Valid() {
-		return f, bad("channel", "unknown channel")
+		return f, badQuery("channel", "unknown channel")
 	}
 	overdue, err := boolParam(q.Get("overdue"))
 	if err != nil {
-		return f, bad("overdue", "want true or false")
+		return f, badQuery("overdue", "want true or false")
 	}
 	if overdue {
 		f.OverdueAt = s.clock.Now()
 	}
 	if f.Triage, err = boolParam(q.Get("triage")); err != nil {
-		return f, bad("triage", "want true or false")
+		return f, badQuery("triage", "want true or false")
 	}
-	if f.From, err = parseInstant(q.Get("from"), false); err != nil {
-		return f, bad("from", "want RFC 3339 or YYYY-MM-DD")
+	if f.From, err = cases.ParseInstant(q.Get("from"), false); err != nil {
+		return f, badQuery("from", "want RFC 3339 or YYYY-MM-DD")
 	}
-	if f.To, err = parseInstant(q.Get("to"), true); err != nil {
-		return f, bad("to", "want RFC 3339 or YYYY-MM-DD")
+	if f.To, err = cases.ParseInstant(q.Get("to"), true); err != nil {
+		return f, badQuery("to", "want RFC 3339 or YYYY-MM-DD")
 	}
+	f.Limit, f.After, err = page(q, f.Limit)
+	return f, err
+}
+
+// page reads a list's limit (1 to store.MaxListLimit, default def) and
+// after (the next cursor of the previous page).
+func page(q url.Values, def int) (limit int, after int64, err error) {
+	limit = def
 	if v := q.Get("limit"); v != "" {
-		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 500 {
-			return f, bad("limit", "want 1 to 500")
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > store.MaxListLimit {
+			return 0, 0, badQuery("limit", "want 1 to "+strconv.Itoa(store.MaxListLimit))
 		}
 	}
 	if v := q.Get("after"); v != "" {
-		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After < 1 {
-			return f, bad("after", "want the next cursor of the previous page")
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 1 {
+			return 0, 0, badQuery("after", "want the next cursor of the previous page")
 		}
 	}
-	return f, nil
+	return limit, after, nil
+}
+
+func badQuery(field, why string) error {
+	return &apiError{Status: http.StatusBadRequest, Code: "bad_query", Message: field + ": " + why, Field: field}
 }
 
 // untilExample is an example of a time for the until field: the end of
@@ -250,22 +258,6 @@ func boolParam(v string) (bool, error) {
 		return true, nil
 	}
 	return false, errors.New("not a flag")
-}
-
-// parseInstant reads a bound of a date range: an RFC 3339 instant, or a day
-// in Shanghai, which as the range's end (end true) includes that whole day,
-// as people mean "to 28 November".
-func parseInstant(v string, end bool) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", v, cases.Shanghai()); err == nil {
-		if end {
-			t = t.AddDate(0, 0, 1)
-		}
-		return t, nil
-	}
-	return time.Parse(time.RFC3339, v)
 }
 
 func (s *Server) me(w http.ResponseWriter, _ *http.Request, actor actorCtx) {

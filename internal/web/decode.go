@@ -199,3 +199,11 @@ func hex4(b []byte) (uint16, bool) {
 	}
 	return v, true
 }
+
+// decodeOptional is decode for a body that may be left out altogether.
+func decodeOptional(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decode(r, v)
+}

@@ -110,6 +110,8 @@ func classify(err error) *apiError {
 		return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error()}
 	case errors.Is(err, cases.ErrIllegalTransition):
 		return &apiError{Status: http.StatusConflict, Code: "illegal_transition", Message: err.Error()}
+	case errors.Is(err, store.ErrOutboxState):
+		return &apiError{Status: http.StatusConflict, Code: "wrong_state", Message: err.Error()}
 	case errors.Is(err, store.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "the case changed meanwhile; read it again and retry"}
 	case errors.Is(err, store.ErrNotFound):

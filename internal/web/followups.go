@@ -25,10 +25,10 @@ func (s *Server) followUps(w http.ResponseWriter, r *http.Request, actor actorCt
 		s.fail(w, r, err)
 		return
 	}
-	now := s.clock.Now()
-	views := make([]caseView, 0, len(list))
-	for _, c := range list {
-		views = append(views, viewCase(c, now))
+	views, err := s.caseViews(list...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cases": views})
 }

@@ -24,15 +24,15 @@ type incidentView struct {
 	Cases         []caseView `json:"cases"`
 }
 
-func viewIncident(v service.IncidentView, now time.Time) incidentView {
+func (s *Server) viewIncident(v service.IncidentView) (incidentView, error) {
 	inc := v.Incident
-	out := incidentView{ID: inc.ID, LeadUnit: inc.LeadUnit, Category: inc.Category, Place: inc.Place,
-		OpenedAt: ts(inc.OpenedAt), LastCaseAt: ts(inc.LastCaseAt), ClosedAt: ts(inc.ClosedAt),
-		NotifiedCount: inc.NotifiedCount, Cases: make([]caseView, 0, len(v.Cases))}
-	for _, c := range v.Cases {
-		out.Cases = append(out.Cases, viewCase(c, now))
+	views, err := s.caseViews(v.Cases...)
+	if err != nil {
+		return incidentView{}, err
 	}
-	return out
+	return incidentView{ID: inc.ID, LeadUnit: inc.LeadUnit, Category: inc.Category, Place: inc.Place,
+		OpenedAt: ts(inc.OpenedAt), LastCaseAt: ts(inc.LastCaseAt), ClosedAt: ts(inc.ClosedAt),
+		NotifiedCount: inc.NotifiedCount, Cases: views}, nil
 }
 
 // incidentID reads {id}; a malformed one is as absent as an unknown one.
@@ -82,11 +82,15 @@ func (s *Server) replyIncident(w http.ResponseWriter, r *http.Request, actor act
 			err = noIncident()
 		}
 	}
+	var view incidentView
+	if err == nil {
+		view, err = s.viewIncident(v)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewIncident(v, s.clock.Now()))
+	writeJSON(w, http.StatusOK, view)
 }
 
 // addToIncident serves POST /api/v1/incidents/{id}/cases {"case": "JS…"}.
@@ -124,11 +128,9 @@ func (s *Server) actOnIncident(w http.ResponseWriter, r *http.Request, actor act
 		Note   string `json:"note"`
 		Result string `json:"result"`
 	}
-	if r.ContentLength != 0 {
-		if err := decode(r, &req); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if err := decodeOptional(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	id, err := incidentID(r)
 	if err != nil {

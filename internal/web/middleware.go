@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/jiesu/jiesu/internal/cases"
 )
@@ -55,9 +56,14 @@ func (s *Server) wrap(route string, h http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		r, info := withAccessInfo(r)
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxBodyBytes)
 		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
+		level := zapcore.InfoLevel
+		if probe(route) {
+			level = zapcore.DebugLevel
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.Error("panic in handler", zap.String("request_id", id), zap.String("route", route), zap.Any("panic", p))
@@ -65,8 +71,14 @@ func (s *Server) wrap(route string, h http.Handler) http.Handler {
 					writeJSON(rec, http.StatusInternalServerError, map[string]any{"error": apiError{Code: "internal", Message: "internal error"}})
 				}
 			}
-			s.log.Info("request", zap.String("request_id", id), zap.String("method", r.Method), zap.String("route", route),
-				zap.Int("status", rec.status), zap.Duration("duration", time.Since(start)))
+			if rec.status == 0 {
+				rec.status = http.StatusOK // what net/http sends for a handler that wrote nothing
+			}
+			// One line per request, keys with their units; never the body
+			// or the query, which may hold a complaint.
+			s.log.Log(level, "request", zap.String("request_id", id), zap.String("method", r.Method), zap.String("route", route),
+				zap.Int("status", rec.status), zap.Float64("duration_seconds", time.Since(start).Seconds()),
+				zap.String("member", info.member), zap.String("remote_addr", clientAddr(r, s.trustedProxies)))
 		}()
 		h.ServeHTTP(rec, r)
 	})
@@ -84,6 +96,7 @@ func (s *Server) authenticated(h func(http.ResponseWriter, *http.Request, actorC
 			s.fail(w, r, err)
 			return
 		}
+		noteMember(r.Context(), actor.MemberID)
 		h(w, r, actor)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.uber.org/zap"
+
+	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Readiness reports whether the service can take traffic: the database is
@@ -97,11 +99,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": strings.Join(readyReasons(err), "; ")})
 		return
 	}
-	body := map[string]string{"status": "ready"}
+	body := map[string]any{"status": "ready"}
 	if s.redis != nil {
 		// An unanswering Redis leaves the replica ready: it serves on with
 		// its in-process cache and limits, and says so here.
 		body["redis"] = s.redis()
+	}
+	if s.outbox != nil {
+		if n, err := s.outbox.OutboxCounts(r.Context()); err != nil {
+			s.log.Warn("count dead letters", zap.Error(err))
+		} else {
+			body["outbox_dead"] = n[store.OutboxDead]
+		}
 	}
 	writeJSON(w, http.StatusOK, body)
 }

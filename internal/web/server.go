@@ -4,7 +4,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"go.uber.org/zap"
@@ -13,19 +15,31 @@ import (
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/service"
+	"github.com/jiesu/jiesu/internal/store"
 )
+
+// OutboxCounter counts the outbox's messages by state; *store.Store is one.
+// /readyz shows the dead ones: they do not make the service unready (new
+// messages still go out), but a probe is where an operator looks first.
+type OutboxCounter interface {
+	OutboxCounts(ctx context.Context) (map[store.OutboxState]int, error)
+}
 
 // Server is the HTTP front of jiesu.
 type Server struct {
-	svc          *service.Service
-	tokens       *auth.Tokens
-	clock        clock.Clock
-	log          *zap.Logger
-	metrics      *metrics.Metrics
-	ready        Readiness
-	redis        func() string
-	maxBodyBytes int64
-	mux          *http.ServeMux
+	svc     *service.Service
+	tokens  *auth.Tokens
+	clock   clock.Clock
+	log     *zap.Logger
+	metrics *metrics.Metrics
+	ready   Readiness
+	redis   func() string
+	outbox  OutboxCounter
+	// trustedProxies are the peers whose X-Forwarded-For the access log
+	// believes.
+	trustedProxies []netip.Prefix
+	maxBodyBytes   int64
+	mux            *http.ServeMux
 }
 
 // Options configure a Server.
@@ -38,15 +52,20 @@ type Options struct {
 	Ready   Readiness
 	// Redis says how the shared Redis is ("ok", or since when it does not
 	// answer); /readyz shows it. Nil: no Redis is configured.
-	Redis        func() string
-	MaxBodyBytes int64
+	Redis  func() string
+	Outbox OutboxCounter // nil leaves the dead count out of /readyz
+	// TrustedProxies are server.trusted_proxies: the access log reads the
+	// client's address from X-Forwarded-For past them.
+	TrustedProxies []netip.Prefix
+	MaxBodyBytes   int64
 }
 
 // New builds the server and its routes.
 func New(o Options) *Server {
 	s := &Server{
 		svc: o.Service, tokens: o.Tokens, clock: o.Clock, log: o.Log, metrics: o.Metrics,
-		ready: o.Ready, redis: o.Redis, maxBodyBytes: o.MaxBodyBytes, mux: http.NewServeMux(),
+		ready: o.Ready, redis: o.Redis, outbox: o.Outbox, trustedProxies: o.TrustedProxies, maxBodyBytes: o.MaxBodyBytes,
+		mux: http.NewServeMux(),
 	}
 	s.routes()
 	return s
@@ -68,6 +87,9 @@ func (s *Server) routes() {
 	s.api("POST /api/v1/incidents/{id}/cases", nil, s.addToIncident)
 	s.api("DELETE /api/v1/incidents/{id}/cases/{ref}", nil, s.removeFromIncident)
 	s.api("POST /api/v1/incidents/{id}/{action}", nil, s.actOnIncident)
+	s.api("GET /api/v1/outbox", outboxParams, s.listOutbox)
+	s.api("POST /api/v1/outbox/retry-dead", nil, s.retryDead)
+	s.api("POST /api/v1/outbox/{id}/{action}", nil, s.actOnMessage)
 	s.handle(apiRoot, s.noRoute)
 }
 

@@ -41,6 +41,12 @@ func noEnv(string) (string, bool) { return "", false }
 
 func setup(t testing.TB, st *store.Store) *bundle {
 	t.Helper()
+	return setupWith(t, st, func(*web.Options) {})
+}
+
+// setupWith is setup with the server's options changed by opt.
+func setupWith(t testing.TB, st *store.Store, opt func(*web.Options)) *bundle {
+	t.Helper()
 	cfg, err := config.Load("", noEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -57,10 +63,12 @@ func setup(t testing.TB, st *store.Store) *bundle {
 	clk := clock.NewFake(t0)
 	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: clk})
 	tokens := auth.New(st, cfg, auth.Options{Clock: clk})
-	srv := web.New(web.Options{
+	o := web.Options{
 		Service: svc, Tokens: tokens, Clock: clk, Log: zap.NewNop(), Metrics: metrics.New(metrics.Options{Source: st}),
-		Ready: func(ctx context.Context) error { return st.Ping(ctx) }, MaxBodyBytes: cfg.Server.MaxBodyBytes,
-	})
+		Ready: func(ctx context.Context) error { return st.Ping(ctx) }, Outbox: st, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+	}
+	opt(&o)
+	srv := web.New(o)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	b := &bundle{url: ts.URL, store: st, clock: clk, cfg: cfg, tokens: map[string]string{}, member: map[string]string{}}

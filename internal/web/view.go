@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
@@ -98,6 +99,31 @@ func ts(t time.Time) *time.Time {
 	// the case came from memory or from a store that keeps microseconds.
 	t = t.In(cases.Shanghai()).Truncate(time.Second)
 	return &t
+}
+
+// caseViews are cases as the API shows them, their text masked
+// (service.Masked): nobody reads it in full but through reveal.
+func (s *Server) caseViews(list ...cases.Case) ([]caseView, error) {
+	now := s.clock.Now()
+	views := make([]caseView, 0, len(list))
+	for _, c := range list {
+		c, err := s.svc.Shown(c)
+		if err != nil {
+			return nil, err
+		}
+		views = append(views, viewCase(c, now))
+	}
+	return views, nil
+}
+
+// writeCase answers with one case.
+func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, status int, c cases.Case) {
+	v, err := s.caseViews(c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, v[0])
 }
 
 func viewCase(c cases.Case, now time.Time) caseView {
