@@ -85,6 +85,10 @@ type Action struct {
 	// TaskID is the platform's id of the card that was pressed (WeCom
 	// task_id, DingTalk outTrackId), to update that card afterwards.
 	TaskID string
+	// Digest is a press on a card that lists several cases: the platform
+	// does not update it when a case is taken, so the reply is the
+	// presser's only confirmation on it.
+	Digest bool
 }
 
 // ActionName names what a button or command asks for. They are the case

@@ -9,6 +9,11 @@ type Outbound struct {
 	// Part is the delivery of the outbound to make, when the sender plans
 	// it in parts (see Planner); "" means the whole outbound.
 	Part string
+	// MayHaveArrived says that an earlier attempt of this outbound, under
+	// the same Message.DedupKey, was handed to the platform and may have
+	// reached it. Only then may a platform's "already sent" answer (WeCom's
+	// 42014 for a used task_id) count as delivered.
+	MayHaveArrived bool
 }
 
 // SendResult is what a platform said about a delivered message.
@@ -64,9 +69,13 @@ type Message struct {
 	// Text is the body below the title, plain text with line breaks. It
 	// repeats the Fields, so a platform without fields can send Title and
 	// Text alone (see PlainText).
-	Text    string
-	Fields  []Field
-	Link    string // the case page
+	Text   string
+	Fields []Field
+	Link   string // the case page
+	// Links are jiesu's own links that Text quotes (a digest's case pages),
+	// which a platform's escaper leaves as they are; no other text of the
+	// message may become a link.
+	Links   []string
 	Actions []Button
 	// CaseNumber is the case the message is about, for logs and for
 	// platforms that put it in a card's task id.

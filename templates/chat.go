@@ -9,8 +9,9 @@ import "embed"
 //go:embed student/*.tmpl
 var Student embed.FS
 
-// Pages holds the HTML pages students open from a link (html/template),
-// such as the satisfaction survey.
+// Pages holds the HTML pages opened from a link (html/template), such as
+// the satisfaction survey, and their stylesheets (pages/*.css, served under
+// /assets/): the pages' Content-Security-Policy refuses inline styles.
 //
-//go:embed pages/*.html
+//go:embed pages/*.html pages/*.css
 var Pages embed.FS

@@ -9,11 +9,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jiesu/jiesu/internal/clock"
 )
@@ -305,29 +303,6 @@ func (f *FakeWeChat) custom(body map[string]any) map[string]any {
 	}
 	f.used[to]++
 	return map[string]any{"errcode": 0, "errmsg": "ok"}
-}
-
-// checkData enforces the template value limits: thing ≤ 20 characters,
-// character_string ≤ 32, phrase ≤ 5, none empty.
-func checkData(body map[string]any) bool {
-	data, _ := body["data"].(map[string]any)
-	if len(data) == 0 {
-		return false
-	}
-	for key, v := range data {
-		item, _ := v.(map[string]any)
-		value := str(item, "value")
-		n := utf8.RuneCountInString(value)
-		switch {
-		case value == "":
-			return false
-		case strings.HasPrefix(key, "thing") && n > 20,
-			strings.HasPrefix(key, "character_string") && n > 32,
-			strings.HasPrefix(key, "phrase") && n > 5:
-			return false
-		}
-	}
-	return true
 }
 
 func (f *FakeWeChat) subscribe(body map[string]any) map[string]any {

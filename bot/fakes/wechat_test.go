@@ -160,7 +160,53 @@ func TestFakeWeChatEnforcesTheRules(t *testing.T) {
 	if resp.Header.Get("Content-Type") != "image/jpeg" || string(body) != "jpeg" {
 		t.Errorf("media = %s %q", resp.Header.Get("Content-Type"), body)
 	}
-	if c := code(post(t, f.URL()+WeChatPathTemplate+at, map[string]any{"touser": "o1", "template_id": "T", "data": map[string]any{"time2": map[string]any{"value": "x"}}})); c != 0 {
+	if c := code(post(t, f.URL()+WeChatPathTemplate+at, map[string]any{"touser": "o1", "template_id": "T", "data": map[string]any{"time2": map[string]any{"value": "2026-11-28 17:00"}}})); c != 0 {
 		t.Errorf("template = %d", c)
+	}
+}
+
+// The fake refuses values as the platform does, by the key's type
+// (订阅通知参数值内容限制), and an empty optional object.
+func TestFakeWeChatChecksFieldTypes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		key, value string
+		ok         bool
+	}{
+		{"thing1", strings.Repeat("字", 20), true},
+		{"thing1", strings.Repeat("字", 21), false},
+		{"thing1", "已更换\x00阀门", false},
+		{"thing1", "", false},
+		{"character_string1", "JS20261128-0042", true},
+		{"character_string1", strings.Repeat("9", 33), false},
+		{"character_string1", "JS20261128 0042", false},
+		{"character_string1", "诉求JS20261128", false},
+		{"number1", "20261128", true},
+		{"number1", "2026-1128", false},
+		{"phrase1", "已办结", true},
+		{"phrase1", "已办结了吗啊", false},
+		{"phrase1", "OK", false},
+		{"letter1", "abc", true},
+		{"letter1", "ab1", false},
+		{"symbol1", "-+", true},
+		{"name1", "张三", true},
+		{"phone_number1", "+86-010-8079 1234", false},
+		{"phone_number1", "+86-010-80791234", true},
+		{"time1", "2026-11-28 17:00", true},
+		{"time1", "明天", false},
+		{"date1", "2026年11月28日", true},
+		{"amount1", "￥5", false},
+	} {
+		body := map[string]any{"data": map[string]any{tc.key: map[string]any{"value": tc.value}}}
+		if got := checkData(body); got != tc.ok {
+			t.Errorf("%s = %q: accepted %v, want %v", tc.key, tc.value, got, tc.ok)
+		}
+	}
+	good := map[string]any{"thing1": map[string]any{"value": "诉求已办结"}}
+	if checkData(map[string]any{"data": good, "miniprogram": map[string]any{"appid": "", "pagepath": ""}}) {
+		t.Error("an empty miniprogram.appid was accepted")
+	}
+	if !checkData(map[string]any{"data": good, "miniprogram": map[string]any{"appid": "wxmini", "pagepath": "p"}}) {
+		t.Error("a miniprogram with its appid was refused")
 	}
 }

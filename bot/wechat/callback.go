@@ -201,7 +201,7 @@ func (c *Callback) write(w http.ResponseWriter, m *message.MixMessage, reply bot
 		_, _ = io.WriteString(w, "success")
 		return
 	}
-	text := message.NewText(clip(reply.Text, maxReplyBytes))
+	text := message.NewText(clip(oaText.Escape(reply.Text, nil), maxReplyBytes))
 	text.SetToUserName(m.FromUserName)
 	text.SetFromUserName(m.ToUserName)
 	text.SetMsgType(message.MsgTypeText)

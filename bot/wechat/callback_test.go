@@ -130,7 +130,8 @@ func TestEveryModeRoundTrips(t *testing.T) {
 			t.Fatalf("%s: status %d %s", mode, status, body)
 		}
 		r, err := rg.fake.ReadReply(mode, body)
-		if err != nil || r.Content != "收到 <b>&" {
+		// The reply goes out escaped: <b> would be markup in WeChat's text.
+		if err != nil || r.Content != "收到 ＜b＞＆" {
 			t.Errorf("%s: reply %+v %v", mode, r, err)
 		}
 		if got := rg.h.calls(); len(got) != 1 || got[0].Text != "图书馆 WiFi 连不上" {

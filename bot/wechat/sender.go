@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"go.uber.org/zap"
@@ -154,20 +153,47 @@ func (s *Sender) customerService(ctx context.Context, openid string, m bot.Messa
 	return "", err
 }
 
-func (s *Sender) subscribe(ctx context.Context, openid string, m bot.Message) (string, error) {
-	msg := &message.SubscribeMessage{ToUser: openid, TemplateID: s.cfg.SubscribeTemplateID, Page: firstLink(m), Data: map[string]*message.SubscribeDataItem{}}
-	for key, part := range s.cfg.SubscribeFields {
-		msg.Data[key] = &message.SubscribeDataItem{Value: fieldValue(key, part, m, s.clock.Now().In(s.zone))}
+// subscribeMessage is subscribe/bizsend's request, and templateMessage
+// template/send's. Unlike the library's, they carry no miniprogram object:
+// jiesu links to a web page, and an empty miniprogram.appid is refused.
+type subscribeMessage struct {
+	ToUser     string               `json:"touser"`
+	TemplateID string               `json:"template_id"`
+	Page       string               `json:"page,omitempty"`
+	Data       map[string]dataValue `json:"data"`
+}
+
+type templateMessage struct {
+	ToUser     string               `json:"touser"`
+	TemplateID string               `json:"template_id"`
+	URL        string               `json:"url,omitempty"`
+	Data       map[string]dataValue `json:"data"`
+}
+
+type dataValue struct {
+	Value string `json:"value"`
+}
+
+func data(fields map[string]string, m bot.Message, now time.Time) map[string]dataValue {
+	out := map[string]dataValue{}
+	for k, v := range fillFields(fields, m, now) {
+		out[k] = dataValue{Value: v}
 	}
+	return out
+}
+
+// subscribe sends the subscribe message; its page is the message's first
+// link (the survey page, which shows the whole result).
+func (s *Sender) subscribe(ctx context.Context, openid string, m bot.Message) (string, error) {
+	msg := subscribeMessage{ToUser: openid, TemplateID: s.cfg.SubscribeTemplateID, Page: firstLink(m),
+		Data: data(s.cfg.SubscribeFields, m, s.clock.Now().In(s.zone))}
 	_, err := s.api.Post(ctx, "subscribe/bizsend", "/cgi-bin/message/subscribe/bizsend", msg)
 	return "", err
 }
 
 func (s *Sender) template(ctx context.Context, openid string, m bot.Message) (string, error) {
-	msg := &message.TemplateMessage{ToUser: openid, TemplateID: s.cfg.TemplateID, URL: firstLink(m), Data: map[string]*message.TemplateDataItem{}}
-	for key, part := range s.cfg.TemplateFields {
-		msg.Data[key] = &message.TemplateDataItem{Value: fieldValue(key, part, m, s.clock.Now().In(s.zone))}
-	}
+	msg := templateMessage{ToUser: openid, TemplateID: s.cfg.TemplateID, URL: firstLink(m),
+		Data: data(s.cfg.TemplateFields, m, s.clock.Now().In(s.zone))}
 	res, err := s.api.Post(ctx, "template/send", "/cgi-bin/message/template/send", msg)
 	if err != nil {
 		return "", err
@@ -175,14 +201,14 @@ func (s *Sender) template(ctx context.Context, openid string, m bot.Message) (st
 	return strconv.FormatInt(res.MsgID, 10), nil
 }
 
-// plainText lays a message out for a customer-service text: title, body,
-// and each link button as a link. The case page (Message.Link) is the
+// plainText lays a message out for a customer-service text: title and body
+// escaped, and each link button as a link: the only links it has. The case page (Message.Link) is the
 // units' console, which a student cannot open, so it is left out.
 func plainText(m bot.Message) string {
 	var b strings.Builder
-	b.WriteString(m.Title)
+	b.WriteString(oaText.Escape(m.Title, m.Links))
 	if m.Text != "" {
-		b.WriteString("\n" + m.Text)
+		b.WriteString("\n" + oaText.Escape(m.Text, m.Links))
 	}
 	for _, btn := range m.Actions {
 		if btn.URL != "" {
@@ -199,38 +225,4 @@ func firstLink(m bot.Message) string {
 		}
 	}
 	return ""
-}
-
-// fieldValue fills one key of a subscribe or template message, within
-// the limits WeChat sets by the key's type (thing: 20 characters,
-// character_string: 32, phrase: 5; time: now, a date and time in
-// Shanghai).
-func fieldValue(key, part string, m bot.Message, now time.Time) string {
-	var v string
-	switch part {
-	case "number":
-		v = m.CaseNumber
-	case "title":
-		v = m.Title
-	case "text":
-		v, _, _ = strings.Cut(m.Text, "\n")
-	case "time":
-		return now.Format("2006-01-02 15:04")
-	}
-	switch {
-	case strings.HasPrefix(key, "thing"):
-		return cutRunes(v, 20)
-	case strings.HasPrefix(key, "character_string"):
-		return cutRunes(v, 32)
-	case strings.HasPrefix(key, "phrase"):
-		return cutRunes(v, 5)
-	}
-	return cutRunes(v, 20)
-}
-
-func cutRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }

@@ -87,7 +87,7 @@ func TestSenderUsesTheWindowThenFallsThrough(t *testing.T) {
 	}
 	sub := r.fake.Delivered("oStudent")[1]
 	if sub.Path != fakes.WeChatPathSubscribe || sub.Data("character_string1") != "JS20261128-0042" ||
-		sub.Data("thing2") != "您的诉求已办结（JS20261128-0" /* thing: 20 characters */ || sub.Body["page"] != "https://jiesu.example.edu.cn/survey/tok" {
+		sub.Data("thing2") != "您的诉求已办结" /* the number has its own key */ || sub.Body["page"] != "https://jiesu.example.edu.cn/survey/tok" {
 		t.Errorf("subscribe = %+v", sub.Body)
 	}
 	// Three days later the window is known closed: no customer-service

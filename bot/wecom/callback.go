@@ -221,7 +221,7 @@ func inbound(m message) (bot.Inbound, bool) {
 			return in, false
 		}
 		in.Kind = bot.KindAction
-		in.Action = &bot.Action{Name: name, CaseNumber: number, Value: m.selected(), TaskID: m.TaskID}
+		in.Action = &bot.Action{Name: name, CaseNumber: number, Value: m.selected(), TaskID: m.TaskID, Digest: m.EventKey == keySelected}
 		in.ReplyHandle = m.ResponseCode
 		return in, true
 	}
@@ -238,10 +238,10 @@ func (cb *Callback) answer(w http.ResponseWriter, m message, in bot.Inbound, rep
 	}
 	now := cb.clock.Now().Unix()
 	var plain any = replyText{ToUserName: cdata{m.FromUserName}, FromUserName: cdata{m.ToUserName}, CreateTime: now,
-		MsgType: cdata{msgTypeText}, Content: cdata{reply.Text}}
+		MsgType: cdata{msgTypeText}, Content: cdata{appText.Escape(reply.Text, nil)}}
 	if in.Kind == bot.KindAction {
 		plain = replyButton{ToUserName: cdata{m.FromUserName}, FromUserName: cdata{m.ToUserName}, CreateTime: now,
-			MsgType: cdata{replyUpdateButton}, ReplaceName: cdata{cut(reply.Text, buttonRunes)}}
+			MsgType: cdata{replyUpdateButton}, ReplaceName: cdata{cardCut(reply.Text, buttonRunes)}}
 	}
 	b, err := xml.Marshal(plain)
 	if err != nil {

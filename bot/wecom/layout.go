@@ -10,7 +10,8 @@ import (
 )
 
 // How a bot.Message is laid out on WeCom. The words come from the message
-// (rendered from templates/); this file only arranges them.
+// (rendered from templates/); this file only arranges them, each text
+// through the escaper of the format it lands in (escape.go).
 
 // keySelected is the key of a digest card's one button: the case and the
 // action come from the option picked in the card's selection.
@@ -29,11 +30,14 @@ const (
 	optionRunes   = 20
 )
 
-// taskID names a card for WeCom: the same message (dedup key and part)
-// always gets the same id, so a retried send that already went through
-// is answered 42014 (task id used) instead of reaching anyone twice.
-func taskID(caseNumber, dedupKey, part string) string {
-	sum := sha256.Sum256([]byte(dedupKey + "|" + part))
+// taskID names a card for WeCom, which refuses an id the app saw before
+// (42014) from whichever database sent it. The same message (dedup key
+// and part) of one installation always gets the same id, so a retried
+// send that already went through is answered 42014 instead of reaching
+// anyone twice; another installation's message never gets it, however
+// alike its case number and database ids.
+func taskID(installation, caseNumber, dedupKey, part string) string {
+	sum := sha256.Sum256([]byte(installation + "|" + dedupKey + "|" + part))
 	prefix := "card"
 	if caseNumber != "" && validTaskChars(caseNumber) {
 		prefix = caseNumber
@@ -51,28 +55,31 @@ func validTaskChars(s string) bool {
 }
 
 // card lays out one case's message as a button_interaction card: fields
-// and links as rows, callback actions as buttons keyed action@case.
+// as rows in the template's order, then links in the rows left, callback
+// actions as buttons keyed action@case. The fields come first: they are
+// what a handler needs (what, where, by when, who to call), while every
+// link's page is also reached by tapping the card.
 func card(m bot.Message, task string) TemplateCard {
 	c := TemplateCard{CardType: CardButtonInteraction, TaskID: task,
-		MainTitle: CardTitle{Title: cut(m.Title, titleRunes)}, SubTitleText: cut(prose(m), subTitleRunes)}
+		MainTitle: CardTitle{Title: cardCut(m.Title, titleRunes)}, SubTitleText: cardCut(prose(m), subTitleRunes)}
+	for _, f := range m.Fields {
+		if len(c.HorizontalContentList) >= MaxHorizontal {
+			break
+		}
+		c.HorizontalContentList = append(c.HorizontalContentList, HorizontalContent{KeyName: cardCut(f.Label, keyNameRunes), Value: cardCut(f.Value, valueRunes)})
+	}
 	for _, b := range m.Actions {
 		if b.Callback() {
 			if len(c.ButtonList) < MaxButtons {
-				c.ButtonList = append(c.ButtonList, CardButton{Text: cut(b.Label, buttonRunes), Style: style(len(c.ButtonList)),
+				c.ButtonList = append(c.ButtonList, CardButton{Text: cardCut(b.Label, buttonRunes), Style: style(len(c.ButtonList)),
 					Key: bot.ActionKey(bot.ActionName(b.Key), m.CaseNumber)})
 			}
 			continue
 		}
 		if b.URL != m.Link && len(c.HorizontalContentList) < MaxHorizontal {
 			c.HorizontalContentList = append(c.HorizontalContentList, HorizontalContent{Type: rowLink,
-				KeyName: cut(b.Label, keyNameRunes), Value: m.CaseNumber, URL: b.URL})
+				KeyName: cardCut(b.Label, keyNameRunes), Value: m.CaseNumber, URL: b.URL})
 		}
-	}
-	for _, f := range m.Fields {
-		if len(c.HorizontalContentList) >= MaxHorizontal {
-			break
-		}
-		c.HorizontalContentList = append(c.HorizontalContentList, HorizontalContent{KeyName: cut(f.Label, keyNameRunes), Value: cut(f.Value, valueRunes)})
 	}
 	if m.Link != "" {
 		c.CardAction = &CardAction{Type: 1, URL: m.Link}
@@ -85,13 +92,13 @@ func card(m bot.Message, task string) TemplateCard {
 // once. It holds at most MaxHorizontal cases (FoldMax says so).
 func digestCard(d bot.Message, task string) TemplateCard {
 	c := TemplateCard{CardType: CardButtonInteraction, TaskID: task,
-		MainTitle: CardTitle{Title: cut(d.Title, titleRunes)}, SubTitleText: cut(d.Text, subTitleRunes)}
+		MainTitle: CardTitle{Title: cardCut(d.Title, titleRunes)}, SubTitleText: cardCut(d.Text, subTitleRunes)}
 	sel := &ButtonSelection{QuestionKey: questionCase}
 	label := ""
 	for _, m := range d.Digest {
 		if m.Link != "" && len(c.HorizontalContentList) < MaxHorizontal {
 			c.HorizontalContentList = append(c.HorizontalContentList, HorizontalContent{Type: rowLink,
-				KeyName: cut(shortNumber(m.CaseNumber), keyNameRunes), Value: cut(summaryOf(m), valueRunes), URL: m.Link})
+				KeyName: cardCut(shortNumber(m.CaseNumber), keyNameRunes), Value: cardCut(summaryOf(m), valueRunes), URL: m.Link})
 		}
 		b, ok := firstCallback(m)
 		if !ok || len(sel.OptionList) >= MaxOptions {
@@ -101,12 +108,12 @@ func digestCard(d bot.Message, task string) TemplateCard {
 			label = b.Label
 		}
 		sel.OptionList = append(sel.OptionList, SelectOption{ID: bot.ActionKey(bot.ActionName(b.Key), m.CaseNumber),
-			Text: cut(m.CaseNumber+" "+summaryOf(m), optionRunes)})
+			Text: cardCut(m.CaseNumber+" "+summaryOf(m), optionRunes)})
 	}
 	if len(sel.OptionList) > 0 {
 		sel.SelectedID = sel.OptionList[0].ID
 		c.ButtonSelection = sel
-		c.ButtonList = []CardButton{{Text: cut(label, buttonRunes), Style: 1, Key: keySelected}}
+		c.ButtonList = []CardButton{{Text: cardCut(label, buttonRunes), Style: 1, Key: keySelected}}
 	}
 	return c
 }
@@ -183,6 +190,9 @@ func shortNumber(n string) string {
 	return n
 }
 
+// cardCut is s as a card shows it: escaped, then cut to n runes.
+func cardCut(s string, n int) string { return cut(cardText.Escape(s, nil), n) }
+
 // cut keeps the first n runes of s, marking a cut with "…".
 func cut(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -193,25 +203,29 @@ func cut(s string, n int) string {
 }
 
 // markdown lays out a message for a group robot or an app: bold title,
-// the text, the link; a digest lists its messages as links. It keeps
-// within limit bytes by dropping whole lines.
+// the text, the link; a digest lists its messages as links. Every text is
+// escaped, so the only markup is this function's. It keeps within limit
+// bytes by dropping whole lines.
 func markdown(m bot.Message, limit int) string {
-	lines := []string{"**" + m.Title + "**"}
+	esc := func(s string) string { return markdownText.Escape(s, m.Links) }
+	lines := []string{"**" + cutBytes(esc(m.Title), limit/2) + "**"}
 	if m.Text != "" {
-		lines = append(lines, strings.Split(m.Text, "\n")...)
+		for _, l := range strings.Split(m.Text, "\n") {
+			lines = append(lines, esc(l))
+		}
 	}
 	for _, d := range m.Digest {
-		item := d.Title
+		item := markdownText.Escape(d.Title, nil)
 		if d.Link != "" {
-			item = "[" + d.Title + "](" + d.Link + ")"
+			item = "[" + item + "](" + d.Link + ")"
 		}
 		if s := summaryOf(d); s != d.Title {
-			item += " " + s
+			item += " " + markdownText.Escape(s, nil)
 		}
 		lines = append(lines, "> "+item)
 	}
 	if m.Link != "" && len(m.Digest) == 0 {
-		lines = append(lines, "["+linkLabel(m)+"]("+m.Link+")")
+		lines = append(lines, "["+esc(linkLabel(m))+"]("+m.Link+")")
 	}
 	var b strings.Builder
 	for i, l := range lines {
@@ -237,19 +251,38 @@ func linkLabel(m bot.Message) string {
 	return m.Link
 }
 
-// plain is the message as text within limit bytes, for text messages.
+// plain is the message as text within limit bytes, for text messages:
+// escaped, with the links after it. A text too long is cut before the
+// links, so that they stay.
 func plain(m bot.Message, limit int) string {
-	s := m.PlainText()
+	body := appText.Escape(m.Title, m.Links)
+	if m.Text != "" {
+		body += "\n" + appText.Escape(m.Text, m.Links)
+	}
+	var tail string
 	for _, d := range m.Digest {
-		s += "\n" + d.Title
+		tail += "\n" + appText.Escape(d.Title, nil)
 		if d.Link != "" {
-			s += " " + d.Link
+			tail += " " + d.Link
 		}
 	}
-	if len(s) <= limit {
+	kept := cutBytes(body, limit-len(tail))
+	if m.Link != "" && !strings.Contains(kept, m.Link) {
+		tail = "\n" + m.Link + tail
+		kept = cutBytes(body, limit-len(tail))
+	}
+	return cutBytes(kept+tail, limit)
+}
+
+// cutBytes keeps at most n bytes of s, never half a character.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	s = s[:limit]
+	if n <= 0 {
+		return ""
+	}
+	s = s[:n]
 	for !utf8.ValidString(s) {
 		s = s[:len(s)-1]
 	}

@@ -75,18 +75,22 @@ type CardStore interface {
 
 // Sender is the bot.Sender and bot.Planner for platform "wecom".
 type Sender struct {
-	client *Client
-	cards  CardStore
-	groups map[string]Group
-	page   func(caseNumber string) string
-	clock  clock.Clock
-	log    *zap.Logger
+	install string
+	client  *Client
+	cards   CardStore
+	groups  map[string]Group
+	page    func(caseNumber string) string
+	clock   clock.Clock
+	log     *zap.Logger
 }
 
 // SenderConfig builds a Sender.
 type SenderConfig struct {
-	Client *Client
-	Cards  CardStore
+	// Installation is this database's own id (store.InstallationID), part
+	// of every card's task_id. Required.
+	Installation string
+	Client       *Client
+	Cards        CardStore
 	// Groups are the units on WeCom by group key (config.Unit.ChatGroup),
 	// the id the outbox addresses them by.
 	Groups map[string]Group
@@ -105,7 +109,7 @@ func NewSender(c SenderConfig) *Sender {
 	if c.Log == nil {
 		c.Log = zap.NewNop()
 	}
-	return &Sender{client: c.Client, cards: c.Cards, groups: c.Groups, page: c.PageURL, clock: c.Clock, log: c.Log.Named("wecom")}
+	return &Sender{install: c.Installation, client: c.Client, cards: c.Cards, groups: c.Groups, page: c.PageURL, clock: c.Clock, log: c.Log.Named("wecom")}
 }
 
 // Platform is "wecom".
@@ -274,11 +278,11 @@ func (s *Sender) app(ctx context.Context, out bot.Outbound) (bot.SendResult, err
 // member's private card is theirs alone and stays as they left it.
 func (s *Sender) sendCard(ctx context.Context, to AppMessage, out bot.Outbound) (bot.SendResult, error) {
 	m := out.Message
-	task := taskID(m.CaseNumber, m.DedupKey, out.Part)
+	task := taskID(s.install, m.CaseNumber, m.DedupKey, out.Part)
 	numbers := []string{m.CaseNumber}
 	tc := card(m, task)
 	if len(m.Digest) > 0 {
-		task = taskID("", m.DedupKey, out.Part)
+		task = taskID(s.install, "", m.DedupKey, out.Part)
 		tc, numbers = digestCard(m, task), nil
 		for _, d := range m.Digest {
 			numbers = append(numbers, d.CaseNumber)
@@ -297,9 +301,12 @@ func (s *Sender) sendCard(ctx context.Context, to AppMessage, out bot.Outbound) 
 	res, err := s.client.SendMessage(ctx, to)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Code == codeTaskIDUsed {
-		// Its task id is the message's own: an earlier attempt went
-		// through and only its answer was lost.
-		return bot.SendResult{MessageID: "task:" + task, Method: "app"}, nil
+		if out.MayHaveArrived {
+			// An earlier attempt of this message went through under this
+			// task id; only its answer or its record was lost.
+			return bot.SendResult{MessageID: "task:" + task, Method: "app"}, nil
+		}
+		return bot.SendResult{}, bot.Permanentf("wecom task_id %s was used, not by an earlier attempt of this message: %w", task, err)
 	}
 	if err != nil {
 		return bot.SendResult{}, classify(err)
@@ -339,7 +346,7 @@ func (s *Sender) update(ctx context.Context, m bot.Message) (bot.SendResult, err
 			s.log.Info("card has no usable update code; left as it is", zap.String("task_id", c.TaskID), zap.String("case", m.CaseNumber))
 		} else if err != nil {
 			return bot.SendResult{}, err
-		} else if err := s.client.UpdateTemplateCard(ctx, UpdateCard{AtAll: 1, ResponseCode: code, Button: &UpdateButton{ReplaceName: cut(m.Title, buttonRunes)}}); err != nil {
+		} else if err := s.client.UpdateTemplateCard(ctx, UpdateCard{AtAll: 1, ResponseCode: code, Button: &UpdateButton{ReplaceName: cardCut(m.Title, buttonRunes)}}); err != nil {
 			var ae *APIError
 			if !errors.As(err, &ae) {
 				// Not answered: the code may be unused, keep it for the retry.

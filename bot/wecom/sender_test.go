@@ -41,13 +41,20 @@ func newWorld(t *testing.T) *world {
 	f.AddUser("WangWu", "王五", 121)
 	f.AddUser("ZhaoLiu", "赵六", 1)
 	f.AddRobot(robotKey)
+	return installWorld(t, clk, f, "inst1")
+}
+
+// installWorld is one installation of jiesu, with its own database and
+// installation id, on the WeCom app of f.
+func installWorld(t *testing.T, clk *clock.Fake, f *fakes.FakeWeCom, installation string) *world {
+	t.Helper()
 	client, err := wecom.NewClient(wecom.ClientConfig{APIBase: f.URL(), CorpID: fakes.FakeWeComCorpID, Secret: fakes.FakeWeComSecret,
 		AgentID: fakes.FakeWeComAgentID, HTTP: &http.Client{Timeout: 5 * time.Second}, Cache: cache.NewMemory(clk), Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := storetest.NewSQLite(t)
-	s := wecom.NewSender(wecom.SenderConfig{Client: client, Cards: st, Clock: clk,
+	s := wecom.NewSender(wecom.SenderConfig{Installation: installation, Client: client, Cards: st, Clock: clk,
 		Groups:  map[string]wecom.Group{"logistics": {Unit: "logistics", RobotKey: robotKey, Parties: []string{"12"}}},
 		PageURL: func(n string) string { return "https://jiesu.example.edu.cn/wecom/cases/" + n }})
 	return &world{fake: f, clock: clk, store: st, client: client, sender: s}
@@ -131,7 +138,7 @@ func TestNoticeAndCardThenUpdate(t *testing.T) {
 		t.Errorf("card action = %+v", card.Card.CardAction)
 	}
 	// A retry of a send that went through meets 42014 and counts as sent.
-	if _, err := w.sender.Send(ctx, bot.Outbound{Address: group(), Message: dispatchCard(number), Part: wecom.PartCard}); err != nil {
+	if _, err := w.sender.Send(ctx, bot.Outbound{Address: group(), Message: dispatchCard(number), Part: wecom.PartCard, MayHaveArrived: true}); err != nil {
 		t.Fatalf("retried card: %v", err)
 	}
 	if n := len(w.fake.Cards("LiSi")); n != 1 {
@@ -177,8 +184,9 @@ func TestAppMessages(t *testing.T) {
 	}
 	card, _ := w.fake.Card(got[2].TaskID)
 	rows := card.Card.HorizontalContentList
-	if len(rows) == 0 || rows[0].Type != 1 || rows[0].URL != "https://jiesu.example.edu.cn/wecom/cases/JS20261128-0002#resolve" {
-		t.Errorf("link rows = %+v", rows)
+	// The fields first, the link in a row left over.
+	if len(rows) == 0 || rows[0].Type != 0 || rows[len(rows)-1].Type != 1 || rows[len(rows)-1].URL != "https://jiesu.example.edu.cn/wecom/cases/JS20261128-0002#resolve" {
+		t.Errorf("rows = %+v", rows)
 	}
 	if b := card.Card.ButtonList; len(b) != 1 || b[0].Key != "contact@JS20261128-0002" {
 		t.Errorf("buttons = %+v", b)
@@ -283,5 +291,32 @@ func TestRobotRateLimitAt20(t *testing.T) {
 		if i == 20 && bot.ErrorCode(err) != "45009" {
 			t.Fatalf("21st post in a minute = %v, want 45009", err)
 		}
+	}
+}
+
+// WeCom refuses a task_id its app saw before from any database. Another
+// installation on the same app (a reinstall, a move to PostgreSQL, staging
+// beside production) sends the same case number under the same database
+// ids: its card must still reach the handlers, and a 42014 that no earlier
+// attempt of the message explains must not count as delivered.
+func TestCardsOfAnotherInstallationOnTheSameAppArrive(t *testing.T) {
+	t.Parallel()
+	first := newWorld(t)
+	second := installWorld(t, first.clock, first.fake, "inst2")
+	number := "JS20261128-0001"
+	card := bot.Outbound{Address: group(), Message: dispatchCard(number), Part: wecom.PartCard}
+	a := first.send(t, card)
+	b := second.send(t, card)
+	if a.MessageID == b.MessageID {
+		t.Fatalf("both installations sent task %s", a.MessageID)
+	}
+	if n := len(first.fake.Cards("LiSi")); n != 2 {
+		t.Errorf("LiSi holds %d cards, want one from each installation", n)
+	}
+	// The same message again without an earlier attempt of its own: its
+	// 42014 is not a delivery.
+	_, err := second.sender.Send(context.Background(), card)
+	if !bot.IsPermanent(err) || !strings.Contains(err.Error(), "42014") {
+		t.Errorf("42014 without an earlier attempt: %v, want a permanent error", err)
 	}
 }

@@ -33,7 +33,7 @@ func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, que
 			return nil, fmt.Errorf("escalation: template %q: %w", name, err)
 		}
 	}
-	incidents, err := sla.NewIncidentNotices(st, cfg, queued, log)
+	incidents, err := sla.NewIncidentNotices(st, queued, log)
 	if err != nil {
 		return nil, err
 	}

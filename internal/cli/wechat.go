@@ -62,6 +62,12 @@ func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, 
 		log.Info("wechat channel off: no wechat.app_id")
 		return s, nil
 	}
+	if cfg.WeChat.EncodingAESKey == "" {
+		// Validation let it through only with wechat.allow_plaintext; say
+		// so on every start, so that it is not left on in production.
+		log.Warn("wechat channel in plaintext mode (wechat.allow_plaintext): the signature covers the URL, not the body, " +
+			"so anyone holding a captured callback URL can post any message as any student; for testing only")
+	}
 	wc := wechat.ConfigFrom(cfg.WeChat)
 	wc.OnAPIError = apiErrors
 	s.api = wechat.NewAPI(wc, s.cache, nil)

@@ -111,8 +111,12 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 			u.log.Warn("WeCom unit has no departments, tags or members with wecom_user: its 接单 cards reach nobody", zap.String("unit", unit.ID))
 		}
 	}
+	install, err := d.Store.InstallationID(ctx, u.clock.Now())
+	if err != nil {
+		return nil, err
+	}
 	base := strings.TrimRight(d.Config.Server.BaseURL, "/")
-	u.sender = wecom.NewSender(wecom.SenderConfig{Client: u.client, Cards: d.Store, Groups: groups, Clock: u.clock, Log: u.log,
+	u.sender = wecom.NewSender(wecom.SenderConfig{Installation: install, Client: u.client, Cards: d.Store, Groups: groups, Clock: u.clock, Log: u.log,
 		PageURL: func(number string) string { return base + weComPagePath + url.PathEscape(number) }})
 	return u, nil
 }

@@ -89,6 +89,11 @@ type harnessSetup struct {
 	redisURL  string // share the cache and limits through this Redis, as serve does
 	config    []harnessOption
 	fake      func(*fakes.FakeWeCom)
+	// app is the WeCom app of another harness, which this one shares
+	// (another installation); its fake and clock are used.
+	app *harness
+	// outbox adjusts the worker's parameters last.
+	outbox func(*outbox.Params)
 }
 
 func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
@@ -98,21 +103,10 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 	if setup.realClock {
 		now = clock.Real{}
 	}
-	fake := fakes.NewFakeWeCom(t, now)
-	fake.AddDepartment(12, 1)
-	fake.AddDepartment(121, 12)
-	fake.AddDepartment(20, 1)
-	fake.AddUser(userMa, "马超", 12)
-	fake.AddUser(userLi, "李军", 12)
-	fake.AddUser(userZhou, "周新", 121)
-	fake.AddUser(userXu, "徐丽", 20)
-	fake.AddUser(userWang, "王敏", 1)
-	fake.AddUser(userVisitor, "访客", 1)
-	fake.AddTag(7, userMa, userXu)
-	fake.AddRobot(robotLogistics)
-	if setup.fake != nil {
-		setup.fake(fake)
+	if setup.app != nil {
+		clk, now = setup.app.clock, setup.app.clock
 	}
+	fake := newHarnessFake(t, now, setup)
 
 	cfg, err := config.Load("", func(string) (string, bool) { return "", false })
 	if err != nil {
@@ -162,6 +156,9 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 			p.Senders = append(p.Senders, wx)
 			p.Jitter = func(c time.Duration) time.Duration { return c }
 			p.Config.Batch = 100
+			if setup.outbox != nil {
+				setup.outbox(p)
+			}
 		}}})
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +167,29 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 	units, svc, worker, srv := a.units, a.svc, a.worker, a.web
 	fake.Callback, fake.CallbackPath = srv, cfg.WeCom.Path
 	return &harness{t: t, clock: clk, fake: fake, cfg: cfg, store: st, svc: svc, worker: worker, web: srv, wechat: wx, units: units, app: a}
+}
+
+// newHarnessFake is the WeCom app of the tests, or the one setup shares.
+func newHarnessFake(t testing.TB, now clock.Clock, setup harnessSetup) *fakes.FakeWeCom {
+	if setup.app != nil {
+		return setup.app.fake
+	}
+	fake := fakes.NewFakeWeCom(t, now)
+	fake.AddDepartment(12, 1)
+	fake.AddDepartment(121, 12)
+	fake.AddDepartment(20, 1)
+	fake.AddUser(userMa, "马超", 12)
+	fake.AddUser(userLi, "李军", 12)
+	fake.AddUser(userZhou, "周新", 121)
+	fake.AddUser(userXu, "徐丽", 20)
+	fake.AddUser(userWang, "王敏", 1)
+	fake.AddUser(userVisitor, "访客", 1)
+	fake.AddTag(7, userMa, userXu)
+	fake.AddRobot(robotLogistics)
+	if setup.fake != nil {
+		setup.fake(fake)
+	}
+	return fake
 }
 
 // complaint registers a student's complaint from the Official Account,

@@ -218,23 +218,28 @@ func (h *harness) settle(minutes int) {
 }
 
 // offered reports whether member holds a card offering to accept number.
-func (h *harness) offered(member, number string) bool {
+func (h *harness) offered(member, number string) bool { return h.offers(member, number) > 0 }
+
+// offers counts the cards member holds that offer to accept number: its
+// own and digests that list it.
+func (h *harness) offers(member, number string) int {
 	key := "accept@" + number
+	n := 0
 	for _, c := range h.fake.Cards(member) {
 		for _, b := range c.Card.ButtonList {
 			if b.Key == key {
-				return true
+				n++
 			}
 		}
 		if s := c.Card.ButtonSelection; s != nil {
 			for _, o := range s.OptionList {
 				if o.ID == key {
-					return true
+					n++
 				}
 			}
 		}
 	}
-	return false
+	return n
 }
 
 // acceptFromWeCom accepts number as member can in WeCom, and says how.

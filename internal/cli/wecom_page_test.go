@@ -45,16 +45,23 @@ func (b *browser) do(method, u string, form url.Values) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// servedHarness is a harness behind a real listener whose address is the
+// configured base URL, so the links in its messages open its pages.
+func servedHarness(t *testing.T, st *store.Store) (*harness, string) {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	h := newHarness(t, st, func(c *config.Config) { c.Server.BaseURL = base })
+	ts.Config.Handler = h.web
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return h, base
+}
+
 func TestWeComCasePage(t *testing.T) {
 	t.Parallel()
 	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
-		ts := httptest.NewUnstartedServer(nil)
-		base := "http://" + ts.Listener.Addr().String()
-		h := newHarness(t, st, func(c *config.Config) { c.Server.BaseURL = base })
-		ts.Config.Handler = h.web
-		ts.Start()
-		t.Cleanup(ts.Close)
-
+		h, base := servedHarness(t, st)
 		c := h.complaint("学生公寓5号楼卫生间的灯不亮")
 		h.drain()
 		card, ok := h.card(userMa, c.Number, "accept")

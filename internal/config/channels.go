@@ -29,8 +29,13 @@ type WeChat struct {
 	// Token signs callbacks (wechat.token).
 	Token string `yaml:"token" secret:"true"`
 	// EncodingAESKey is the 43-character message key (wechat.encoding_aes_key).
-	// Empty: plain mode.
+	// Required unless AllowPlaintext is set.
 	EncodingAESKey string `yaml:"encoding_aes_key" secret:"true"`
+	// AllowPlaintext lets the channel run without EncodingAESKey, in
+	// WeChat's plaintext mode (wechat.allow_plaintext), for testing only:
+	// there the signature covers the URL and not the body, so a captured
+	// callback URL carries any message. Default false.
+	AllowPlaintext bool `yaml:"allow_plaintext"`
 	// APIBase replaces https://api.weixin.qq.com for every API call
 	// (wechat.api_base): tests and private gateways.
 	APIBase string `yaml:"api_base"`
@@ -143,6 +148,10 @@ func (c *Config) validateChannels(ps *problems) {
 		}
 		if k := w.EncodingAESKey; k != "" && len(k) != 43 {
 			ps.add("wechat.encoding_aes_key", "is %d characters, want 43", len(k))
+		}
+		if w.EncodingAESKey == "" && !w.AllowPlaintext {
+			ps.add("wechat.encoding_aes_key", "required when wechat.app_id is set: in plaintext mode the signature does not cover the message "+
+				"(set wechat.allow_plaintext: true to run so for testing)")
 		}
 	}
 	if w := c.WeCom; w.Enabled() {

@@ -153,6 +153,11 @@ func TestValidateProblems(t *testing.T) {
 		{"wechat AES key length", func(t *testing.T, c *Config) {
 			c.WeChat.AppID, c.WeChat.AppSecret, c.WeChat.Token, c.WeChat.EncodingAESKey = "wx1", "s", "t", "short"
 		}, `wechat.encoding_aes_key: is 5 characters, want 43`},
+		{"wechat in plaintext mode", func(t *testing.T, c *Config) {
+			c.WeChat.AppID, c.WeChat.AppSecret, c.WeChat.Token = "wx1", "s", "t"
+		}, `wechat.encoding_aes_key: required when wechat.app_id is set: in plaintext mode the signature does not cover the message`},
+		{"wechat field without a label", func(t *testing.T, c *Config) { c.WeChat.TemplateFields = []string{"thing3=field: "} },
+			`wechat.template_fields: want key=part entries`},
 		{"wecom without agent", func(t *testing.T, c *Config) {
 			c.WeCom.CorpID, c.WeCom.Secret, c.WeCom.Token, c.WeCom.EncodingAESKey = "ww1", "s", "t", strings.Repeat("a", 43)
 		}, `wecom.agent_id: required when wecom.corp_id is set`},
@@ -227,6 +232,15 @@ func TestValidateAcceptsGoodVariants(t *testing.T) {
 		{"wecom with robot key", func(c *Config) {
 			withWeCom(c)
 			c.Units[0].Chat = UnitChat{Platform: PlatformWeCom, RobotKey: "k"}
+		}},
+		{"wechat field by label", func(c *Config) {
+			c.WeChat.SubscribeFields = []string{"thing3=field:办理结果", "thing4=field:办理结果"}
+		}},
+		{"wechat plaintext allowed for testing", func(c *Config) {
+			c.WeChat.AppID, c.WeChat.AppSecret, c.WeChat.Token, c.WeChat.AllowPlaintext = "wx1", "s", "t", true
+		}},
+		{"wechat with its AES key", func(c *Config) {
+			c.WeChat.AppID, c.WeChat.AppSecret, c.WeChat.Token, c.WeChat.EncodingAESKey = "wx1", "s", "t", strings.Repeat("k", 43)
 		}},
 		{"contact equals resolve", func(c *Config) { c.Tiers.Urgent.ContactWithin = c.Tiers.Urgent.ResolveWithin }},
 	}

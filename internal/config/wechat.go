@@ -16,13 +16,18 @@ const (
 )
 
 // WeChatFieldParts are the parts of a message that subscribe and template
-// message keys can carry.
+// message keys can carry; WeChatFieldPrefix and a label name a field of
+// the message (a line 标签：值 of its template) as one more.
 var WeChatFieldParts = []string{"number", "title", "text", "time"}
 
+// WeChatFieldPrefix starts a part that names a field by its label.
+const WeChatFieldPrefix = "field:"
+
 // DefaultWeChatFields fit the common 工单进度 templates: case number, what
-// happened, the first line of the message, and when.
+// happened, the result (the 办理结果 line of case_result; the first line of
+// the text in messages without one), and when.
 func DefaultWeChatFields() []string {
-	return []string{"character_string1=number", "thing2=title", "thing3=text", "time4=time"}
+	return []string{"character_string1=number", "thing2=title", "thing3=" + WeChatFieldPrefix + "办理结果", "time4=time"}
 }
 
 func (c *Config) weChatDefaults() {
@@ -51,6 +56,9 @@ func ParseWeChatFields(entries []string) (map[string]string, bool) {
 }
 
 func validPart(p string) bool {
+	if label, ok := strings.CutPrefix(p, WeChatFieldPrefix); ok {
+		return strings.TrimSpace(label) != ""
+	}
 	for _, v := range WeChatFieldParts {
 		if v == p {
 			return true
@@ -69,7 +77,7 @@ func (c *Config) validateWeChat(ps *problems) {
 	}
 	for key, entries := range map[string][]string{"wechat.subscribe_fields": w.SubscribeFields, "wechat.template_fields": w.TemplateFields} {
 		if _, ok := ParseWeChatFields(entries); !ok {
-			ps.add(key, "want key=part entries, part one of %s", strings.Join(WeChatFieldParts, ", "))
+			ps.add(key, "want key=part entries, part one of %s or %s<label>", strings.Join(WeChatFieldParts, ", "), WeChatFieldPrefix)
 		}
 	}
 }

@@ -28,8 +28,11 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return folded, errors.Join(append(errs, fmt.Errorf("outbox: %w", err))...)
 	}
+	claimed := len(items)
+	items, n, err := w.resendDigests(ctx, items)
+	errs = append(errs, err)
 	errs = append(errs, w.deliverAll(ctx, items, claimedAt.Add(w.cfg.Lease))...)
-	return folded + len(items), errors.Join(errs...)
+	return folded + claimed + n, errors.Join(errs...)
 }
 
 // attempt is one message's way through the worker, gathering what the
@@ -40,6 +43,8 @@ type attempt struct {
 	log  *zap.Logger
 	sent []sent
 	fail []failure
+	// handed: the send state of this attempt is recorded (MarkSentAs).
+	handed bool
 }
 
 type sent struct {
@@ -109,6 +114,11 @@ func (w *Worker) prepare(ctx context.Context, a *attempt) (msg bot.Message, addr
 	if msg.DedupKey == "" {
 		msg.DedupKey = fmt.Sprintf("outbox/%d", it.ID)
 	}
+	if it.SentAs != "" {
+		// An earlier attempt may have arrived under this key: this one
+		// goes under it too, so the platform can tell.
+		msg.DedupKey = it.SentAs
+	}
 	addrs, err = w.resolver.Resolve(a.c, it.To)
 	if errors.Is(err, ErrNoChatPath) {
 		// By design, not a failure: the hotline calls this complainant back.
@@ -160,9 +170,13 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 		a.fail = append(a.fail, failure{bot.PlatformNone, err})
 		return
 	}
+	if err := w.handOver(ctx, a, []store.OutboxItem{a.it}, msg.DedupKey); err != nil {
+		a.fail = append(a.fail, failure{bot.PlatformNone, err})
+		return
+	}
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := s.Send(sctx, bot.Outbound{Address: addr, Message: msg, Part: part})
+	res, err := s.Send(sctx, bot.Outbound{Address: addr, Message: msg, Part: part, MayHaveArrived: mayHaveArrived(a.it, msg.DedupKey)})
 	if err != nil {
 		a.fail = append(a.fail, failure{addr.Platform, err})
 		return

@@ -146,6 +146,23 @@ func (s *fakeStore) MarkDead(ctx context.Context, id int64, attempt int, errText
 	return nil
 }
 
+func (s *fakeStore) MarkSentAs(ctx context.Context, claims []store.OutboxClaim, key string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range claims {
+		if it, ok := s.items[c.ID]; !ok || it.State != store.OutboxSending || it.Attempts != c.Attempt {
+			return false, nil
+		}
+	}
+	for _, c := range claims {
+		s.items[c.ID].SentAs = key
+	}
+	return true, nil
+}
+
 func (s *fakeStore) GetCase(_ context.Context, id int64) (cases.Case, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

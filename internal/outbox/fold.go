@@ -48,10 +48,15 @@ func (w *Worker) foldDue(ctx context.Context) (int, error) {
 			}
 			claimed += len(items)
 			digests++
+			g.Count -= len(items)
+			// Messages sent in a digest before go again as that digest.
+			items, more, err := w.resendDigests(ctx, items)
+			claimed += more
+			errs = append(errs, err)
 			held, err := w.deliverFold(ctx, g.Key, items)
 			errs = append(errs, err)
 			// One message left over goes the ordinary way.
-			if g.Count -= len(items); !held && g.Count > 1 {
+			if !held && g.Count > 1 {
 				next = append(next, g)
 			}
 		}
@@ -68,10 +73,26 @@ type folded struct {
 }
 
 // deliverFold sends items, all waiting under fold key, as one digest. A
-// message that no longer folds (its case moved on, its part changed) is
-// delivered or settled on its own. It reports whether the target's limit
-// had no room, so that they wait again.
+// message that no longer folds (its case moved on, its part changed, it
+// may have gone out alone before) is delivered or settled on its own. It
+// reports whether the target's limit had no room, so that they wait again.
 func (w *Worker) deliverFold(ctx context.Context, key string, items []store.OutboxItem) (held bool, err error) {
+	parts, errs := w.prepareFolded(ctx, items, func(it store.OutboxItem, p planned) bool { return p.d.Fold == key && foldable(it) },
+		func(_ *attempt, it store.OutboxItem) error { return w.deliver(ctx, it) })
+	switch len(parts) {
+	case 0:
+		return false, errors.Join(errs...)
+	case 1:
+		return false, errors.Join(append(errs, w.deliverOne(ctx, parts[0].a, parts[0].p, parts[0].msg))...)
+	}
+	held, err = w.sendFolded(ctx, parts, "")
+	return held, errors.Join(append(errs, err)...)
+}
+
+// prepareFolded prepares items for a digest: those whose part fits go in it;
+// the others are settled by misfit.
+func (w *Worker) prepareFolded(ctx context.Context, items []store.OutboxItem, fits func(store.OutboxItem, planned) bool,
+	misfit func(*attempt, store.OutboxItem) error) ([]folded, []error) {
 	var parts []folded
 	var errs []error
 	for _, it := range items {
@@ -91,18 +112,19 @@ func (w *Worker) deliverFold(ctx context.Context, key string, items []store.Outb
 				p, perr = first, nil
 			}
 		}
-		if perr != nil || p.d.Fold != key {
-			errs = append(errs, w.deliver(ctx, it))
+		if perr != nil || !fits(it, p) {
+			errs = append(errs, misfit(a, it))
 			continue
 		}
 		parts = append(parts, folded{a: a, p: p, msg: msg})
 	}
-	switch len(parts) {
-	case 0:
-		return false, errors.Join(errs...)
-	case 1:
-		return false, errors.Join(append(errs, w.deliverOne(ctx, parts[0].a, parts[0].p, parts[0].msg))...)
-	}
+	return parts, errs
+}
+
+// sendFolded sends parts as one digest under its limits, under key (a new
+// digest's when empty). It reports whether the limit had no room.
+func (w *Worker) sendFolded(ctx context.Context, parts []folded, key string) (held bool, err error) {
+	var errs []error
 	first := parts[0].p
 	ok, at, err := w.limiter.Take(ctx, w.clock.Now(), first.d.Limits)
 	if err != nil || !ok {
@@ -115,7 +137,7 @@ func (w *Worker) deliverFold(ctx context.Context, key string, items []store.Outb
 		}
 		return true, errors.Join(errs...)
 	}
-	digest, err := w.digest(first.d.DigestTemplate, parts)
+	digest, err := w.digest(first.d.DigestTemplate, parts, key)
 	if err != nil {
 		// The digest template is broken: each message waits on its own,
 		// which the operator sees as a backlog and the dead digest log.
@@ -125,17 +147,20 @@ func (w *Worker) deliverFold(ctx context.Context, key string, items []store.Outb
 		}
 		return false, errors.Join(errs...)
 	}
-	return false, errors.Join(append(errs, w.sendDigest(ctx, first, digest, parts))...)
+	return false, w.sendDigest(ctx, first, digest, parts)
 }
 
 // digest renders the digest's introduction and puts the messages under it.
-func (w *Worker) digest(template string, parts []folded) (bot.Message, error) {
+func (w *Worker) digest(template string, parts []folded, key string) (bot.Message, error) {
 	d, err := w.render.Render(template, render.Data{Extra: map[string]string{"count": strconv.Itoa(len(parts))}, Now: w.clock.Now()})
 	if err != nil {
 		return bot.Message{}, err
 	}
 	d.Kind = parts[0].msg.Kind
-	d.DedupKey = "digest/" + parts[0].msg.DedupKey
+	d.DedupKey = key
+	if key == "" {
+		d.DedupKey = "digest/" + parts[0].msg.DedupKey
+	}
 	for _, f := range parts {
 		d.Digest = append(d.Digest, f.msg)
 	}
@@ -145,13 +170,19 @@ func (w *Worker) digest(template string, parts []folded) (bot.Message, error) {
 // sendDigest sends the digest and settles every message in it alike.
 func (w *Worker) sendDigest(ctx context.Context, p planned, digest bot.Message, parts []folded) error {
 	// The digest is sent under the shortest lease of its messages.
-	probe := &attempt{log: w.log, it: store.OutboxItem{LeaseUntil: parts[0].a.it.LeaseUntil}}
-	for _, f := range parts[1:] {
+	probe := &attempt{log: w.log, it: store.OutboxItem{LeaseUntil: parts[0].a.it.LeaseUntil, SentAs: parts[0].a.it.SentAs}}
+	items := make([]store.OutboxItem, len(parts))
+	for i, f := range parts {
+		items[i] = f.a.it
 		if l := f.a.it.LeaseUntil; l.Before(probe.it.LeaseUntil) {
 			probe.it.LeaseUntil = l
 		}
 	}
-	w.send(ctx, probe, p.addr, digest, p.d.Part)
+	if err := w.handOver(ctx, probe, items, digest.DedupKey); err != nil {
+		probe.fail = append(probe.fail, failure{bot.PlatformNone, err})
+	} else {
+		w.send(ctx, probe, p.addr, digest, p.d.Part)
+	}
 	var errs []error
 	ids := make([]int64, 0, len(parts))
 	for _, f := range parts {

@@ -32,14 +32,15 @@ import (
 //
 // ClaimOutbox counts the attempt it claims for (Attempts is 1 on the first
 // claim), so an item that crashes its replica mid-send still uses up
-// attempts. MarkRetry, MarkDead and RenewOutbox act only while the claim of
-// that attempt holds the item.
+// attempts. MarkRetry, MarkDead, RenewOutbox and MarkSentAs act only while
+// the claim of that attempt holds the item.
 type Store interface {
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
 	RenewOutbox(ctx context.Context, id int64, attempt int, until time.Time) (bool, error)
 	MarkSent(ctx context.Context, id int64, platform, platformMsgID string, now time.Time) error
 	MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error
 	MarkDead(ctx context.Context, id int64, attempt int, errText string, now time.Time) error
+	MarkSentAs(ctx context.Context, claims []store.OutboxClaim, key string) (bool, error)
 	GetCase(ctx context.Context, id int64) (cases.Case, error)
 }
 
@@ -163,6 +164,7 @@ var (
 	ErrNoChatPath       = errors.New("no chat path to the recipient")
 	ErrLeaseRunningOut  = errors.New("not sent: the claim's lease ran short and could not be renewed")
 	ErrUnknownRecipient = errors.New("unknown recipient")
+	ErrClaimLost        = errors.New("not sent: another claim holds the message")
 )
 
 // New builds a Worker.

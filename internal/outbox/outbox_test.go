@@ -185,8 +185,16 @@ func TestRetryThenSuccess(t *testing.T) {
 	if it := b.store.item(id); it.State != "sent" || it.Attempts != 3 || it.LastError != "" {
 		t.Fatalf("item = %+v", it)
 	}
-	if got := len(b.senders[bot.PlatformWeCom].outbounds()); got != 3 {
-		t.Errorf("wecom tried %d times, want 3", got)
+	outs := b.senders[bot.PlatformWeCom].outbounds()
+	if got := len(outs); got != 3 {
+		t.Fatalf("wecom tried %d times, want 3", got)
+	}
+	// A reset connection may follow a send that arrived: the retries go
+	// under the first one's key and say it may have arrived.
+	for i, out := range outs {
+		if out.MayHaveArrived != (i > 0) || out.Message.DedupKey != b.store.item(id).DedupKey {
+			t.Errorf("attempt %d: may have arrived %v, key %q", i+1, out.MayHaveArrived, out.Message.DedupKey)
+		}
 	}
 	if b.metrics.failed["wecom/retry"] != 2 || b.metrics.delivered["wecom"] != 1 {
 		t.Errorf("metrics: %v %v", b.metrics.failed, b.metrics.delivered)

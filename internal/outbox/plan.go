@@ -26,6 +26,7 @@ type FoldStore interface {
 	DueFolds(ctx context.Context, now time.Time, limit int) ([]store.FoldGroup, error)
 	ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
 	Unfold(ctx context.Context, ids []int64) error
+	ClaimSentAs(ctx context.Context, key string, now time.Time, lease time.Duration) ([]store.OutboxItem, error)
 }
 
 // deliveryKey is the data key of a message that carries one part of the
@@ -207,7 +208,11 @@ func (w *Worker) hold(ctx context.Context, a *attempt, until time.Time, d bot.De
 		}
 		return nil
 	}
-	if err := w.folds.DeferOutbox(ctx, a.it.ID, a.it.Attempts, until, d.Fold, d.FoldMax); err != nil {
+	fold := d.Fold
+	if !foldable(a.it) {
+		fold = "" // it may have gone out before: it goes again as it went
+	}
+	if err := w.folds.DeferOutbox(ctx, a.it.ID, a.it.Attempts, until, fold, d.FoldMax); err != nil {
 		return fmt.Errorf("outbox message %d: %w", a.it.ID, err)
 	}
 	return nil

@@ -6,7 +6,8 @@ import (
 )
 
 // BaseFrom takes what messages share from the configuration: the public
-// address, the tier labels and windows, and the names of units and members.
+// address, the tier labels and windows, and the names of units, members
+// and categories.
 func BaseFrom(cfg *config.Config) Base {
 	b := Base{
 		BaseURL:    cfg.Server.BaseURL,
@@ -14,6 +15,7 @@ func BaseFrom(cfg *config.Config) Base {
 		Policy:     cfg.Policy(),
 		Units:      make(map[string]string, len(cfg.Units)),
 		Members:    make(map[string]string, len(cfg.Members)),
+		Categories: make(map[string]string, len(cfg.Categories)),
 		Mask:       cfg.TextMask(),
 	}
 	for _, t := range cases.Tiers {
@@ -26,6 +28,9 @@ func BaseFrom(cfg *config.Config) Base {
 	}
 	for _, m := range cfg.Members {
 		b.Members[m.ID] = m.Name
+	}
+	for _, k := range cfg.Categories {
+		b.Categories[k.ID] = k.Name
 	}
 	return b
 }

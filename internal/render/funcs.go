@@ -28,6 +28,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"ratingLabel":   func(v any) string { return r.label("rating", v) },
 		"unitName":      func(id string) string { return nameOr(r.base.Units, id) },
 		"memberName":    func(id string) string { return nameOr(r.base.Members, id) },
+		"categoryName":  func(id string) string { return nameOr(r.base.Categories, id) },
 		"shanghai":      formatTime,
 		"resolveWithin": func(t any) string { return r.window(t, false) },
 		"contactWithin": func(t any) string { return r.window(t, true) },
@@ -39,15 +40,16 @@ func (r *Renderer) funcs() template.FuncMap {
 		"split":         strings.Split,
 		"duration":      r.durationText,
 		"caseLink":      r.caseLink,
+		inertFunc:       inert,
 	}
 }
 
 // surveyLink is the case's survey page, or "" when none is configured.
-func (r *Renderer) surveyLink(caseNumber string) string {
+func (r *Renderer) surveyLink(caseNumber string) URL {
 	if r.base.SurveyLink == nil || caseNumber == "" {
 		return ""
 	}
-	return r.base.SurveyLink(caseNumber)
+	return URL(r.base.SurveyLink(caseNumber))
 }
 
 // label returns the Chinese name of code in kind ("state", "dispatched"),

@@ -20,9 +20,9 @@ func (r *Renderer) durationText(s string) string {
 
 // caseLink is the page of the case numbered number, as .Link is for the
 // message's own case: for messages that list several (a digest).
-func (r *Renderer) caseLink(number string) string {
+func (r *Renderer) caseLink(number string) URL {
 	if r.base.BaseURL == "" || number == "" {
 		return ""
 	}
-	return strings.TrimRight(r.base.BaseURL, "/") + "/cases/" + url.PathEscape(number)
+	return URL(strings.TrimRight(r.base.BaseURL, "/") + "/cases/" + url.PathEscape(number))
 }

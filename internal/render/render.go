@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"slices"
@@ -46,10 +45,12 @@ type Base struct {
 	// Policy gives the windows the promises quote ("2小时内办结"). A zero
 	// Policy means cases.DefaultPolicy().
 	Policy cases.Policy
-	// Units and Members map ids to names (units[].name, members[].name);
-	// an id without a name shows as itself.
-	Units   map[string]string
-	Members map[string]string
+	// Units, Members and Categories map ids to names (units[].name,
+	// members[].name, categories[].name); an id without a name shows as
+	// itself.
+	Units      map[string]string
+	Members    map[string]string
+	Categories map[string]string
 	// SurveyLink returns the signed link of a case's satisfaction survey
 	// page (templates call surveyLink); nil: no link, the digits only.
 	SurveyLink func(caseNumber string) string
@@ -115,6 +116,7 @@ func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 		if _, err := t.New(name).Parse(src.text); err != nil {
 			return nil, fmt.Errorf("render: parse %s: %w", src.from, err)
 		}
+		escapeActions(t)
 		r.sets[name] = t
 	}
 	for _, name := range r.Names() {
@@ -147,22 +149,25 @@ func (r *Renderer) Render(name string, d Data) (bot.Message, error) {
 	if d.TierLabel == "" {
 		d.TierLabel = r.tierLabel(d.Case.Tier)
 	}
-	if d.Link == "" && r.base.BaseURL != "" && d.Case.Number != "" {
-		d.Link = strings.TrimRight(r.base.BaseURL, "/") + "/cases/" + url.PathEscape(d.Case.Number)
+	if d.Link == "" {
+		d.Link = string(r.caseLink(d.Case.Number))
 	}
 	body, err := execute(t, name, d)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("render %q: %w", name, err)
 	}
+	body, links := ownLinks(body)
 	m, err := assemble(body, d.Link)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("render %q: %w", name, err)
 	}
+	m.Links = links
 	if t.Lookup("actions") != nil {
 		out, err := execute(t, "actions", d)
 		if err != nil {
 			return bot.Message{}, fmt.Errorf("render %q actions: %w", name, err)
 		}
+		out, _ = ownLinks(out) // a button's URL is a link by where it stands
 		if m.Actions, err = parseActions(out, d.Case.Number); err != nil {
 			return bot.Message{}, fmt.Errorf("render %q actions: %w", name, err)
 		}

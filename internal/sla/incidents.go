@@ -10,7 +10,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/store"
 )
 
@@ -47,15 +46,14 @@ const (
 //     survey. Cases can be added to and taken out of an incident by hand.
 type IncidentNotices struct {
 	store  *store.Store
-	cfg    *config.Config
 	queued func()
 	log    *zap.Logger
 }
 
 // NewIncidentNotices builds the job; queued and log may be nil.
-func NewIncidentNotices(st *store.Store, cfg *config.Config, queued func(), log *zap.Logger) (*IncidentNotices, error) {
-	if st == nil || cfg == nil {
-		return nil, errors.New("sla: incident notices need a store and a configuration")
+func NewIncidentNotices(st *store.Store, queued func(), log *zap.Logger) (*IncidentNotices, error) {
+	if st == nil {
+		return nil, errors.New("sla: incident notices need a store")
 	}
 	if queued == nil {
 		queued = func() {}
@@ -63,7 +61,7 @@ func NewIncidentNotices(st *store.Store, cfg *config.Config, queued func(), log 
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &IncidentNotices{store: st, cfg: cfg, queued: queued, log: log.Named("incidents")}, nil
+	return &IncidentNotices{store: st, queued: queued, log: log.Named("incidents")}, nil
 }
 
 // Name is the job's name, and its lease's.
@@ -117,13 +115,9 @@ func (n *IncidentNotices) notice(d store.IncidentNotice, now time.Time) store.Ou
 	if inc.NotifiedAt.IsZero() {
 		template = IncidentOpenedTemplate
 	}
-	category := inc.Category
-	if k, ok := n.cfg.Category(inc.Category); ok {
-		category = k.Name
-	}
 	data := map[string]string{
 		"incident": strconv.FormatInt(inc.ID, 10), "count": strconv.Itoa(d.Count),
-		"pending": strconv.Itoa(d.Pending), "place": inc.Place, "category_name": category,
+		"pending": strconv.Itoa(d.Pending), "place": inc.Place, "category": inc.Category,
 	}
 	if change := d.Count - inc.NotifiedCount; change > 0 {
 		data["added"] = strconv.Itoa(change)

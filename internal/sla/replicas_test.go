@@ -2,10 +2,8 @@ package sla_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,43 +135,6 @@ func TestThreeReplicasSendEachStepOnce(t *testing.T) {
 	}
 }
 
-// dying is a replica's view of the store that dies (stops writing) when
-// told: what the outbox worker of a killed process leaves behind.
-type dying struct {
-	*store.Store
-	dead atomic.Bool
-}
-
-var errKilled = errors.New("the replica was killed")
-
-func (d *dying) MarkSent(ctx context.Context, id int64, platform, msgID string, now time.Time) error {
-	if d.dead.Load() {
-		return errKilled
-	}
-	return d.Store.MarkSent(ctx, id, platform, msgID, now)
-}
-
-func (d *dying) MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error {
-	if d.dead.Load() {
-		return errKilled
-	}
-	return d.Store.MarkRetry(ctx, id, attempt, errText, next)
-}
-
-func (d *dying) MarkDead(ctx context.Context, id int64, attempt int, errText string, now time.Time) error {
-	if d.dead.Load() {
-		return errKilled
-	}
-	return d.Store.MarkDead(ctx, id, attempt, errText, now)
-}
-
-func (d *dying) DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, foldKey string, foldMax int) error {
-	if d.dead.Load() {
-		return errKilled
-	}
-	return d.Store.DeferOutbox(ctx, id, attempt, next, foldKey, foldMax)
-}
-
 // A replica is killed right after the platform took its escalation and
 // before it could record the delivery. Its lease on the message runs out,
 // another replica delivers it again with the same dedup key, and a
@@ -202,10 +163,10 @@ func TestKilledReplicaIsTakenOverAndShownOnce(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				dyingStore := &dying{Store: st}
+				dyingStore := &storetest.Dying{Store: st}
 				killed, kill := context.WithCancel(ctx)
 				log.onSend = func(bot.Outbound) error {
-					dyingStore.dead.Store(true)
+					dyingStore.Dead.Store(true)
 					kill()
 					return nil
 				}

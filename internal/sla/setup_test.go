@@ -74,7 +74,7 @@ func setup(t testing.TB, st *store.Store, clk *clock.Fake, ps *platforms) *bundl
 	if b.sweeper, err = sla.NewSweeper(sla.SweeperParams{Store: st, Config: cfg}); err != nil {
 		t.Fatal(err)
 	}
-	notices, err := sla.NewIncidentNotices(st, cfg, nil, nil)
+	notices, err := sla.NewIncidentNotices(st, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,13 +16,13 @@ const DefaultClaimLimit = 50
 
 // outboxColumns reads a whole OutboxItem, in scanOutbox's order.
 const outboxColumns = `id, COALESCE(case_id, 0), template, to_kind, to_id, data, dedup_key, state, attempts,
-	next_attempt_at, lease_until, last_error, created_at, sent_at, dead_at, platform, platform_msg_id, only_while`
+	next_attempt_at, lease_until, last_error, created_at, sent_at, dead_at, platform, platform_msg_id, only_while, sent_as`
 
 func scanOutbox(row scanner) (OutboxItem, error) {
 	var it OutboxItem
 	err := row.Scan(&it.ID, &it.CaseID, &it.Template, &it.To.Kind, &it.To.ID, jsonCol{&it.Data}, &it.DedupKey,
 		&it.State, &it.Attempts, timeCol{&it.NextAttemptAt}, timeCol{&it.LeaseUntil}, &it.LastError,
-		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, timeCol{&it.DeadAt}, &it.Platform, &it.PlatformMsgID, &it.OnlyWhile)
+		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, timeCol{&it.DeadAt}, &it.Platform, &it.PlatformMsgID, &it.OnlyWhile, &it.SentAs)
 	return it, err
 }
 
@@ -131,19 +131,25 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 	if limit <= 0 {
 		limit = DefaultClaimLimit
 	}
-	rows, err := s.db.QueryContext(ctx, `UPDATE outbox
+	return s.claim(ctx, "claim outbox", `UPDATE outbox
 		SET state = 'sending', lease_until = $2, attempts = attempts + 1
 		WHERE id IN (
 			SELECT id FROM outbox
 			WHERE (state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1)
 			ORDER BY id LIMIT $3`+s.d.skipLocked()+`)
 		RETURNING `+outboxColumns, s.d.time(now), s.d.time(now.Add(lease)), limit)
+}
+
+// claim runs a claiming UPDATE … RETURNING and returns the messages it
+// claimed, oldest first.
+func (s *Store) claim(ctx context.Context, what, q string, args ...any) ([]OutboxItem, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("claim outbox: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	items, err := collectOutbox(rows)
 	if err != nil {
-		return nil, fmt.Errorf("claim outbox: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	// RETURNING promises no order.
 	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -76,22 +75,13 @@ func (s *Store) ClaimFold(ctx context.Context, key string, now time.Time, lease 
 	if s.d.postgres() {
 		lock = " FOR UPDATE OF o SKIP LOCKED"
 	}
-	rows, err := s.db.QueryContext(ctx, `UPDATE outbox
+	return s.claim(ctx, "claim fold "+key, `UPDATE outbox
 		SET state = 'sending', lease_until = $3, attempts = attempts + 1
 		WHERE id IN (
 			SELECT o.id FROM outbox o JOIN outbox_folds f ON f.outbox_id = o.id
 			WHERE f.fold_key = $1 AND o.state = 'pending' AND o.next_attempt_at <= $2
 			ORDER BY o.id LIMIT $4`+lock+`)
 		RETURNING `+outboxColumns, key, s.d.time(now), s.d.time(now.Add(lease)), limit)
-	if err != nil {
-		return nil, fmt.Errorf("claim fold %s: %w", key, err)
-	}
-	items, err := collectOutbox(rows)
-	if err != nil {
-		return nil, fmt.Errorf("claim fold %s: %w", key, err)
-	}
-	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
-	return items, nil
 }
 
 // Unfold forgets the fold marks of messages that no longer wait.

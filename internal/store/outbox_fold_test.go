@@ -2,11 +2,9 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
-	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -16,18 +14,7 @@ func TestDeferAndFold(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		t0 := storetest.Epoch()
-		var items []store.OutboxItem
-		for i := range 4 {
-			items = append(items, store.OutboxItem{Template: "case_dispatched",
-				To: cases.Recipient{Kind: cases.ToUnit, ID: "logistics"}, DedupKey: fmt.Sprintf("fold-test/%d", i)})
-		}
-		if n, err := s.Enqueue(ctx, items, t0); err != nil || n != 4 {
-			t.Fatalf("Enqueue = %d, %v", n, err)
-		}
-		claimed, err := s.ClaimOutbox(ctx, t0, time.Minute, 10)
-		if err != nil || len(claimed) != 4 {
-			t.Fatalf("claim = %d, %v", len(claimed), err)
-		}
+		claimed := queueClaimed(t, s, "fold-test", 4, t0)
 		// Three wait for the same robot; the fourth waits unfoldable.
 		next := t0.Add(time.Minute)
 		for i, it := range claimed {

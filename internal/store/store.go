@@ -98,6 +98,10 @@ type OutboxItem struct {
 	// OnlyWhile: deliver only while the case is still in this state
 	// (cases.State.Holds; WhileOnClock: in any state of the unit's clock).
 	OnlyWhile cases.State
+	// SentAs is the dedup key the message was last handed to a platform
+	// under (its own, or its digest's), recorded before the send; empty
+	// while no attempt may have reached a platform.
+	SentAs string
 }
 
 // DefaultMaxConns caps the PostgreSQL pool when Options.MaxConns is 0.

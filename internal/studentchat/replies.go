@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
+	"github.com/jiesu/jiesu/internal/render"
 	"github.com/jiesu/jiesu/internal/secret"
 )
 
@@ -69,7 +70,7 @@ func NewReplies(fsys, labelsFS fs.FS, names Names, policy cases.Policy) (*Replie
 		"within":           r.within,
 		"supplementWindow": func() string { return r.duration(r.names.SupplementWindow) },
 		"summary":          r.summary,
-	})
+	}).Funcs(render.InertFuncs())
 	labels, err := fs.ReadFile(labelsFS, "messages/labels.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("replies: %w", err)
@@ -99,6 +100,7 @@ func NewReplies(fsys, labelsFS fs.FS, names Names, policy cases.Policy) (*Replie
 			r.labels[name] = strings.TrimSpace(b.String())
 		}
 	}
+	render.MakeInert(root)
 	r.t = root
 	for _, name := range replyNames {
 		if r.t.Lookup(name) == nil {

@@ -56,3 +56,24 @@ func TestEveryReplyRenders(t *testing.T) {
 		t.Error("replies without a supplement window to promise were accepted")
 	}
 }
+
+// A reply prints a unit's result as the renderer prints data: on one line,
+// without control or invisible characters; its own lines stay.
+func TestRepliesPrintDataInert(t *testing.T) {
+	t.Parallel()
+	names := Names{Units: map[string]string{"logistics": "后勤管理处"}, SupplementWindow: 10 * time.Minute}
+	r, err := NewReplies(templates.Student, templates.FS, names, cases.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cases.Case{Number: "JS20261128-0042", State: cases.StateFeedbackGiven, LeadUnit: "logistics",
+		Content: "停水", Result: "已修复\n办理过程：\u202E伪造\u200B\x07"}
+	got, err := r.Render("detail", map[string]any{"Case": c, "Events": []eventLine{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "办理结果：已修复 办理过程：伪造") || strings.Count(got, "办理过程：") != 2 ||
+		strings.ContainsAny(got, "\u202E\u200B\x07") {
+		t.Errorf("detail = %q", got)
+	}
+}

@@ -19,6 +19,7 @@ type request struct {
 	text   string // result, reason, report or note, as the action reads it
 	until  string // request_extension: as typed, read against the case
 	card   bool   // pressed on a card: the reply becomes the button's text
+	digest bool   // pressed on a digest card, which nothing updates later
 }
 
 // help is a request for the list of commands.
@@ -138,5 +139,5 @@ func parseUntil(s string, resolveBy, now time.Time) (time.Time, bool) {
 
 // actionRequest reads a button press.
 func actionRequest(a *bot.Action) request {
-	return request{action: cases.Action(a.Name), number: strings.ToUpper(a.CaseNumber), card: true}
+	return request{action: cases.Action(a.Name), number: strings.ToUpper(a.CaseNumber), card: true, digest: a.Digest}
 }

@@ -225,9 +225,10 @@ func (h *Handler) refused(ctx context.Context, actor cases.Actor, req request, w
 // reply renders the answer: its first line for a card press (it replaces
 // the button), all of it for a typed command.
 func (h *Handler) reply(req request, kind string, extra map[string]string) (bot.Reply, error) {
-	if req.card && kind == "accepted" {
+	if req.card && !req.digest && kind == "accepted" {
 		// The card is updated for everyone with who took it; the presser's
-		// button must stay as it is until then.
+		// button must stay as it is until then. A digest card is not
+		// updated: its presser is answered at once.
 		return bot.Reply{}, nil
 	}
 	data := map[string]string{"kind": kind, "action": string(req.action), "number": req.number}

@@ -44,7 +44,7 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// wrap gives every route a request id, a body limit, panic recovery, an
+// wrap gives every route a request id, the security headers, a body limit, panic recovery, an
 // access log line (never the body: it may hold a complaint) and metrics.
 func (s *Server) wrap(route string, h http.Handler) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,6 +55,7 @@ func (s *Server) wrap(route string, h http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
+		securityHeaders(w.Header())
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		r, info := withAccessInfo(r)
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxBodyBytes)

@@ -74,6 +74,7 @@ func New(o Options) *Server {
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
+	s.handle("GET "+AssetsPath+"{file}", assets)
 
 	s.api("GET /api/v1/me", nil, s.me)
 	s.api("POST /api/v1/cases", nil, s.createCase)
