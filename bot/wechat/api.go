@@ -68,11 +68,12 @@ func ErrorCode(err error) int64 {
 // call answered 40001, 40014 or 42001 drops the token and is tried once
 // more with a fresh one.
 type API struct {
-	base   string
-	appID  string
-	secret string
-	http   *http.Client
-	cache  cache.Cache
+	base    string
+	appID   string
+	secret  string
+	http    *http.Client
+	cache   cache.Cache
+	onError func(code int64)
 	// mu makes one request at a time fetch a token in this process; other
 	// replicas share the result through the cache.
 	mu sync.Mutex
@@ -87,7 +88,11 @@ func NewAPI(cfg Config, c cache.Cache, client *http.Client) *API {
 		}
 		client = &http.Client{Timeout: timeout}
 	}
-	return &API{base: strings.TrimRight(cfg.APIBase, "/"), appID: cfg.AppID, secret: cfg.AppSecret, http: client, cache: c}
+	onError := cfg.OnAPIError
+	if onError == nil {
+		onError = func(int64) {}
+	}
+	return &API{base: strings.TrimRight(cfg.APIBase, "/"), appID: cfg.AppID, secret: cfg.AppSecret, http: client, cache: c, onError: onError}
 }
 
 func (a *API) tokenKey() string { return tokenCacheKeyPrefix + a.appID }
@@ -124,6 +129,9 @@ func (a *API) Token(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("wechat token: %w", err)
 	}
 	if res.ErrCode != 0 || res.AccessToken == "" {
+		if res.ErrCode != 0 {
+			a.onError(res.ErrCode)
+		}
 		return "", &APIError{Op: "token", Code: res.ErrCode, Msg: res.ErrMsg}
 	}
 	ttl := time.Duration(res.ExpiresIn)*time.Second - tokenMargin
@@ -207,6 +215,9 @@ func (a *API) withToken(ctx context.Context, op string, call func(tok string) (c
 		code, msg, err := call(tok)
 		if err != nil {
 			return fmt.Errorf("wechat %s: %w", op, err)
+		}
+		if code != 0 {
+			a.onError(code)
 		}
 		if tokenRejected(code) && attempt == 0 {
 			a.dropToken(ctx, tok)

@@ -47,6 +47,9 @@ type Config struct {
 	// of the message (config.ParseWeChatFields).
 	SubscribeFields map[string]string
 	TemplateFields  map[string]string
+	// OnAPIError hears every non-zero errcode the API answers (for
+	// /metrics); nil: none.
+	OnAPIError func(code int64)
 }
 
 // ConfigFrom takes the package's settings from the configuration.

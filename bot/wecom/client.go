@@ -49,6 +49,7 @@ type Client struct {
 	clock   clock.Clock
 	log     *zap.Logger
 	health  *Health
+	onError func(code int64)
 	mu      sync.Mutex // one token fetch at a time
 }
 
@@ -63,6 +64,9 @@ type ClientConfig struct {
 	Cache   TokenCache
 	Clock   clock.Clock
 	Log     *zap.Logger
+	// OnAPIError hears every non-zero errcode an API answers (for
+	// /metrics); nil: none.
+	OnAPIError func(code int64)
 }
 
 // NewClient returns a client for the app.
@@ -79,7 +83,10 @@ func NewClient(c ClientConfig) (*Client, error) {
 	if c.Log == nil {
 		c.Log = zap.NewNop()
 	}
-	return &Client{
+	if c.OnAPIError == nil {
+		c.OnAPIError = func(int64) {}
+	}
+	return &Client{onError: c.OnAPIError,
 		base: strings.TrimRight(c.APIBase, "/"), corpID: c.CorpID, secret: c.Secret, agentID: c.AgentID,
 		http: c.HTTP, cache: c.Cache, clock: c.Clock, log: c.Log.Named("wecom"), health: &Health{},
 	}, nil
@@ -212,6 +219,7 @@ func (c *Client) do(ctx context.Context, api, method, path string, q url.Values,
 		return fmt.Errorf("wecom %s: decode: %w", api, err)
 	}
 	if res.ErrCode != 0 {
+		c.onError(int64(res.ErrCode))
 		return &APIError{API: api, Code: res.ErrCode, Msg: res.ErrMsg}
 	}
 	return nil

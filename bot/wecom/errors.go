@@ -128,8 +128,27 @@ func (h *Health) Check(context.Context) error {
 	if h.err == nil {
 		return nil
 	}
-	return fmt.Errorf("wecom: errcode %d (%s) on %s, %d time(s) since %s: messages are dead-lettered; %s",
-		h.err.Code, h.err.Msg, h.err.API, h.count, h.since.UTC().Format(time.RFC3339), hint(h.err.Code))
+	return &HealthError{API: *h.err, Count: h.count, Since: h.since}
+}
+
+// HealthError is WeCom refusing the app's configuration, Count times since
+// Since.
+type HealthError struct {
+	API   APIError
+	Count int
+	Since time.Time
+}
+
+func (e *HealthError) Error() string {
+	return fmt.Sprintf("wecom: errcode %d (%s) on %s, %d time(s) since %s: messages are dead-lettered; %s",
+		e.API.Code, e.API.Msg, e.API.API, e.Count, e.Since.UTC().Format(time.RFC3339), hint(e.API.Code))
+}
+
+// ReadyReason is the error without WeCom's errmsg, which can name this
+// server's IP address: /readyz shows it to anyone.
+func (e *HealthError) ReadyReason() string {
+	return fmt.Sprintf("wecom: errcode %d on %s, %d time(s) since %s: messages are dead-lettered; %s",
+		e.API.Code, e.API.API, e.Count, e.Since.UTC().Format(time.RFC3339), hint(e.API.Code))
 }
 
 // ErrNotMember is an OAuth visitor who is not a member of the corp.

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
@@ -63,6 +64,12 @@ func serve(ctx context.Context, cfg *config.Config, env Env) (err error) {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
 	}
+	mln, err := net.Listen("tcp", cfg.Server.MetricsListen)
+	if err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("server.metrics_listen %s: %w", cfg.Server.MetricsListen, err)
+	}
+	msrv := metricsServer(app.metrics, log)
 	srv := &http.Server{
 		Handler:           app.web,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -73,24 +80,24 @@ func serve(ctx context.Context, cfg *config.Config, env Env) (err error) {
 	}
 	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	done := app.start(workers)
-	log.Info("serving", zap.String("addr", ln.Addr().String()), zap.String("store", app.store.Dialect()),
-		zap.String("data_dir", cfg.Server.DataDir))
+	log.Info("serving", zap.String("addr", ln.Addr().String()), zap.String("metrics_addr", mln.Addr().String()),
+		zap.String("store", app.store.Dialect()), zap.String("data_dir", cfg.Server.DataDir))
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- msrv.Serve(mln) }()
+	// A Serve returns before Shutdown only when it failed; either way both
+	// servers stop.
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
 		log.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-		err = srv.Shutdown(sctx)
-		cancel()
 	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	err = errors.Join(err, srv.Shutdown(sctx), msrv.Shutdown(sctx))
+	cancel()
 	stopWorkers()
 	<-done
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
 	return err
 }
 
@@ -190,7 +197,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
-	m := metrics.New(metrics.Options{Source: st, ErrorLog: zap.NewStdLog(log.Named("metrics"))})
+	m := metrics.New(metrics.Options{Source: st, Pool: st, Now: clk.Now, ErrorLog: zap.NewStdLog(log.Named("metrics"))})
 	var closers []func() error
 	defer func() {
 		if !ok {
@@ -212,12 +219,13 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	default:
 		shared = cache.NewMemory(clk)
 	}
-	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: clk, Log: log, HTTP: w.http, Cache: shared, Limiter: limiter})
+	units, err := newUnitChat(ctx, unitChatDeps{Config: cfg, Store: st, Keys: keys, Clock: clk, Log: log, HTTP: w.http, Cache: shared, Limiter: limiter,
+		APIErrors: func(code int64) { m.PlatformAPIError(bot.PlatformWeCom, code) }})
 	if err != nil {
 		return nil, fmt.Errorf("unit chat: %w", err)
 	}
 	closers = append(closers, units.close)
-	students, err := newStudents(ctx, cfg, keys, clk, log, shared)
+	students, err := newStudents(ctx, cfg, keys, clk, log, shared, func(code int64) { m.PlatformAPIError(bot.PlatformWeChat, code) })
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
@@ -229,7 +237,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 		return nil, err
 	}
 	svc := service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: clk, Log: log, Committed: worker.Notify})
-	scheduler, err := newScheduler(cfg, st, svc, worker.Notify, log)
+	scheduler, err := newScheduler(cfg, st, svc, worker.Notify, m.NewScheduler(), log)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +247,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 	}
 	srv := web.New(web.Options{
 		Service: svc, Tokens: auth.New(st, cfg, auth.Options{Clock: clk}), Clock: clk, Log: log.Named("http"), Metrics: m,
-		Ready: units.ready(ready(st)), Redis: redisState, Outbox: st, TrustedProxies: cfg.Server.TrustedProxyRanges(),
+		Ready: web.AllReady(units.ready(ready(st)), scheduler.Check), Redis: redisState, Outbox: st, TrustedProxies: cfg.Server.TrustedProxyRanges(),
 		MaxBodyBytes: cfg.Server.MaxBodyBytes,
 	})
 	if err := units.mount(srv, svc, m); err != nil {
@@ -256,20 +264,27 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 }
 
 // ready is the /readyz check: the database answers and its schema is the
-// one this binary knows.
+// one this binary knows. The driver's error names the user, the host and
+// the database, so /readyz shows only what kind of failure it was.
 func ready(st *store.Store) web.Readiness {
 	return func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
 		if err := st.Ping(ctx); err != nil {
-			return fmt.Errorf("database: %w", err)
+			return web.NotReady("database unreachable: check that it runs and that database.url is right (the server log has the driver's error)", fmt.Errorf("database: %w", err))
 		}
 		cur, latest, err := st.SchemaVersion(ctx)
 		if err != nil {
-			return fmt.Errorf("schema: %w", err)
+			return web.NotReady("database schema unreadable (the server log has the error)", fmt.Errorf("schema: %w", err))
 		}
 		if cur != latest {
-			return fmt.Errorf("schema at version %d, binary expects %d", cur, latest)
+			reason := fmt.Sprintf("database schema at version %d, this binary expects %d: ", cur, latest)
+			if cur < latest {
+				reason += "run jiesu migrate"
+			} else {
+				reason += "the database is newer than this binary; deploy the newer one"
+			}
+			return web.NotReady(reason, errors.New(reason))
 		}
 		return nil
 	}

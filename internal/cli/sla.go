@@ -23,8 +23,8 @@ import (
 // and the housekeeping of case numbers. queued wakes the outbox worker
 // after a job queued messages. A template an escalation step names but
 // that does not exist stops the start, like a broken template does.
-func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, queued func(), log *zap.Logger) (*sla.Scheduler, error) {
-	sweeper, err := sla.NewSweeper(sla.SweeperParams{Store: st, Config: cfg, Queued: queued, Log: log})
+func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, queued func(), rec sla.Recorder, log *zap.Logger) (*sla.Scheduler, error) {
+	sweeper, err := sla.NewSweeper(sla.SweeperParams{Store: st, Config: cfg, Queued: queued, Recorder: rec, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, que
 	}
 	followUps := survey.NewSweeper(svc, cfg.WeChat.SupplementWindow, log)
 	return sla.NewScheduler(sla.SchedulerParams{
-		Interval: cfg.SLA.SweepInterval, Leases: st, Log: log,
+		Interval: cfg.SLA.SweepInterval, Leases: st, Log: log, Recorder: rec,
 		Jobs: []sla.Job{sweeper, incidents, sla.JobFunc("survey", followUps.Sweep), numberSequences(st, log)},
 	})
 }

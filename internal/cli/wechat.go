@@ -52,8 +52,8 @@ type students struct {
 // newStudents builds the parts the outbox needs. With no app id the
 // WeChat channel is off and only the survey page remains. The cache (the
 // access token, the callback's dedup) is c, shared with the unit side;
-// nil: an in-process one.
-func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache) (*students, error) {
+// nil: an in-process one. apiErrors hears WeChat's errcodes.
+func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache, apiErrors func(code int64)) (*students, error) {
 	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}, cache: c}
 	if s.cache == nil {
 		s.cache = cache.NewMemory(clk)
@@ -69,6 +69,7 @@ func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, 
 			"so anyone holding a captured callback URL can post any message as any student; for testing only")
 	}
 	wc := wechat.ConfigFrom(cfg.WeChat)
+	wc.OnAPIError = apiErrors
 	s.api = wechat.NewAPI(wc, s.cache, nil)
 	// Constructed for its token handle and cache, which library features
 	// used later share; the callback and the sender need no more of it.

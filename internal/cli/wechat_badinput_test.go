@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,11 +45,12 @@ func (r *studentRig) writes(openid, msgKey string) studentWrites {
 
 func (r *studentRig) metric(reason string) bool {
 	r.t.Helper()
-	status, body := r.do(studentRequest(r.t, "GET", r.url+"/metrics", ""))
-	if status != http.StatusOK {
-		r.t.Fatalf("metrics: %d", status)
+	rec := httptest.NewRecorder()
+	r.metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		r.t.Fatalf("metrics: %d", rec.Code)
 	}
-	return bytes.Contains(body, []byte(`jiesu_callback_rejections_total{channel="wechat_oa",reason="`+reason+`"} 1`))
+	return bytes.Contains(rec.Body.Bytes(), []byte(`jiesu_callback_rejections_total{channel="wechat_oa",reason="`+reason+`"} 1`))
 }
 
 // Through the whole server: each bad request gets a clear status, is

@@ -40,7 +40,7 @@ func TestWeChatPlaintextModeWarnsOnStart(t *testing.T) {
 				t.Fatal(err)
 			}
 			core, logs := observer.New(zapcore.WarnLevel)
-			s, err := newStudents(context.Background(), cfg, studentKeys(t), clk, zap.New(core), cache.NewMemory(clk))
+			s, err := newStudents(context.Background(), cfg, studentKeys(t), clk, zap.New(core), cache.NewMemory(clk), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,6 +22,7 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/outbox"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
@@ -46,6 +47,7 @@ type studentRig struct {
 	worker   *outbox.Worker
 	students *students
 	url      string
+	metrics  *metrics.Metrics
 	logs     *observer.ObservedLogs
 	tokens   map[string]string
 	// sameBuilding makes the benchmarks' complaints all about one building.
@@ -115,7 +117,7 @@ func newStudentRig(t testing.TB, st *store.Store, o studentRigOpts) *studentRig 
 		t.Fatal(err)
 	}
 	t.Cleanup(a.close)
-	r.students, r.worker, r.svc = a.students, a.worker, a.svc
+	r.students, r.worker, r.svc, r.metrics = a.students, a.worker, a.svc, a.metrics
 	tokens := auth.New(st, r.cfg, auth.Options{Clock: r.clock})
 	ts := httptest.NewServer(a.web)
 	t.Cleanup(ts.Close)

@@ -65,6 +65,8 @@ type unitChatDeps struct {
 	// process); nil: in-process ones of the unit side's own.
 	Cache   cache.Cache
 	Limiter outbox.Limiter
+	// APIErrors hears WeCom's errcodes, for /metrics; nil: none.
+	APIErrors func(code int64)
 }
 
 // newUnitChat builds the WeCom client and sender on the cache and limiter
@@ -95,7 +97,7 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 		return u, nil
 	}
 	u.client, err = wecom.NewClient(wecom.ClientConfig{APIBase: w.APIBase, CorpID: w.CorpID, Secret: w.Secret, AgentID: w.AgentID,
-		HTTP: d.HTTP, Cache: u.cache, Clock: u.clock, Log: u.log})
+		HTTP: d.HTTP, Cache: u.cache, Clock: u.clock, Log: u.log, OnAPIError: d.APIErrors})
 	if err != nil {
 		return nil, err
 	}

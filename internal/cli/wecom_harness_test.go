@@ -49,6 +49,7 @@ type harness struct {
 	web    *web.Server
 	wechat *recordingSender
 	units  *unitChat
+	app    *app
 }
 
 // recordingSender stands in for the Official Account: it keeps what the
@@ -165,7 +166,7 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 	t.Cleanup(a.close)
 	units, svc, worker, srv := a.units, a.svc, a.worker, a.web
 	fake.Callback, fake.CallbackPath = srv, cfg.WeCom.Path
-	return &harness{t: t, clock: clk, fake: fake, cfg: cfg, store: st, svc: svc, worker: worker, web: srv, wechat: wx, units: units}
+	return &harness{t: t, clock: clk, fake: fake, cfg: cfg, store: st, svc: svc, worker: worker, web: srv, wechat: wx, units: units, app: a}
 }
 
 // newHarnessFake is the WeCom app of the tests, or the one setup shares.

@@ -83,6 +83,9 @@ func TestWeComErrorsRetryRefreshAndDeadLetter(t *testing.T) {
 		if code != http.StatusServiceUnavailable || !strings.Contains(body, "60020") {
 			t.Fatalf("readyz after 60020: %d %s", code, body)
 		}
+		if !strings.Contains(scrapeApp(t, h.app), `jiesu_platform_api_errors_total{errcode="60020",platform="wecom"} 1`) {
+			t.Error("the 60020 is not counted in /metrics")
+		}
 		// Fixed: the next send clears it.
 		h.complaint("学生公寓4号楼插座没电")
 		h.drain()

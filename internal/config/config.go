@@ -7,6 +7,7 @@ import "time"
 // Defaults that apply when a key is absent.
 const (
 	DefaultListen         = ":8080"
+	DefaultMetricsListen  = "127.0.0.1:9090"
 	DefaultDataDir        = "./data"
 	DefaultMaxBodyBytes   = 1 << 20 // 1 MiB: a complaint is text; attachments come through the channels
 	DefaultLogLevel       = "info"
@@ -73,6 +74,10 @@ type Config struct {
 type Server struct {
 	// Listen is the address to serve on (server.listen). Default ":8080".
 	Listen string `yaml:"listen"`
+	// MetricsListen is the address /metrics is served on, apart from the
+	// port WeChat and WeCom reach (server.metrics_listen). Default
+	// "127.0.0.1:9090".
+	MetricsListen string `yaml:"metrics_listen"`
 	// DataDir holds the SQLite file and attachments (server.data_dir).
 	// Default "./data".
 	DataDir string `yaml:"data_dir"`

@@ -11,6 +11,7 @@ import (
 // still set a key to anything, and Validate judges the result.
 func applyDefaults(c *Config) {
 	setStr(&c.Server.Listen, DefaultListen)
+	setStr(&c.Server.MetricsListen, DefaultMetricsListen)
 	setStr(&c.Server.DataDir, DefaultDataDir)
 	setStr(&c.Server.BaseURL, DefaultBaseURL)
 	setNum(&c.Server.MaxBodyBytes, DefaultMaxBodyBytes)

@@ -114,7 +114,7 @@ func TestParseDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Server.Listen != DefaultListen || c.Server.DataDir != DefaultDataDir || c.Server.BaseURL != DefaultBaseURL ||
+	if c.Server.Listen != DefaultListen || c.Server.MetricsListen != DefaultMetricsListen || c.Server.DataDir != DefaultDataDir || c.Server.BaseURL != DefaultBaseURL ||
 		c.Server.MaxBodyBytes != DefaultMaxBodyBytes || c.Database.MaxConns != DefaultDBMaxConns ||
 		c.Log.Level != DefaultLogLevel || c.Log.Format != DefaultLogFormat || c.Dispatch.TriageUnit != DefaultTriageUnit ||
 		c.Outbox.Batch != DefaultOutboxBatch || c.Outbox.MaxBackoff != DefaultOutboxMaxWait || c.Outbox.Lease != DefaultOutboxLease {

@@ -55,6 +55,11 @@ func (c *Config) validateServer(ps *problems) {
 	if c.Server.Listen == "" {
 		ps.add("server.listen", "required")
 	}
+	if c.Server.MetricsListen == "" {
+		ps.add("server.metrics_listen", "required")
+	} else if c.Server.MetricsListen == c.Server.Listen {
+		ps.add("server.metrics_listen", "must differ from server.listen: /metrics stays off the port the platforms reach")
+	}
 	if c.Server.DataDir == "" {
 		ps.add("server.data_dir", "required")
 	}

@@ -130,6 +130,8 @@ func TestValidateProblems(t *testing.T) {
 		{"base url", func(t *testing.T, c *Config) { c.Server.BaseURL = "jiesu.example.edu.cn" }, "server.base_url"},
 		{"max body bytes", func(t *testing.T, c *Config) { c.Server.MaxBodyBytes = 0 }, "server.max_body_bytes: must be more than 0"},
 		{"listen required", func(t *testing.T, c *Config) { c.Server.Listen = "" }, "server.listen: required"},
+		{"metrics listen required", func(t *testing.T, c *Config) { c.Server.MetricsListen = "" }, "server.metrics_listen: required"},
+		{"metrics on the public port", func(t *testing.T, c *Config) { c.Server.MetricsListen = c.Server.Listen }, "server.metrics_listen: must differ"},
 		{"database url scheme", func(t *testing.T, c *Config) { c.Database.URL = "mysql://root:hunter2@db/jiesu" },
 			"database.url: must start with postgres://"},
 		{"database max conns", func(t *testing.T, c *Config) { c.Database.MaxConns = -1 }, "database.max_conns"},

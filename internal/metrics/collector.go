@@ -15,27 +15,34 @@ import (
 // series to watch from the first scrape.
 var outboxStates = []store.OutboxState{store.OutboxPending, store.OutboxSending, store.OutboxDead}
 
-// stateCollector asks the store at scrape time how many cases and messages
-// stand in each state. Counting on demand keeps the numbers right across
-// replicas and restarts, which gauges updated in-process would not be.
+// stateCollector asks the store at scrape time how many cases are open and
+// overdue, and how many messages stand in each state. Counting on demand
+// keeps the numbers right across replicas and restarts, which gauges
+// updated in-process would not be; both queries read partial sets (open
+// cases, unsent messages) through indexes, never the whole history.
 type stateCollector struct {
 	src     Source
 	timeout time.Duration
-	cases   *prometheus.Desc
+	now     func() time.Time
+	open    *prometheus.Desc
+	overdue *prometheus.Desc
 	outbox  *prometheus.Desc
 }
 
-func newStateCollector(src Source, timeout time.Duration) *stateCollector {
+func newStateCollector(src Source, timeout time.Duration, now func() time.Time) *stateCollector {
 	return &stateCollector{
 		src:     src,
 		timeout: timeout,
-		cases:   prometheus.NewDesc("jiesu_cases", "Cases by state.", []string{"state"}, nil),
+		now:     now,
+		open:    prometheus.NewDesc("jiesu_cases_open", "Open cases (registered, dispatched, accepted, contacted, reopened) by tier.", []string{"tier"}, nil),
+		overdue: prometheus.NewDesc("jiesu_cases_overdue", "Open cases past their resolve-by time, by tier.", []string{"tier"}, nil),
 		outbox:  prometheus.NewDesc("jiesu_outbox_messages", "Outbox messages waiting (pending, sending) or dead; sent ones are jiesu_outbox_deliveries_total.", []string{"state"}, nil),
 	}
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- c.cases
+	ch <- c.open
+	ch <- c.overdue
 	ch <- c.outbox
 }
 
@@ -44,11 +51,12 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 
-	if n, err := c.src.CountCasesByState(ctx); err != nil {
-		ch <- prometheus.NewInvalidMetric(c.cases, fmt.Errorf("count cases by state: %w", err))
+	if n, err := c.src.CountOpenCases(ctx, c.now()); err != nil {
+		ch <- prometheus.NewInvalidMetric(c.open, fmt.Errorf("count open cases: %w", err))
 	} else {
-		for _, s := range cases.States {
-			ch <- prometheus.MustNewConstMetric(c.cases, prometheus.GaugeValue, float64(n[s]), string(s))
+		for _, t := range cases.Tiers {
+			ch <- prometheus.MustNewConstMetric(c.open, prometheus.GaugeValue, float64(n[t].Open), string(t))
+			ch <- prometheus.MustNewConstMetric(c.overdue, prometheus.GaugeValue, float64(n[t].Overdue), string(t))
 		}
 	}
 	if n, err := c.src.OutboxCounts(ctx); err != nil {

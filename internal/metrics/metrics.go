@@ -31,14 +31,18 @@ const (
 // Source is what the scrape-time gauges read; *store.Store has both.
 type Source interface {
 	OutboxCounts(ctx context.Context) (map[store.OutboxState]int, error)
-	CountCasesByState(ctx context.Context) (map[cases.State]int, error)
+	CountOpenCases(ctx context.Context, now time.Time) (map[cases.Tier]store.OpenCount, error)
 }
 
 // Options tune New.
 type Options struct {
-	// Source fills jiesu_cases and jiesu_outbox_messages; nil leaves them
-	// out.
+	// Source fills jiesu_cases_open, jiesu_cases_overdue and
+	// jiesu_outbox_messages; nil leaves them out.
 	Source Source
+	// Pool fills the jiesu_db_* pool series; nil leaves them out.
+	Pool Pool
+	// Now is the instant a scrape judges lateness at; default time.Now.
+	Now func() time.Time
 	// ScrapeTimeout bounds the Source queries. Default DefaultScrapeTimeout.
 	ScrapeTimeout time.Duration
 	// ErrorLog receives scrape errors (zap.NewStdLog gives one); nil drops
@@ -54,6 +58,7 @@ type Metrics struct {
 	failures   *prometheus.CounterVec
 	httpDur    *prometheus.HistogramVec
 	rejections *prometheus.CounterVec
+	apiErrors  *prometheus.CounterVec
 }
 
 // New registers jiesu's series, the Go runtime's and the process's.
@@ -78,6 +83,10 @@ func New(o Options) *Metrics {
 			Name: "jiesu_callback_rejections_total",
 			Help: "Platform callbacks refused, by channel and reason (bad_signature, stale, duplicate…).",
 		}, []string{"channel", "reason"}),
+		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jiesu_platform_api_errors_total",
+			Help: "Non-zero errcodes answered by the WeChat and WeCom APIs, by platform and errcode.",
+		}, []string{"platform", "errcode"}),
 	}
 	info := version.Get()
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
@@ -87,7 +96,7 @@ func New(o Options) *Metrics {
 	})
 	build.Set(1)
 	m.reg.MustRegister(
-		m.deliveries, m.failures, m.httpDur, m.rejections, build,
+		m.deliveries, m.failures, m.httpDur, m.rejections, m.apiErrors, build,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -96,7 +105,14 @@ func New(o Options) *Metrics {
 		if timeout <= 0 {
 			timeout = DefaultScrapeTimeout
 		}
-		m.reg.MustRegister(newStateCollector(o.Source, timeout))
+		now := o.Now
+		if now == nil {
+			now = time.Now
+		}
+		m.reg.MustRegister(newStateCollector(o.Source, timeout, now))
+	}
+	if o.Pool != nil {
+		m.reg.MustRegister(newPoolCollector(o.Pool))
 	}
 	return m
 }

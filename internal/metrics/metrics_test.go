@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
@@ -15,12 +16,12 @@ import (
 )
 
 type fakeSource struct {
-	cases  map[cases.State]int
+	cases  map[cases.Tier]store.OpenCount
 	outbox map[store.OutboxState]int
 	err    error
 }
 
-func (f fakeSource) CountCasesByState(context.Context) (map[cases.State]int, error) {
+func (f fakeSource) CountOpenCases(context.Context, time.Time) (map[cases.Tier]store.OpenCount, error) {
 	return f.cases, f.err
 }
 
@@ -56,7 +57,7 @@ func wantLines(t *testing.T, body string, lines ...string) {
 func TestScrape(t *testing.T) {
 	t.Parallel()
 	m := New(Options{Source: fakeSource{
-		cases:  map[cases.State]int{cases.StateDispatched: 3, cases.StateClosed: 7},
+		cases:  map[cases.Tier]store.OpenCount{cases.TierUrgent: {Open: 3, Overdue: 1}, cases.TierGeneral: {Open: 7}},
 		outbox: map[store.OutboxState]int{store.OutboxPending: 2, store.OutboxDead: 1},
 	}})
 	m.Delivered("wecom")
@@ -72,9 +73,11 @@ func TestScrape(t *testing.T) {
 
 	body := scrape(t, m)
 	wantLines(t, body,
-		`jiesu_cases{state="dispatched"} 3`,
-		`jiesu_cases{state="closed"} 7`,
-		`jiesu_cases{state="withdrawn"} 0`,
+		`jiesu_cases_open{tier="urgent"} 3`,
+		`jiesu_cases_overdue{tier="urgent"} 1`,
+		`jiesu_cases_open{tier="general"} 7`,
+		`jiesu_cases_overdue{tier="general"} 0`,
+		`jiesu_cases_open{tier="essential"} 0`,
 		`jiesu_outbox_messages{state="pending"} 2`,
 		`jiesu_outbox_messages{state="dead"} 1`,
 		`jiesu_outbox_deliveries_total{platform="wecom"} 2`,
@@ -98,7 +101,7 @@ func TestStoreDownKeepsScrape(t *testing.T) {
 	m.Delivered("log")
 	body := scrape(t, m)
 	wantLines(t, body, `jiesu_outbox_deliveries_total{platform="log"} 1`)
-	if strings.Contains(body, "jiesu_cases{") {
+	if strings.Contains(body, "jiesu_cases_open{") {
 		t.Error("case gauges served although the store failed")
 	}
 }

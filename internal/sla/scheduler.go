@@ -58,6 +58,8 @@ type Scheduler struct {
 	jobs     []Job
 	clock    clock.Clock
 	log      *zap.Logger
+	rec      Recorder
+	health   health
 }
 
 // SchedulerParams are what a Scheduler is built from; Leases is required.
@@ -75,6 +77,8 @@ type SchedulerParams struct {
 	Holder string
 	Clock  clock.Clock
 	Log    *zap.Logger
+	// Recorder hears each job's run; default none.
+	Recorder Recorder
 }
 
 // NewScheduler builds a scheduler; it starts with Run.
@@ -82,7 +86,7 @@ func NewScheduler(p SchedulerParams) (*Scheduler, error) {
 	if p.Leases == nil {
 		return nil, errors.New("sla: the scheduler needs leases")
 	}
-	s := &Scheduler{interval: p.Interval, lease: p.Lease, holder: p.Holder, leases: p.Leases, jobs: p.Jobs, clock: p.Clock, log: p.Log}
+	s := &Scheduler{interval: p.Interval, lease: p.Lease, holder: p.Holder, leases: p.Leases, jobs: p.Jobs, clock: p.Clock, log: p.Log, rec: p.Recorder}
 	if s.interval <= 0 {
 		s.interval = config.DefaultSweepInterval
 	}
@@ -99,6 +103,10 @@ func NewScheduler(p SchedulerParams) (*Scheduler, error) {
 	if s.log == nil {
 		s.log = zap.NewNop()
 	}
+	if s.rec == nil {
+		s.rec = nopRecorder{}
+	}
+	s.health.lastOK = s.clock.Now()
 	s.log = s.log.Named("scheduler")
 	seen := map[string]bool{}
 	for _, j := range s.jobs {
@@ -124,18 +132,23 @@ func (s *Scheduler) Holder() string { return s.holder }
 // lease another replica holds is skipped. One job's failure does not keep
 // the others from running; the errors come back joined.
 func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
-	var errs []error
+	var (
+		errs   []error
+		failed []string
+	)
 	for _, j := range s.jobs {
 		if err := s.runJob(ctx, j, now); err != nil {
-			errs = append(errs, err)
+			errs, failed = append(errs, err), append(failed, j.Name())
 		}
 	}
+	s.health.tick(now, failed)
 	return errors.Join(errs...)
 }
 
 func (s *Scheduler) runJob(ctx context.Context, j Job, now time.Time) error {
 	ok, err := s.leases.TryLease(ctx, j.Name(), s.holder, now, s.lease)
 	if err != nil {
+		s.rec.JobRan(j.Name(), now, 0, err)
 		return fmt.Errorf("job %s: %w", j.Name(), err)
 	}
 	if !ok {
@@ -151,7 +164,9 @@ func (s *Scheduler) runJob(ctx context.Context, j Job, now time.Time) error {
 	if err := s.leases.ReleaseLease(context.WithoutCancel(ctx), j.Name(), s.holder, now.Add(s.interval-time.Second)); err != nil {
 		runErr = errors.Join(runErr, err)
 	}
-	s.log.Debug("job ran", zap.String("job", j.Name()), zap.Duration("took", s.clock.Now().Sub(start)), zap.Error(runErr))
+	took := s.clock.Now().Sub(start)
+	s.rec.JobRan(j.Name(), now, took, runErr)
+	s.log.Debug("job ran", zap.String("job", j.Name()), zap.Duration("took", took), zap.Error(runErr))
 	if runErr != nil {
 		return fmt.Errorf("job %s: %w", j.Name(), runErr)
 	}

@@ -26,6 +26,7 @@ type Sweeper struct {
 	policy Policy
 	limit  int
 	queued func()
+	rec    Recorder
 	log    *zap.Logger
 }
 
@@ -39,7 +40,10 @@ type SweeperParams struct {
 	// Queued, if set, is called after a sweep that queued messages, so the
 	// outbox worker delivers them without waiting for its next poll.
 	Queued func()
-	Log    *zap.Logger
+	// Recorder counts the steps each sweep fired, skipped or failed to
+	// fire; default none.
+	Recorder Recorder
+	Log      *zap.Logger
 }
 
 // NewSweeper builds the escalation sweep from the configured chains.
@@ -51,12 +55,15 @@ func NewSweeper(p SweeperParams) (*Sweeper, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sla: %w", err)
 	}
-	s := &Sweeper{store: p.Store, cfg: p.Config, policy: policy, limit: p.Limit, queued: p.Queued, log: p.Log}
+	s := &Sweeper{store: p.Store, cfg: p.Config, policy: policy, limit: p.Limit, queued: p.Queued, rec: p.Recorder, log: p.Log}
 	if s.limit <= 0 {
 		s.limit = DefaultSweepLimit
 	}
 	if s.queued == nil {
 		s.queued = func() {}
+	}
+	if s.rec == nil {
+		s.rec = nopRecorder{}
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()
@@ -126,8 +133,12 @@ func (s *Sweeper) RunAt(ctx context.Context, now time.Time) (Result, error) {
 		return t.SetNext(ctx, next)
 	})
 	if err != nil {
+		// What the rolled-back attempt had claimed to fire; the next sweep
+		// finds the same steps due.
+		s.rec.StepsSwept(0, 0, res.Fired)
 		return Result{}, fmt.Errorf("sla sweep: %w", err)
 	}
+	s.rec.StepsSwept(res.Fired, res.Skipped, 0)
 	if res.Messages > 0 {
 		s.queued()
 	}

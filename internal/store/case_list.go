@@ -75,8 +75,8 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]cases.Case, erro
 	}
 	if !f.OverdueAt.IsZero() {
 		// Late now, or resolved late: as cases.Case.Overdue decides it.
-		w.add(`(resolve_by IS NOT NULL AND ((state IN ` + openStatesSQL + ` AND resolve_by < ` + w.arg(s.d.time(f.OverdueAt)) + `)
-			OR (resolved_at IS NOT NULL AND resolved_at > resolve_by)))`)
+		w.add(`(` + lateOpen(w.arg(s.d.time(f.OverdueAt))) + `
+			OR (resolve_by IS NOT NULL AND resolved_at IS NOT NULL AND resolved_at > resolve_by))`)
 	}
 	if !f.From.IsZero() {
 		w.add(`registered_at >= ` + w.arg(s.d.time(f.From)))

@@ -201,3 +201,32 @@ func TestCountCasesByState(t *testing.T) {
 		}
 	})
 }
+
+// Open and overdue cases by tier: the closed and the resolved-late cases
+// are out (they are no longer open), and lateness moves with the instant.
+func TestCountOpenCases(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		listFixture(t, s)
+		for _, tc := range []struct {
+			at   time.Duration
+			want map[cases.Tier]store.OpenCount
+		}{
+			{3 * time.Hour, map[cases.Tier]store.OpenCount{cases.TierUrgent: {Open: 1}, cases.TierEssential: {Open: 1}, cases.TierGeneral: {Open: 1}}},
+			{30 * time.Hour, map[cases.Tier]store.OpenCount{cases.TierUrgent: {Open: 1, Overdue: 1}, cases.TierEssential: {Open: 1, Overdue: 1}, cases.TierGeneral: {Open: 1}}},
+		} {
+			got, err := s.CountOpenCases(context.Background(), at(tc.at))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(cases.Tiers) {
+				t.Errorf("at +%s: %d tiers, want all %d", tc.at, len(got), len(cases.Tiers))
+			}
+			for _, tier := range cases.Tiers {
+				if got[tier] != tc.want[tier] {
+					t.Errorf("at +%s %s: %+v, want %+v", tc.at, tier, got[tier], tc.want[tier])
+				}
+			}
+		}
+	})
+}

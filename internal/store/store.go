@@ -229,3 +229,6 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return nil
 }
+
+// PoolStats reports the connection pool, for /metrics.
+func (s *Store) PoolStats() sql.DBStats { return s.db.Stats() }

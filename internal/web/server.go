@@ -1,6 +1,6 @@
-// Package web serves jiesu over HTTP: the JSON API under /api/v1, health and
-// readiness probes, and metrics. Chat callbacks mount their own handlers on
-// the same mux.
+// Package web serves jiesu over HTTP: the JSON API under /api/v1, and the
+// health and readiness probes. Chat callbacks mount their own handlers on
+// the same mux; /metrics has a listener of its own (cli.metricsServer).
 package web
 
 import (
@@ -17,10 +17,6 @@ import (
 	"github.com/jiesu/jiesu/internal/service"
 	"github.com/jiesu/jiesu/internal/store"
 )
-
-// Readiness reports whether the service can take traffic: the database is
-// reachable and its schema is the one this binary knows.
-type Readiness func(ctx context.Context) error
 
 // OutboxCounter counts the outbox's messages by state; *store.Store is one.
 // /readyz shows the dead ones: they do not make the service unready (new
@@ -78,7 +74,6 @@ func New(o Options) *Server {
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.Handler())
 	s.handle("GET "+AssetsPath+"{file}", assets)
 
 	s.api("GET /api/v1/me", nil, s.me)
@@ -153,26 +148,4 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if err := s.ready(r.Context()); err != nil {
-		s.log.Warn("not ready", zap.Error(err))
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
-		return
-	}
-	body := map[string]any{"status": "ready"}
-	if s.redis != nil {
-		// An unanswering Redis leaves the replica ready: it serves on with
-		// its in-process cache and limits, and says so here.
-		body["redis"] = s.redis()
-	}
-	if s.outbox != nil {
-		if n, err := s.outbox.OutboxCounts(r.Context()); err != nil {
-			s.log.Warn("count dead letters", zap.Error(err))
-		} else {
-			body["outbox_dead"] = n[store.OutboxDead]
-		}
-	}
-	writeJSON(w, http.StatusOK, body)
 }
