@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.uber.org/zap"
 
@@ -97,7 +98,38 @@ func (s *Service) List(ctx context.Context, actor cases.Actor, f store.CaseFilte
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
-	return list, nil
+	return s.matchShown(actor, f.Text, list)
+}
+
+// matchShown keeps, of the cases a text search found in what the
+// complainants wrote, those whose text the actor may read in full or
+// whose shown (masked) text matches too: otherwise a search would tell a
+// member who sees 138****5678 which digits are behind the stars, or
+// confirm a guessed name, one query at a time. A page may then hold fewer
+// cases than its limit.
+func (s *Service) matchShown(actor cases.Actor, text string, list []cases.Case) ([]cases.Case, error) {
+	q := strings.ToLower(strings.TrimSpace(text))
+	if q == "" || actor.SeesEveryContact() {
+		return list, nil
+	}
+	out := list[:0]
+	for _, c := range list {
+		if actor.CanReveal(c) {
+			out = append(out, c)
+			continue
+		}
+		shown, err := s.Shown(c)
+		if err != nil {
+			return nil, err
+		}
+		for _, field := range []string{shown.Content, shown.Number, shown.Place} {
+			if strings.Contains(strings.ToLower(field), q) {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // Events returns a readable case's timeline, oldest first, its notes
