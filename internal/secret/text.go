@@ -57,6 +57,16 @@ func (m TextMask) Text(s string, names ...string) string {
 	if student == nil {
 		student = defaultStudent
 	}
+	// Invisible characters go first: hidden between digits or between a
+	// name's characters they would split what the rule looks for, and
+	// every outbound format drops them afterwards (render's inert step),
+	// joining the parts again.
+	s = strings.Map(func(r rune) rune {
+		if r != '\t' && r != '\n' && unicode.In(r, unicode.Cc, unicode.Cf) {
+			return -1
+		}
+		return r
+	}, s)
 	s = maskNumbers(s, student)
 	for _, n := range names {
 		s = maskName(s, n)
@@ -161,6 +171,10 @@ func maskNumbers(s string, student *regexp.Regexp) string {
 	return out.String()
 }
 
+// maxSeparators is how many separator characters may stand between two
+// groups of one number ("138    0013    8000" has four).
+const maxSeparators = 6
+
 // digitGroups reads the groups of one run starting at or after i, and
 // returns where to look next.
 func digitGroups(rs []rune, i int) ([]group, int) {
@@ -185,7 +199,7 @@ func digitGroups(rs []rune, i int) ([]group, int) {
 		groups = append(groups, g)
 		j, seps := i, 0
 		plus = false
-		for j < len(rs) && seps < 3 && isSeparator(rs[j]) {
+		for j < len(rs) && seps < maxSeparators && isSeparator(rs[j]) {
 			plus = plus || halfWidth(rs[j]) == '+'
 			j++
 			seps++

@@ -140,3 +140,26 @@ func BenchmarkTextMask(b *testing.B) {
 		})
 	}
 }
+
+// Invisible characters cannot split a number or a name past the rule: they
+// are dropped before it looks, as every outbound format drops them after,
+// which used to join the parts again behind the mask. Wide gaps of spaces
+// hold a number together too.
+func TestTextMaskSeesThroughInvisibleCharacters(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"回电138\u200b\u200b\u200b\u200b0013\u200b8000",
+		"回电1\u200d3\u200d8\u200d0\u200d0\u200d1\u200d3\u200d8\u200d0\u200d0\u200d0",
+		"回电138    0013    8000",
+		"回电\u202e13800138000",
+		"我是张\u200b三，回电13800138000",
+	} {
+		got := TextMask{}.Text(in, "张三")
+		if strings.Contains(got, "13800138000") || strings.Contains(got, "0013") || strings.Contains(got, "张三") || strings.Contains(got, "三") {
+			t.Errorf("Text(%q) = %q: the number or the name comes through", in, got)
+		}
+		if strings.ContainsRune(got, '\u200b') || strings.ContainsRune(got, '\u202e') {
+			t.Errorf("Text(%q) = %q: kept an invisible character", in, got)
+		}
+	}
+}
