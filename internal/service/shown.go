@@ -43,6 +43,12 @@ func maskFor(keys Opener, rule secret.TextMask, c cases.Case) (func(string) stri
 	return func(s string) string { return rule.Text(s, name) }, nil
 }
 
+// MaskText is the rule bound to the name of c's complainant, for texts
+// that quote the case outside it (a message's reason or result).
+func MaskText(keys Opener, rule secret.TextMask, c cases.Case) (func(string) string, error) {
+	return maskFor(keys, rule, c)
+}
+
 // Shown is c as Masked makes it, with this service's keys and rule.
 func (s *Service) Shown(c cases.Case) (cases.Case, error) {
 	return Masked(s.keys, s.mask, c)

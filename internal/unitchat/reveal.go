@@ -44,5 +44,27 @@ func (r Revealer) Render(name string, d render.Data) (bot.Message, error) {
 	if d.Case, err = service.Masked(r.Keys, r.Mask, c); err != nil {
 		return bot.Message{}, err
 	}
+	if !toComplainant[name] {
+		// The transition's own texts (a reason, a result, a report) quote
+		// the complainant as often as the case does.
+		mask, err := service.MaskText(r.Keys, r.Mask, c)
+		if err != nil {
+			return bot.Message{}, err
+		}
+		d.Extra = maps.Clone(d.Extra)
+		for _, k := range freeTextExtras {
+			if v, ok := d.Extra[k]; ok {
+				d.Extra[k] = mask(v)
+			}
+		}
+	}
 	return r.Next.Render(name, d)
 }
+
+// freeTextExtras are the message data that people wrote: what a unit or
+// the office typed with a transition.
+var freeTextExtras = []string{"reason", "result", "report", "note", "comment"}
+
+// toComplainant are the messages to the complainant, whose own words and
+// the result meant for them go as written.
+var toComplainant = map[string]bool{"case_result": true, "case_survey": true}
