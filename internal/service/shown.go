@@ -69,7 +69,7 @@ func (s *Service) shownEvents(c cases.Case, evs []cases.Event) ([]cases.Event, e
 		if len(e.Data) > 0 {
 			data := make(map[string]any, len(e.Data))
 			for k, v := range e.Data {
-				if text, ok := v.(string); ok {
+				if text, ok := v.(string); ok && FreeText(k) {
 					v = mask(text)
 				}
 				data[k] = v
@@ -79,4 +79,16 @@ func (s *Service) shownEvents(c cases.Case, evs []cases.Event) ([]cases.Event, e
 		out[i] = e
 	}
 	return out, nil
+}
+
+// FreeText reports whether a key of an event's or a message's data holds
+// what people typed (a reason, a result, a report), which the mask reads;
+// the others are the system's own (times, ids, tiers), whose digits it
+// must not take for phone numbers.
+func FreeText(key string) bool {
+	switch key {
+	case "reason", "result", "report", "note", "comment":
+		return true
+	}
+	return false
 }

@@ -52,18 +52,14 @@ func (r Revealer) Render(name string, d render.Data) (bot.Message, error) {
 			return bot.Message{}, err
 		}
 		d.Extra = maps.Clone(d.Extra)
-		for _, k := range freeTextExtras {
-			if v, ok := d.Extra[k]; ok {
+		for k, v := range d.Extra {
+			if service.FreeText(k) {
 				d.Extra[k] = mask(v)
 			}
 		}
 	}
 	return r.Next.Render(name, d)
 }
-
-// freeTextExtras are the message data that people wrote: what a unit or
-// the office typed with a transition.
-var freeTextExtras = []string{"reason", "result", "report", "note", "comment"}
 
 // toComplainant are the messages to the complainant, whose own words and
 // the result meant for them go as written.
