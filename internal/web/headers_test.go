@@ -29,6 +29,8 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 	}))
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	// A redirect is shown as it is answered.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 	want := map[string]string{
 		"Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -49,8 +51,19 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 		{"/assets/survey.html", http.StatusNotFound, ""},
 		{"/assets/..%2fchat.go", http.StatusNotFound, ""},
 		{"/assets/nothing.css", http.StatusNotFound, ""},
+		// The mux's own answers: no route, a wrong method, a path it
+		// cleans with a redirect.
+		{"/", http.StatusNotFound, ""},
+		{"/nothing", http.StatusNotFound, ""},
+		{"POST /healthz", http.StatusMethodNotAllowed, ""},
+		{"/api//v1/me", http.StatusTemporaryRedirect, ""},
 	} {
-		resp, err := http.Get(ts.URL + tc.path)
+		method, path, ok := strings.Cut(tc.path, " ")
+		if !ok {
+			method, path = http.MethodGet, tc.path
+		}
+		req, _ := http.NewRequest(method, ts.URL+path, nil)
+		resp, err := noRedirect.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -55,7 +55,6 @@ func (s *Server) wrap(route string, h http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		securityHeaders(w.Header())
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		r, info := withAccessInfo(r)
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxBodyBytes)

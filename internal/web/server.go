@@ -144,7 +144,13 @@ func (s *Server) api(pattern string, ps params, h func(http.ResponseWriter, *htt
 }
 
 // ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// The security headers are set here, before the mux, so that its own
+// answers (404 for an unknown path, 405, a redirect to a cleaned path) carry
+// them too.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	securityHeaders(w.Header())
+	s.mux.ServeHTTP(w, r)
+}
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
