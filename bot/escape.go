@@ -19,12 +19,25 @@ type Escaper struct {
 // Platforms that document no escape character get look-alikes: a
 // full-width ［ reads like [ but opens no link.
 func NewEscaper(oldnew ...string) Escaper {
-	return Escaper{replace: strings.NewReplacer(append(oldnew, defanged...)...)}
+	return Escaper{replace: strings.NewReplacer(append(oldnew, defanged()...)...)}
 }
 
 // defanged breaks every address a client could turn into a link by
-// itself, in every format: only jiesu's own links may be links.
-var defanged = []string{"://", "：//", "www.", "www．"}
+// itself, in every format: only jiesu's own links may be links. Link
+// detectors ignore case, so every spelling of www. is broken.
+func defanged() []string {
+	out := []string{"://", "：//"}
+	for i := range 8 {
+		w := []byte("www")
+		for j := range w {
+			if i&(1<<j) != 0 {
+				w[j] = 'W'
+			}
+		}
+		out = append(out, string(w)+".", string(w)+"．")
+	}
+	return out
+}
 
 // Escape returns s inert in the escaper's format. Each of own (jiesu's
 // links that the text quotes, Message.Links) stays as it is wherever it

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/jiesu/jiesu/bot"
@@ -22,6 +23,18 @@ func TestEscaperKeepsOwnLinksOnly(t *testing.T) {
 	} {
 		if got := e.Escape(tc.in, []string{own}); got != tc.want {
 			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Link detectors ignore case: WWW. and Www. are broken as www. is.
+func TestEscaperBreaksWWWInAnyCase(t *testing.T) {
+	t.Parallel()
+	e := bot.NewEscaper()
+	for _, in := range []string{"WWW.evil.com", "Www.evil.com/x", "wWw.evil.com", "HTTPS://evil.com"} {
+		got := e.Escape(in, nil)
+		if strings.Contains(strings.ToLower(got), "www.") || strings.Contains(got, "://") {
+			t.Errorf("Escape(%q) = %q: still an address", in, got)
 		}
 	}
 }
