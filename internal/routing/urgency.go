@@ -56,8 +56,9 @@ func compilePatterns(key string, list []string) (*regexp.Regexp, error) {
 
 // clauseBreaks end a clause: an exception word counts only in the clause
 // of the danger word, so that "消防通道被堵，楼里着火了" is not excused by
-// its first half.
-const clauseBreaks = "，。！？；：,.!?;:\n\r…"
+// its first half. People on their phones often part phrases with a space,
+// a 、 or a ～ instead: "宿舍着火 灭火器不能用" is two clauses too.
+const clauseBreaks = "，。！？；：,.!?;:\n\r…、～~ \t　"
 
 // clauses splits folded text into its clauses.
 func clauses(t string) []string {

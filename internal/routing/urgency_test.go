@@ -106,6 +106,8 @@ func TestUrgencyEvidence(t *testing.T) {
 		{"urgent category: nothing raised", "自行车被盗，楼里着火了", cases.TierUrgent, "", nil, RuleUrgentEvidence},
 		{"full-width and upper case", "ＴＯＮＧＤＡＯ里起火了！", cases.TierUrgent, cases.TierGeneral, []string{"起火了"}, RuleUrgentEvidence},
 		{"markup and control characters", "<b>消防通道</b>\x00被占用<script>", cases.TierGeneral, "", nil, RuleUrgentMention},
+		{"a space ends a clause", "楼里有火灾 消防通道被堵", cases.TierUrgent, cases.TierGeneral, []string{"火灾"}, RuleUrgentWord},
+		{"so does a ～", "宿舍楼火灾～消防通道还被堵", cases.TierUrgent, cases.TierGeneral, []string{"火灾"}, RuleUrgentWord},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
