@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"maps"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/storetest"
 )
 
 // run runs a command line with env as the whole environment.
@@ -143,5 +145,33 @@ func TestTokenListAndRevoke(t *testing.T) {
 	}
 	if code, _, _ = run(t, env, "token", "revoke"); code != 2 {
 		t.Errorf("token revoke without an id: exit %d, want 2", code)
+	}
+}
+
+// check-config fails where serve would refuse: on a database that a newer
+// jiesu migrated.
+func TestCheckConfigRefusesANewerSchema(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{"JIESU_DATA_DIR": dir}
+	if code, _, errs := run(t, env, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, errs)
+	}
+	st := storetest.Open(t, store.Options{SQLitePath: filepath.Join(dir, "jiesu.db")})
+	_, latest, err := st.SchemaVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "jiesu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, latest+1, "2026-12-08T00:00:00.000000Z"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run(t, env, "check-config")
+	if code != 1 || !strings.Contains(errs, "newer") || strings.Contains(errs, "<nil>") || strings.Contains(errs, "run jiesu migrate") {
+		t.Errorf("check-config on a newer schema: exit %d, %q; want 1, saying it is newer", code, errs)
 	}
 }

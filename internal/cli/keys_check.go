@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/internal/config"
+	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/secret"
 )
 
@@ -46,8 +47,15 @@ func verifyKeys(ctx context.Context, cfg *config.Config, env Env) error {
 		return nil
 	}
 	defer st.Close()
-	if cur, latest, err := st.SchemaVersion(ctx); err != nil || cur != latest {
-		say("not verified: the database schema is at version %d, this binary's at %d (%v): run jiesu migrate", cur, latest, err)
+	switch err := st.CheckSchema(ctx); {
+	case errors.Is(err, store.ErrSchemaTooNew):
+		// serve refuses this database: so does check-config.
+		return fmt.Errorf("%w: a newer jiesu migrated it; run that release, or restore the backup taken before it", err)
+	case errors.Is(err, store.ErrSchemaPending):
+		say("not verified: %v; the start migrates it (or run jiesu migrate), then check again", err)
+		return nil
+	case err != nil:
+		say("not verified: %v", err)
 		return nil
 	}
 	if keys == nil {
