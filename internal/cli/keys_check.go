@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/internal/config"
-	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/secret"
+	"github.com/jiesu/jiesu/internal/store"
 )
 
 // checkTimeout bounds check-config's look at the database.
