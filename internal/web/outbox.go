@@ -18,7 +18,7 @@ type messageView struct {
 	ID        int64             `json:"id"`
 	Case      int64             `json:"case_id,omitempty"`
 	Template  string            `json:"template"`
-	To        cases.Recipient   `json:"to"`
+	To        recipientView     `json:"to"`
 	State     store.OutboxState `json:"state"`
 	Attempts  int               `json:"attempts"`
 	LastError string            `json:"last_error,omitempty"`
@@ -27,8 +27,14 @@ type messageView struct {
 	SentAt    *time.Time        `json:"sent_at,omitempty"`
 }
 
+// recipientView is who a message goes to, in the API's snake_case.
+type recipientView struct {
+	Kind cases.RecipientKind `json:"kind"`
+	ID   string              `json:"id,omitempty"`
+}
+
 func viewMessage(it store.OutboxItem) messageView {
-	return messageView{ID: it.ID, Case: it.CaseID, Template: it.Template, To: it.To, State: it.State, Attempts: it.Attempts,
+	return messageView{ID: it.ID, Case: it.CaseID, Template: it.Template, To: recipientView{Kind: it.To.Kind, ID: it.To.ID}, State: it.State, Attempts: it.Attempts,
 		LastError: it.LastError, CreatedAt: ts(it.CreatedAt), DeadAt: ts(it.DeadAt), SentAt: ts(it.SentAt)}
 }
 

@@ -47,6 +47,9 @@ func TestDeadLettersOverHTTP(t *testing.T) {
 		if m["id"] != float64(it.ID) || m["state"] != "dead" || m["last_error"] != "40003 invalid openid <a href=x>" || m["dead_at"] == nil || m["data"] != nil {
 			t.Errorf("dead letter %v", m)
 		}
+		if to, _ := m["to"].(map[string]any); to["kind"] == nil || to["Kind"] != nil {
+			t.Errorf("dead letter's to = %v, want snake_case keys as the rest of the API", m["to"])
+		}
 
 		// Only the office and admins; bad input changes nothing.
 		for _, c := range []struct {
