@@ -3,8 +3,8 @@ package templates
 import "embed"
 
 // Student holds the replies of the student conversation (studentchat),
-// one text/template file a reply, with the same override rule as messages:
-// <dir>/student/<name>.tmpl replaces the embedded one.
+// one text/template file a reply. Unlike messages, they are only the
+// embedded ones: server.templates_dir does not reach them.
 //
 //go:embed student/*.tmpl
 var Student embed.FS

@@ -19,7 +19,7 @@ import (
 // broken template stops the start rather than a delivery.
 // opts add platforms' senders and the like.
 func newOutbox(cfg *config.Config, st *store.Store, m *metrics.Metrics, log *zap.Logger, opts ...func(*outbox.Params)) (*outbox.Worker, error) {
-	r, err := render.New(templates.FS, "", render.BaseFrom(cfg))
+	r, err := render.New(templates.FS, cfg.Server.TemplatesDir, render.BaseFrom(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}

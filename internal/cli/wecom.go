@@ -89,7 +89,7 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	if u.limiter == nil {
 		u.limiter = outbox.NewMemoryLimiter()
 	}
-	if u.render, err = render.New(templates.FS, "", render.BaseFrom(d.Config)); err != nil {
+	if u.render, err = render.New(templates.FS, d.Config.Server.TemplatesDir, render.BaseFrom(d.Config)); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	w := d.Config.WeCom

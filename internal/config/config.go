@@ -92,6 +92,11 @@ type Server struct {
 	// (server.trusted_proxies), e.g. ["10.0.0.0/8", "127.0.0.1"]. Default
 	// none: the log shows the connection's own address.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// TemplatesDir holds message templates that replace the embedded ones
+	// of the same name or add new ones (an escalation step's own), as
+	// messages/<name>.tmpl (server.templates_dir). Default empty: the
+	// embedded templates alone. They are parsed and tried at start.
+	TemplatesDir string `yaml:"templates_dir"`
 }
 
 // Database selects the store (database.*).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 
@@ -83,6 +84,11 @@ func (c *Config) validateServer(ps *problems) {
 	}
 	if u := c.Redis.URL; u != "" && !strings.HasPrefix(u, "redis://") && !strings.HasPrefix(u, "rediss://") && !strings.HasPrefix(u, "unix://") {
 		ps.add("redis.url", "must start with redis://, rediss:// or unix://, or be empty")
+	}
+	if d := c.Server.TemplatesDir; d != "" {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			ps.add("server.templates_dir", "%q: not a directory jiesu can read", d)
+		}
 	}
 	if c.Redis.Replicas < 1 || c.Redis.Replicas > 100 {
 		ps.add("redis.replicas", "%d: want 1 to 100, the replicas that share the rate limits", c.Redis.Replicas)

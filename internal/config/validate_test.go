@@ -136,6 +136,7 @@ func TestValidateProblems(t *testing.T) {
 			"database.url: must start with postgres://"},
 		{"database max conns", func(t *testing.T, c *Config) { c.Database.MaxConns = -1 }, "database.max_conns"},
 		{"redis replicas", func(t *testing.T, c *Config) { c.Redis.Replicas = 0 }, "redis.replicas"},
+		{"templates dir missing", func(t *testing.T, c *Config) { c.Server.TemplatesDir = "/nonexistent/jiesu-templates" }, "server.templates_dir"},
 		{"redis url scheme", func(t *testing.T, c *Config) { c.Redis.URL = "http://hunter2@redis" }, "redis.url: must start with redis://"},
 		{"log level", func(t *testing.T, c *Config) { c.Log.Level = "verbose" }, `log.level: "verbose"`},
 		{"log format", func(t *testing.T, c *Config) { c.Log.Format = "xml" }, `log.format: "xml"`},
