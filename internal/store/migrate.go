@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"database/sql/driver"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -36,10 +34,8 @@ type migration struct {
 
 // migrations returns this dialect's migrations in order, checking that the
 // numbers run 1, 2, 3… without a gap or a duplicate.
-func (s *Store) migrations() ([]migration, error) { return migrationsOf(s.d.name) }
-
-func migrationsOf(dialect string) ([]migration, error) {
-	dir := path.Join("migrations", dialect)
+func (s *Store) migrations() ([]migration, error) {
+	dir := path.Join("migrations", s.d.name)
 	entries, err := fs.ReadDir(migrationFiles, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
@@ -205,19 +201,4 @@ func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) error {
 		return fmt.Errorf("migrate %s: commit: %w", m.name, err)
 	}
 	return nil
-}
-
-// MigrationsDigest is a hash of the dialect's migrations, names and text:
-// tests keep migrated schemas for reuse under it, so that a schema made by
-// other migrations is never taken for the current one.
-func MigrationsDigest(dialect string) (string, error) {
-	ms, err := migrationsOf(dialect)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	for _, m := range ms {
-		fmt.Fprintf(h, "%s\x00%s\x00", m.name, m.sql)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -53,11 +53,11 @@ func SQLitePath(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "jiesu.db")
 }
 
-// NewPostgres returns a migrated store in a PostgreSQL schema of the
-// test's own for as long as it runs (see MigratedPostgresURL).
+// NewPostgres returns a migrated store in a new PostgreSQL schema that is
+// dropped when the test ends.
 func NewPostgres(t testing.TB) *store.Store {
 	t.Helper()
-	return Open(t, store.Options{URL: MigratedPostgresURL(t)})
+	return migrated(t, Open(t, store.Options{URL: PostgresURL(t)}))
 }
 
 // Open opens a store, unmigrated, and closes it when the test ends.
@@ -87,7 +87,8 @@ func migrated(t testing.TB, s *store.Store) *store.Store {
 // connections use it (pgx sends search_path at connect). The schema is
 // dropped when the test ends, after the stores opened on it are closed
 // (cleanups run last-registered first). Tests of migrations, or tests that
-// change the schema itself, use it; the others take MigratedPostgresURL.
+// change the schema itself, use it; the others take NewPostgres or
+// MigratedPostgresURL.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	admin, u := adminDB(t)
