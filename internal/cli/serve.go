@@ -225,7 +225,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (*app, error) {
 		return nil, fmt.Errorf("unit chat: %w", err)
 	}
 	closers = append(closers, units.close)
-	students, err := newStudents(ctx, cfg, keys, clk, log, shared, func(code int64) { m.PlatformAPIError(bot.PlatformWeChat, code) })
+	students, err := newStudents(cfg, keys, clk, log, shared, func(code int64) { m.PlatformAPIError(bot.PlatformWeChat, code) })
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}

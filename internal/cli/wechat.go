@@ -53,7 +53,7 @@ type students struct {
 // WeChat channel is off and only the survey page remains. The cache (the
 // access token, the callback's dedup) is c, shared with the unit side;
 // nil: an in-process one. apiErrors hears WeChat's errcodes.
-func newStudents(ctx context.Context, cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache, apiErrors func(code int64)) (*students, error) {
+func newStudents(cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache, apiErrors func(code int64)) (*students, error) {
 	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}, cache: c}
 	if s.cache == nil {
 		s.cache = cache.NewMemory(clk)

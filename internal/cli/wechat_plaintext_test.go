@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -40,7 +39,7 @@ func TestWeChatPlaintextModeWarnsOnStart(t *testing.T) {
 				t.Fatal(err)
 			}
 			core, logs := observer.New(zapcore.WarnLevel)
-			s, err := newStudents(context.Background(), cfg, studentKeys(t), clk, zap.New(core), cache.NewMemory(clk), nil)
+			s, err := newStudents(cfg, studentKeys(t), clk, zap.New(core), cache.NewMemory(clk), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
