@@ -20,10 +20,15 @@ type Opener interface {
 // show a case through it; Reveal is the one way to the text in full. It
 // fails rather than show a text whose name it could not open.
 func Masked(keys Opener, rule secret.TextMask, c cases.Case) (cases.Case, error) {
-	mask, err := maskFor(keys, rule, c)
+	mask, err := MaskText(keys, rule, c)
 	if err != nil {
 		return cases.Case{}, err
 	}
+	return MaskCase(mask, c), nil
+}
+
+// MaskCase is c with its texts passed through mask (MaskText's).
+func MaskCase(mask func(string) string, c cases.Case) cases.Case {
 	c.Content, c.Result, c.Report = mask(c.Content), mask(c.Result), mask(c.Report)
 	if len(c.CoUnits) > 0 {
 		c.CoUnits = append([]cases.Assignment(nil), c.CoUnits...)
@@ -31,22 +36,18 @@ func Masked(keys Opener, rule secret.TextMask, c cases.Case) (cases.Case, error)
 			c.CoUnits[i].Report = mask(c.CoUnits[i].Report)
 		}
 	}
-	return c, nil
+	return c
 }
 
-// maskFor is the rule bound to the name of c's complainant.
-func maskFor(keys Opener, rule secret.TextMask, c cases.Case) (func(string) string, error) {
+// MaskText is the rule bound to the name of c's complainant, opened once:
+// for the case's texts (MaskCase) and those that quote it outside it (a
+// timeline's notes, a message's reason or result).
+func MaskText(keys Opener, rule secret.TextMask, c cases.Case) (func(string) string, error) {
 	name, err := keys.Open(c.Complainant.NameSealed)
 	if err != nil {
 		return nil, fmt.Errorf("open name of %s to mask its text: %w", c.Number, err)
 	}
 	return func(s string) string { return rule.Text(s, name) }, nil
-}
-
-// MaskText is the rule bound to the name of c's complainant, for texts
-// that quote the case outside it (a message's reason or result).
-func MaskText(keys Opener, rule secret.TextMask, c cases.Case) (func(string) string, error) {
-	return maskFor(keys, rule, c)
 }
 
 // Shown is c as Masked makes it, with this service's keys and rule.
@@ -59,7 +60,7 @@ func (s *Service) Shown(c cases.Case) (cases.Case, error) {
 // supplement is the complainant's own words, and the others may quote them
 // or the phone a unit called.
 func (s *Service) shownEvents(c cases.Case, evs []cases.Event) ([]cases.Event, error) {
-	mask, err := maskFor(s.keys, s.mask, c)
+	mask, err := MaskText(s.keys, s.mask, c)
 	if err != nil {
 		return nil, err
 	}

@@ -40,17 +40,14 @@ func (r Revealer) Render(name string, d render.Data) (bot.Message, error) {
 		d.Extra["complainant_name"], d.Extra["complainant_contact"] = who, contact
 		return r.Next.Render(name, d)
 	}
-	var err error
-	if d.Case, err = service.Masked(r.Keys, r.Mask, c); err != nil {
+	mask, err := service.MaskText(r.Keys, r.Mask, c)
+	if err != nil {
 		return bot.Message{}, err
 	}
+	d.Case = service.MaskCase(mask, c)
 	if !toComplainant[name] {
 		// The transition's own texts (a reason, a result, a report) quote
 		// the complainant as often as the case does.
-		mask, err := service.MaskText(r.Keys, r.Mask, c)
-		if err != nil {
-			return bot.Message{}, err
-		}
 		d.Extra = maps.Clone(d.Extra)
 		for k, v := range d.Extra {
 			if service.FreeText(k) {
