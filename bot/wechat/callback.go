@@ -15,6 +15,7 @@ import (
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/clock"
+	"github.com/jiesu/jiesu/internal/config"
 )
 
 // Rejection reasons, the values of the metric's reason label.
@@ -74,7 +75,7 @@ func NewCallback(cfg Config, h bot.Handler, o CallbackOptions) *Callback {
 		o.Rejected = func(string) {}
 	}
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 256 << 10 // config.DefaultWeChatMaxBodyBytes
+		cfg.MaxBodyBytes = config.DefaultWeChatMaxBodyBytes
 	}
 	return &Callback{cfg: cfg, h: h, clock: o.Clock, log: o.Log.Named("wechat"), rejected: o.Rejected}
 }

@@ -76,9 +76,13 @@ func (s *Server) wrap(route string, h http.Handler) http.Handler {
 			}
 			// One line per request, keys with their units; never the body
 			// or the query, which may hold a complaint.
-			s.log.Log(level, "request", zap.String("request_id", id), zap.String("method", r.Method), zap.String("route", route),
-				zap.Int("status", rec.status), zap.Float64("duration_seconds", time.Since(start).Seconds()),
-				zap.String("member", info.member), zap.String("remote_addr", clientAddr(r, s.trustedProxies)))
+			// Checked first: a probe's line is usually dropped, and its
+			// fields (X-Forwarded-For parsed) are then not worth making.
+			if ce := s.log.Check(level, "request"); ce != nil {
+				ce.Write(zap.String("request_id", id), zap.String("method", r.Method), zap.String("route", route),
+					zap.Int("status", rec.status), zap.Float64("duration_seconds", time.Since(start).Seconds()),
+					zap.String("member", info.member), zap.String("remote_addr", clientAddr(r, s.trustedProxies)))
+			}
 		}()
 		h.ServeHTTP(rec, r)
 	})
