@@ -1,6 +1,8 @@
 package cache
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -27,7 +29,6 @@ type Breaker struct {
 	down      bool
 	downSince time.Time
 	nextTry   time.Time
-	lastErr   error
 }
 
 // NewBreaker returns a closed breaker (Redis presumed up).
@@ -72,7 +73,6 @@ func (b *Breaker) Done(err error) {
 		return
 	}
 	now := b.clock.Now()
-	b.lastErr = err
 	b.nextTry = now.Add(b.retryAfter)
 	if !b.down {
 		b.down, b.downSince = true, now
@@ -82,10 +82,29 @@ func (b *Breaker) Done(err error) {
 	}
 }
 
-// Down reports whether Redis is taken as down, since when, and the last
-// error it gave.
-func (b *Breaker) Down() (down bool, since time.Time, err error) {
+// Down reports whether Redis is taken as down, and since when.
+func (b *Breaker) Down() (down bool, since time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.down, b.downSince, b.lastErr
+	return b.down, b.downSince
+}
+
+// Try runs call on Redis when the breaker allows it, records how it went,
+// and reports whether it served; if not, fellBack hears it and the caller
+// uses its in-process stand-in. A call its caller gave up on says nothing
+// of Redis.
+func (b *Breaker) Try(call func() error, fellBack func()) bool {
+	if !b.Allow() {
+		fellBack()
+		return false
+	}
+	err := call()
+	if !errors.Is(err, context.Canceled) {
+		b.Done(err)
+	}
+	if err != nil {
+		fellBack()
+		return false
+	}
+	return true
 }

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -31,23 +30,8 @@ func NewShared(r *Redis, local *Memory, breaker *Breaker, fellBack func()) *Shar
 // Close closes the Redis client.
 func (s *Shared) Close() error { return s.redis.Close() }
 
-// try runs call on Redis when the breaker allows it and reports whether it
-// served; if not, the caller uses the local cache.
-func (s *Shared) try(call func() error) bool {
-	if !s.breaker.Allow() {
-		s.fellBack()
-		return false
-	}
-	err := call()
-	if !errors.Is(err, context.Canceled) { // the caller gave up: says nothing of Redis
-		s.breaker.Done(err)
-	}
-	if err != nil {
-		s.fellBack()
-		return false
-	}
-	return true
-}
+// try runs call on Redis through the breaker; false: use the local cache.
+func (s *Shared) try(call func() error) bool { return s.breaker.Try(call, s.fellBack) }
 
 // Get implements Cache.
 func (s *Shared) Get(key string) interface{} {

@@ -2,7 +2,6 @@ package outbox
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jiesu/jiesu/bot"
@@ -43,16 +42,11 @@ func NewFallbackLimiter(r *RedisLimiter, breaker *cache.Breaker, share float64, 
 
 // Take implements Limiter. It never fails for Redis's sake.
 func (f *FallbackLimiter) Take(ctx context.Context, now time.Time, limits []bot.Limit) (bool, time.Time, error) {
-	if f.breaker.Allow() {
-		ok, at, err := f.redis.Take(ctx, now, limits)
-		if !errors.Is(err, context.Canceled) {
-			f.breaker.Done(err)
-		}
-		if err == nil {
-			return ok, at, nil
-		}
+	var ok bool
+	var at time.Time
+	if f.breaker.Try(func() (err error) { ok, at, err = f.redis.Take(ctx, now, limits); return err }, f.fellBack) {
+		return ok, at, nil
 	}
-	f.fellBack()
 	return f.local.Take(ctx, now, f.shareOf(limits))
 }
 
