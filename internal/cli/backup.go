@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/jiesu/jiesu/internal/config"
-	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/store"
 )
 
@@ -61,7 +59,7 @@ func backup(ctx context.Context, cfg *config.Config, file string, env Env) error
 }
 
 func copyKeyFile(cfg *config.Config, to string) error {
-	b, err := os.ReadFile(filepath.Join(cfg.Server.DataDir, secret.KeyFileName))
+	b, err := os.ReadFile(keyFilePath(cfg))
 	if err != nil {
 		return fmt.Errorf("key file: %w", err)
 	}

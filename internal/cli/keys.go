@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -104,12 +103,12 @@ func whatToChange(cfg *config.Config, keys *secret.Keyring, retired []string, en
 	fmt.Fprintln(env.Stdout, "What to change now:")
 	if strings.TrimSpace(cfg.Security.EncryptionKeys) != "" {
 		fmt.Fprintf(env.Stdout, "- security.encryption_keys must keep %q first, on every server: it is the only key the stored values need.\n", active)
-		keyFile := filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+		keyFile := keyFilePath(cfg)
 		if _, err := os.Stat(keyFile); err == nil {
 			fmt.Fprintf(env.Stdout, "- %s does not hold %q: never unset security.encryption_keys to fall back on it. Keep the file only as the backup of the keys it holds.\n", keyFile, active)
 		}
 	} else {
-		fmt.Fprintf(env.Stdout, "- %s holds %q: back it up now.\n", filepath.Join(cfg.Server.DataDir, secret.KeyFileName), active)
+		fmt.Fprintf(env.Stdout, "- %s holds %q: back it up now.\n", keyFilePath(cfg), active)
 	}
 	if len(others) > 0 {
 		fmt.Fprintf(env.Stdout, "- %s may leave the keys once the survey links sent before the rotation are past use (their cases rated, or closed unrated after survey.close_unrated_after).\n", strings.Join(others, ", "))

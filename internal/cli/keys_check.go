@@ -21,6 +21,11 @@ const checkTimeout = 5 * time.Second
 // sqlitePath is the embedded database's file in the data directory.
 func sqlitePath(cfg *config.Config) string { return filepath.Join(cfg.Server.DataDir, "jiesu.db") }
 
+// keyFilePath is where a key generated for the data directory is kept.
+func keyFilePath(cfg *config.Config) string {
+	return filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+}
+
 // verifyKeys is check-config's look at the keys a start would use: the
 // configured ones, or the data directory's key file, against the
 // fingerprints the database keeps (store.VerifyKeys), writing nothing. It
@@ -28,7 +33,7 @@ func sqlitePath(cfg *config.Config) string { return filepath.Join(cfg.Server.Dat
 // reach, leaves the keys unverified, and it says so.
 func verifyKeys(ctx context.Context, cfg *config.Config, env Env) error {
 	say := func(format string, args ...any) { fmt.Fprintf(env.Stderr, "keys: "+format+"\n", args...) }
-	keyFile := filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+	keyFile := keyFilePath(cfg)
 	keys, err := secret.Load(cfg.Security.EncryptionKeys, cfg.Server.DataDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("encryption keys: %w", err)

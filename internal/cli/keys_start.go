@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -48,7 +47,7 @@ func serverKeys(ctx context.Context, cfg *config.Config, st *store.Store, keys *
 			// Said loudly: the file is the only copy of the key, and every
 			// name and phone sealed from now on is lost with it.
 			log.Warn("GENERATED A NEW ENCRYPTION KEY: BACK IT UP NOW. Every complainant's name and phone will be sealed with it; if the file is lost they cannot be read again. Copy it somewhere safe apart from the database backups, or move it into security.encryption_keys.",
-				zap.String("path", filepath.Join(cfg.Server.DataDir, secret.KeyFileName)), zap.String("key_id", keys.ActiveID()))
+				zap.String("path", keyFilePath(cfg)), zap.String("key_id", keys.ActiveID()))
 		}
 	}
 	if err := st.VerifyKeys(ctx, keys, now, true); err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +53,7 @@ func TestStartWithoutTheKeyOfTheStoredDataIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+	path := keyFilePath(cfg)
 	warned := logs.FilterMessageSnippet("BACK IT UP").All()
 	if len(warned) != 1 || warned[0].ContextMap()["path"] != path {
 		t.Errorf("generating the key logged %+v, want one warning naming %s", warned, path)

@@ -125,7 +125,7 @@ func TestResealAwayFromTheKeyFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(cfg.Server.DataDir, secret.KeyFileName)
+	path := keyFilePath(cfg)
 	keys, err := secret.Load("", cfg.Server.DataDir)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"go.uber.org/zap"
@@ -32,11 +31,8 @@ const (
 // ErrBadConfig is a log.level or log.format zap cannot use.
 var ErrBadConfig = errors.New("bad log configuration")
 
-// New returns a logger writing to standard error at cfg.Level (default
-// info) in cfg.Format (default json).
-func New(cfg config.Log) (*zap.Logger, error) { return NewTo(cfg, os.Stderr) }
-
-// NewTo is New writing to w. Nothing is sampled: zap's production preset
+// NewTo returns a logger writing to w at cfg.Level (default info) in
+// cfg.Format (default json). Nothing is sampled: zap's production preset
 // drops repeated lines under load, and the access log promises one line
 // per request.
 func NewTo(cfg config.Log, w io.Writer) (*zap.Logger, error) {

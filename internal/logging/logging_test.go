@@ -2,6 +2,7 @@ package logging
 
 import (
 	"errors"
+	"io"
 	"testing"
 
 	"go.uber.org/zap/zapcore"
@@ -20,7 +21,7 @@ func TestNew(t *testing.T) {
 		{config.Log{Level: "WARN", Format: "console"}, zapcore.WarnLevel},
 		{config.Log{Level: "error", Format: "JSON"}, zapcore.ErrorLevel},
 	} {
-		log, err := New(c.cfg)
+		log, err := NewTo(c.cfg, io.Discard)
 		if err != nil {
 			t.Errorf("%+v: %v", c.cfg, err)
 			continue
@@ -34,7 +35,7 @@ func TestNew(t *testing.T) {
 func TestNewRefuses(t *testing.T) {
 	t.Parallel()
 	for _, cfg := range []config.Log{{Level: "loud"}, {Format: "xml"}} {
-		if _, err := New(cfg); !errors.Is(err, ErrBadConfig) {
+		if _, err := NewTo(cfg, io.Discard); !errors.Is(err, ErrBadConfig) {
 			t.Errorf("%+v: err = %v, want ErrBadConfig", cfg, err)
 		}
 	}
