@@ -25,8 +25,9 @@ var errSealedData = errors.New("the database holds sealed values, or a key's fin
 // sealed (store.VerifyKeys), and the active key's is recorded.
 func serverKeys(ctx context.Context, cfg *config.Config, st *store.Store, keys *secret.Keyring, log *zap.Logger, now time.Time) (*secret.Keyring, error) {
 	if keys == nil {
-		if strings.TrimSpace(cfg.Security.EncryptionKeys) == "" {
-			// The key is made in the data directory on first start.
+		if strings.TrimSpace(cfg.Security.EncryptionKeys) == "" && cfg.Database.URL != "" {
+			// The key is made in the data directory on first start (on
+			// SQLite, opening the store checked the directory already).
 			if err := writableDir(cfg.Server.DataDir); err != nil {
 				return nil, err
 			}
