@@ -117,6 +117,11 @@ func (a *API) Token(ctx context.Context) (string, error) {
 		}
 	} else if err == nil {
 		defer func() { _ = a.cache.Delete(lock) }()
+		// Another replica may have cached its token and freed the lock
+		// between the look above and taking the lock: use that one.
+		if tok, ok, err := a.cache.GetString(ctx, a.tokenKey()); err == nil && ok && tok != "" {
+			return tok, nil
+		}
 	}
 	q := url.Values{"grant_type": {"client_credential"}, "appid": {a.appID}, "secret": {a.secret}}
 	var res struct {
