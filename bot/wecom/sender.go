@@ -12,8 +12,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Parts of an outbound on WeCom (see Plan).
@@ -66,9 +66,9 @@ type Group struct {
 
 // CardStore keeps the cards sent for each case; *store.Store is one.
 type CardStore interface {
-	SaveCard(ctx context.Context, c store.ChatCard, caseNumbers []string) error
+	SaveCard(ctx context.Context, c cases.ChatCard, caseNumbers []string) error
 	SetCardCode(ctx context.Context, platform, taskID, code string, at time.Time) error
-	OpenCards(ctx context.Context, platform, caseNumber string) ([]store.ChatCard, error)
+	OpenCards(ctx context.Context, platform, caseNumber string) ([]cases.ChatCard, error)
 	TakeCardCode(ctx context.Context, platform, taskID string, notBefore time.Time) (string, error)
 	CloseCard(ctx context.Context, platform, taskID, caseNumber string, now time.Time) error
 }
@@ -293,7 +293,7 @@ func (s *Sender) sendCard(ctx context.Context, to AppMessage, out bot.Outbound) 
 	// Kept before it is sent: a card that reached members but not our
 	// records could never be closed.
 	if keep {
-		if err := s.cards.SaveCard(ctx, store.ChatCard{Platform: bot.PlatformWeCom, TaskID: task, Digest: len(m.Digest) > 0, CreatedAt: now}, nonEmpty(numbers)); err != nil {
+		if err := s.cards.SaveCard(ctx, cases.ChatCard{Platform: bot.PlatformWeCom, TaskID: task, Digest: len(m.Digest) > 0, CreatedAt: now}, nonEmpty(numbers)); err != nil {
 			return bot.SendResult{}, err
 		}
 	}
@@ -342,7 +342,7 @@ func (s *Sender) update(ctx context.Context, m bot.Message) (bot.SendResult, err
 			continue
 		}
 		code, err := s.cards.TakeCardCode(ctx, bot.PlatformWeCom, c.TaskID, now.Add(-codeValidity))
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, cases.ErrNotFound) {
 			s.log.Info("card has no usable update code; left as it is", zap.String("task_id", c.TaskID), zap.String("case", m.CaseNumber))
 		} else if err != nil {
 			return bot.SendResult{}, err

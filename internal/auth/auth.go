@@ -101,7 +101,7 @@ func (t *Tokens) Authenticate(ctx context.Context, header string) (cases.Actor, 
 	if !ok {
 		var err error
 		member, err = t.store.TokenMember(ctx, hash)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, cases.ErrNotFound) {
 			return cases.Actor{}, ErrUnauthenticated
 		}
 		if err != nil {
@@ -122,7 +122,7 @@ func (t *Tokens) Authenticate(ctx context.Context, header string) (cases.Actor, 
 // it until its cache entry expires: at most Options.CacheTTL.
 func (t *Tokens) Revoke(ctx context.Context, id string) error {
 	err := t.store.DeleteToken(ctx, id)
-	if err == nil || errors.Is(err, store.ErrNotFound) {
+	if err == nil || errors.Is(err, cases.ErrNotFound) {
 		// Not found may mean another process deleted it first; what this
 		// one cached of it is stale either way.
 		t.cache.drop(strings.ToLower(id))

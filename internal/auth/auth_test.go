@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/internal/auth"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/store"
@@ -125,7 +126,7 @@ func TestRevokeIsImmediateHere(t *testing.T) {
 	}
 	b.refused(t, revoked)
 	b.authenticates(t, kept, "office-wang")
-	if err := b.tokens.Revoke(ctx, tokenID(revoked)); !errors.Is(err, store.ErrNotFound) {
+	if err := b.tokens.Revoke(ctx, tokenID(revoked)); !errors.Is(err, cases.ErrNotFound) {
 		t.Errorf("second revoke = %v, want ErrNotFound", err)
 	}
 	if err := b.tokens.Revoke(ctx, tokenID(kept)[:store.TokenIDLen-1]); !errors.Is(err, store.ErrTokenIDInvalid) {
@@ -137,7 +138,7 @@ func TestRevokeIsImmediateHere(t *testing.T) {
 	// until Revoke, which finds nothing to delete, drops it.
 	b.deleteElsewhere(t, kept)
 	b.authenticates(t, kept, "office-wang")
-	if err := b.tokens.Revoke(ctx, tokenID(kept)); !errors.Is(err, store.ErrNotFound) {
+	if err := b.tokens.Revoke(ctx, tokenID(kept)); !errors.Is(err, cases.ErrNotFound) {
 		t.Errorf("revoke of a token deleted elsewhere = %v, want ErrNotFound", err)
 	}
 	b.refused(t, kept)

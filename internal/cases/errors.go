@@ -12,6 +12,11 @@ var (
 	ErrIllegalTransition = errors.New("illegal transition")
 	ErrForbidden         = errors.New("forbidden")
 	ErrInvalid           = errors.New("invalid")
+	// ErrNotFound is a case, incident, message or other record that does
+	// not exist; the store returns it, so callers need not know the store.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is a write that lost a race: the case changed meanwhile.
+	ErrConflict = errors.New("conflict: the case changed meanwhile")
 )
 
 // TransitionError is an action that the case's current state does not allow.

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/secret"
-	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
@@ -52,7 +52,7 @@ func TestPgDumpRestoresARevealedContact(t *testing.T) {
 	}
 	keys, _ := secret.ParseKeyring(entry)
 	sealCase(t, a.store, keys)
-	list, err := a.store.ListCases(ctx, store.CaseFilter{})
+	list, err := a.store.ListCases(ctx, cases.Filter{})
 	a.close()
 	if err != nil || len(list) != 1 {
 		t.Fatalf("cases: %d, %v", len(list), err)

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/secret"
-	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
@@ -27,7 +27,7 @@ func TestBackupRestoresARevealedContact(t *testing.T) {
 		t.Fatal(err)
 	}
 	sealCase(t, a.store, keys)
-	list, err := a.store.ListCases(ctx, store.CaseFilter{})
+	list, err := a.store.ListCases(ctx, cases.Filter{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("cases: %d, %v", len(list), err)
 	}

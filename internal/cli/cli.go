@@ -300,7 +300,7 @@ func revokeToken(ctx context.Context, cfg *config.Config, id string, env Env) er
 	// The revocation is immediate in this process only; a running server
 	// keeps its cached lookup for up to its cache TTL.
 	if err := auth.New(st, cfg, auth.Options{}).Revoke(ctx, id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, cases.ErrNotFound) {
 			return fmt.Errorf("%w; jiesu token list shows the ids", err)
 		}
 		return err

@@ -37,7 +37,7 @@ func addOutboxFlags(fs *flag.FlagSet) outboxFlags {
 		since:   fs.String("since", "", "outbox list and retry --all-dead: only messages that went dead at or after this (RFC 3339 or YYYY-MM-DD)"),
 		allDead: fs.Bool("all-dead", false, "outbox retry: every dead message"),
 		note:    fs.String("note", "", "outbox retry and drop: why, for the audit trail"),
-		limit:   fs.Int("limit", store.MaxListLimit, "outbox list: at most this many messages"),
+		limit:   fs.Int("limit", cases.MaxListLimit, "outbox list: at most this many messages"),
 	}
 }
 
@@ -106,15 +106,15 @@ func outboxCommand(ctx context.Context, cfg *config.Config, args []string, f out
 }
 
 func listOutbox(ctx context.Context, st *store.Store, f outboxFlags, since time.Time, env Env) error {
-	filter := store.OutboxFilter{State: store.OutboxState(*f.state), DeadSince: since, Limit: *f.limit}
+	filter := store.OutboxFilter{State: cases.OutboxState(*f.state), DeadSince: since, Limit: *f.limit}
 	switch {
 	case filter.State == "all":
 		filter.State = ""
 	case !filter.State.Valid():
 		return fmt.Errorf("--state %q: want pending, sending, sent, dead, dropped or all", *f.state)
 	}
-	if *f.limit < 1 || *f.limit > store.MaxListLimit {
-		return fmt.Errorf("--limit %d: want 1 to %d", *f.limit, store.MaxListLimit)
+	if *f.limit < 1 || *f.limit > cases.MaxListLimit {
+		return fmt.Errorf("--limit %d: want 1 to %d", *f.limit, cases.MaxListLimit)
 	}
 	if *f.caseRef != "" {
 		c, err := st.GetCaseByRef(ctx, *f.caseRef)

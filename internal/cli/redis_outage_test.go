@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/jiesu/jiesu/internal/store"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
@@ -162,11 +162,11 @@ func TestRedisOutageLosesNoCard(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, it := range items {
-			if it.State == store.OutboxDead {
+			if it.State == cases.OutboxDead {
 				dead++
 				t.Errorf("%s %s dead: %s", num, it.Template, it.LastError)
 			}
-			if it.State == store.OutboxSent && it.Attempts > 1 {
+			if it.State == cases.OutboxSent && it.Attempts > 1 {
 				spent++
 			}
 		}

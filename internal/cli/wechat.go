@@ -19,7 +19,6 @@ import (
 	"github.com/jiesu/jiesu/internal/render"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/studentchat"
 	"github.com/jiesu/jiesu/internal/survey"
 	"github.com/jiesu/jiesu/internal/web"
@@ -179,7 +178,7 @@ func (w *complainantWindows) LastMessageAt(ctx context.Context, openid string) (
 		return time.Time{}, false, nil
 	}
 	c, err := w.svc.GetComplainant(ctx, cases.ChannelWeChatOA, openid)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, cases.ErrNotFound) {
 		return time.Time{}, false, nil
 	}
 	if err != nil {

@@ -28,12 +28,12 @@ type studentWrites struct {
 func (r *studentRig) writes(openid, msgKey string) studentWrites {
 	r.t.Helper()
 	ctx := context.Background()
-	list, err := r.st.ListCases(ctx, store.CaseFilter{Identity: openid})
+	list, err := r.st.ListCases(ctx, cases.Filter{Identity: openid})
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	_, cerr := r.st.GetComplainant(ctx, cases.ChannelWeChatOA, openid)
-	if cerr != nil && !errors.Is(cerr, store.ErrNotFound) {
+	if cerr != nil && !errors.Is(cerr, cases.ErrNotFound) {
 		r.t.Fatal(cerr)
 	}
 	in, err := r.st.GetInbound(ctx, string(cases.ChannelWeChatOA), msgKey)
@@ -126,7 +126,7 @@ func TestBadCallbacksWriteNothing(t *testing.T) {
 		// Events change nothing either.
 		r.say(f.Event(student, "subscribe", ""))
 		r.say(f.Event(student, "CLICK", "my_cases"))
-		if _, err := st.GetComplainant(context.Background(), cases.ChannelWeChatOA, student); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.GetComplainant(context.Background(), cases.ChannelWeChatOA, student); !errors.Is(err, cases.ErrNotFound) {
 			t.Errorf("events wrote the complainant: %v", err)
 		}
 	})

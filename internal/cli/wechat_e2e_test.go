@@ -74,7 +74,7 @@ func TestStudentConversationEndToEnd(t *testing.T) {
 			}
 		}
 		atts, err := st.Attachments(context.Background(), c.ID)
-		if err != nil || len(atts) != 1 || atts[0].State != store.AttachmentStored || atts[0].MediaID != "MEDIA-PHOTO-1" {
+		if err != nil || len(atts) != 1 || atts[0].State != cases.AttachmentStored || atts[0].MediaID != "MEDIA-PHOTO-1" {
 			t.Fatalf("attachments = %+v, %v", atts, err)
 		}
 		if b, err := os.ReadFile(filepath.Join(r.cfg.Server.DataDir, "attachments", filepath.FromSlash(atts[0].Path))); err != nil || string(b) != photoJPEG {
@@ -98,7 +98,7 @@ func TestStudentConversationEndToEnd(t *testing.T) {
 		if len(sent) != 1 || sent[0].Path != fakes.WeChatPathCustom || !strings.Contains(sent[0].Text(), "已更换供水阀门") || !strings.Contains(sent[0].Text(), number) {
 			t.Fatalf("delivered = %+v", sent)
 		}
-		if it := r.outboxOf(number)["case_result"]; it.State != store.OutboxSent || it.Platform != "wechat" || it.PlatformMsgID != wechat.MethodCustomerService {
+		if it := r.outboxOf(number)["case_result"]; it.State != cases.OutboxSent || it.Platform != "wechat" || it.PlatformMsgID != wechat.MethodCustomerService {
 			t.Errorf("case_result outbox = %+v", it)
 		}
 		// A signed survey link rides along, and it opens the rating page.
@@ -123,7 +123,7 @@ func TestStudentConversationEndToEnd(t *testing.T) {
 		if len(sent) != 2 || !strings.Contains(sent[1].Text(), "满意度回访") {
 			t.Fatalf("survey = %+v", sent)
 		}
-		if it := r.outboxOf(number)["case_survey"]; it.State != store.OutboxSent || it.PlatformMsgID != wechat.MethodCustomerService {
+		if it := r.outboxOf(number)["case_survey"]; it.State != cases.OutboxSent || it.PlatformMsgID != wechat.MethodCustomerService {
 			t.Errorf("case_survey outbox = %+v", it)
 		}
 

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jiesu/jiesu/bot/fakes"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -44,7 +45,7 @@ func TestStudentTextIsKeptAsWritten(t *testing.T) {
 				t.Errorf("%d characters: reply %q", n, got)
 			}
 		}
-		list, err := st.ListCases(context.Background(), store.CaseFilter{Identity: long})
+		list, err := st.ListCases(context.Background(), cases.Filter{Identity: long})
 		if err != nil || len(list) != 0 {
 			t.Errorf("too long letters made %d cases (%v)", len(list), err)
 		}

@@ -90,7 +90,7 @@ func TestConcurrentRetriesMakeOneCase(t *testing.T) {
 					t.Fatal(err)
 				}
 				number := caseNumberRe.FindString(reply.Content)
-				list, err := st.ListCases(context.Background(), store.CaseFilter{Identity: student})
+				list, err := st.ListCases(context.Background(), cases.Filter{Identity: student})
 				if err != nil || len(list) != 1 || list[0].Number != number {
 					t.Fatalf("cases = %d (%v), reply %q", len(list), err, reply.Content)
 				}
@@ -159,7 +159,7 @@ func TestRetryAfterAFailurePastTheCommitGetsTheReceipt(t *testing.T) {
 	rename("case_attachments", "case_attachments_away")
 	status, _ := r.do(r.fake.SignedRequest(r.url+r.cfg.WeChat.Path, s))
 	rename("case_attachments_away", "case_attachments")
-	list, err := st.ListCases(context.Background(), store.CaseFilter{Identity: student})
+	list, err := st.ListCases(context.Background(), cases.Filter{Identity: student})
 	if status != http.StatusServiceUnavailable || err != nil || len(list) != 1 {
 		t.Fatalf("first delivery: %d, %d cases (%v); want 503 after the case's commit", status, len(list), err)
 	}

@@ -224,7 +224,7 @@ func (r *studentRig) deliver() {
 
 // outboxOf returns the case's queued messages by template (the last of
 // each name).
-func (r *studentRig) outboxOf(number string) map[string]store.OutboxItem {
+func (r *studentRig) outboxOf(number string) map[string]cases.OutboxItem {
 	r.t.Helper()
 	c, err := r.st.GetCaseByNumber(context.Background(), number)
 	if err != nil {
@@ -234,7 +234,7 @@ func (r *studentRig) outboxOf(number string) map[string]store.OutboxItem {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	out := map[string]store.OutboxItem{}
+	out := map[string]cases.OutboxItem{}
 	for _, it := range items {
 		out[it.Template] = it
 	}

@@ -54,7 +54,7 @@ func TestWeComErrorsRetryRefreshAndDeadLetter(t *testing.T) {
 		}
 		items, _ := st.ListOutbox(ctx, c2.ID)
 		for _, it := range items {
-			if it.State != store.OutboxSent || it.Attempts != 1 {
+			if it.State != cases.OutboxSent || it.Attempts != 1 {
 				t.Errorf("%s %s: %s after %d attempts", it.Template, it.Data["_delivery"], it.State, it.Attempts)
 			}
 		}
@@ -69,7 +69,7 @@ func TestWeComErrorsRetryRefreshAndDeadLetter(t *testing.T) {
 		items, _ = st.ListOutbox(ctx, c3.ID)
 		dead := 0
 		for _, it := range items {
-			if it.State == store.OutboxDead {
+			if it.State == cases.OutboxDead {
 				dead++
 				if it.Attempts != 1 || !strings.Contains(it.LastError, "60020") {
 					t.Errorf("dead letter: %+v", it)
@@ -177,7 +177,7 @@ func TestWeComBurst(t *testing.T) {
 		for _, num := range numbers {
 			items, _ := st.ListOutbox(context.Background(), h.get(num).ID)
 			for _, it := range items {
-				if it.State != store.OutboxSent {
+				if it.State != cases.OutboxSent {
 					t.Fatalf("%s: %s to %s is %s: %s", num, it.Template, it.To.ID, it.State, it.LastError)
 				}
 			}
@@ -209,7 +209,7 @@ func (h *harness) settle(minutes int) {
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if counts[store.OutboxPending]+counts[store.OutboxSending] == 0 {
+		if counts[cases.OutboxPending]+counts[cases.OutboxSending] == 0 {
 			return
 		}
 		h.clock.Advance(time.Minute)

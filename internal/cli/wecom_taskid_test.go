@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/bot/wecom"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/outbox"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
@@ -36,7 +37,7 @@ func TestCardsOfANewDatabaseOnTheSameAppArrive(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, it := range items {
-		if it.State != store.OutboxSent {
+		if it.State != cases.OutboxSent {
 			t.Errorf("%s %s: %s (%s)", it.Template, it.Data["_delivery"], it.State, it.LastError)
 		}
 	}
@@ -110,7 +111,7 @@ func TestCardSentBeforeAKillIsNotFoldedIntoADigest(t *testing.T) {
 		}
 		items, _ := st.ListOutbox(context.Background(), c.ID)
 		for _, it := range items {
-			if it.State != store.OutboxSent {
+			if it.State != cases.OutboxSent {
 				t.Errorf("%s %s: %s (%s)", it.Template, it.Data["_delivery"], it.State, it.LastError)
 			}
 		}

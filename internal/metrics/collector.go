@@ -8,12 +8,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // outboxStates are reported even when zero, so an alert on "dead > 0" has a
 // series to watch from the first scrape.
-var outboxStates = []store.OutboxState{store.OutboxPending, store.OutboxSending, store.OutboxDead}
+var outboxStates = []cases.OutboxState{cases.OutboxPending, cases.OutboxSending, cases.OutboxDead}
 
 // stateCollector asks the store at scrape time how many cases are open and
 // overdue, and how many messages stand in each state. Counting on demand

@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/version"
 )
 
@@ -30,8 +29,8 @@ const (
 
 // Source is what the scrape-time gauges read; *store.Store has both.
 type Source interface {
-	OutboxCounts(ctx context.Context) (map[store.OutboxState]int, error)
-	CountOpenCases(ctx context.Context, now time.Time) (map[cases.Tier]store.OpenCount, error)
+	OutboxCounts(ctx context.Context) (map[cases.OutboxState]int, error)
+	CountOpenCases(ctx context.Context, now time.Time) (map[cases.Tier]cases.OpenCount, error)
 }
 
 // Options tune New.

@@ -11,21 +11,20 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/version"
 )
 
 type fakeSource struct {
-	cases  map[cases.Tier]store.OpenCount
-	outbox map[store.OutboxState]int
+	cases  map[cases.Tier]cases.OpenCount
+	outbox map[cases.OutboxState]int
 	err    error
 }
 
-func (f fakeSource) CountOpenCases(context.Context, time.Time) (map[cases.Tier]store.OpenCount, error) {
+func (f fakeSource) CountOpenCases(context.Context, time.Time) (map[cases.Tier]cases.OpenCount, error) {
 	return f.cases, f.err
 }
 
-func (f fakeSource) OutboxCounts(context.Context) (map[store.OutboxState]int, error) {
+func (f fakeSource) OutboxCounts(context.Context) (map[cases.OutboxState]int, error) {
 	return f.outbox, f.err
 }
 
@@ -57,8 +56,8 @@ func wantLines(t *testing.T, body string, lines ...string) {
 func TestScrape(t *testing.T) {
 	t.Parallel()
 	m := New(Options{Source: fakeSource{
-		cases:  map[cases.Tier]store.OpenCount{cases.TierUrgent: {Open: 3, Overdue: 1}, cases.TierGeneral: {Open: 7}},
-		outbox: map[store.OutboxState]int{store.OutboxPending: 2, store.OutboxDead: 1},
+		cases:  map[cases.Tier]cases.OpenCount{cases.TierUrgent: {Open: 3, Overdue: 1}, cases.TierGeneral: {Open: 7}},
+		outbox: map[cases.OutboxState]int{cases.OutboxPending: 2, cases.OutboxDead: 1},
 	}})
 	m.Delivered("wecom")
 	m.Delivered("wecom")

@@ -59,7 +59,7 @@ func TestBacklogDrainsAsDigests(t *testing.T) {
 			t.Fatalf("%d sends before the burst, want 20", before)
 		}
 		b.sender.onSend, other.onSend = latency, latency
-		var burst []store.OutboxItem
+		var burst []cases.OutboxItem
 		for i := range 500 {
 			for _, c := range []cases.Case{unit, students} {
 				burst = append(burst, notice(c, fmt.Sprintf("burst-%s-%d", c.LeadUnit, i)))
@@ -103,7 +103,7 @@ func TestBacklogDrainsAsDigests(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, it := range items {
-				if it.State != store.OutboxSent {
+				if it.State != cases.OutboxSent {
 					t.Fatalf("%s's message %d is %s", c.LeadUnit, it.ID, it.State)
 				}
 			}
@@ -115,14 +115,14 @@ func TestBacklogDrainsAsDigests(t *testing.T) {
 }
 
 // notice is a dispatch notice of c to its unit, under its own dedup key.
-func notice(c cases.Case, key string) store.OutboxItem {
-	return store.OutboxItem{CaseID: c.ID, Template: "case_dispatched",
+func notice(c cases.Case, key string) cases.OutboxItem {
+	return cases.OutboxItem{CaseID: c.ID, Template: "case_dispatched",
 		To: cases.Recipient{Kind: cases.ToUnit, ID: c.LeadUnit}, DedupKey: key}
 }
 
 func enqueue(t *testing.T, s *store.Store, b *storeBundle, c cases.Case, key string) {
 	t.Helper()
-	if _, err := s.Enqueue(context.Background(), []store.OutboxItem{notice(c, key)}, b.clock.Now()); err != nil {
+	if _, err := s.Enqueue(context.Background(), []cases.OutboxItem{notice(c, key)}, b.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 }

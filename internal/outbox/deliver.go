@@ -12,7 +12,6 @@ import (
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/render"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // RunOnce claims up to Batch due messages and tries each once. It returns
@@ -38,7 +37,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 // attempt is one message's way through the worker, gathering what the
 // outcome's log line and metrics need.
 type attempt struct {
-	it   store.OutboxItem
+	it   cases.OutboxItem
 	c    cases.Case
 	log  *zap.Logger
 	sent []sent
@@ -59,7 +58,7 @@ type failure struct {
 
 // deliver tries one message and records the outcome. It returns only an
 // error of recording it.
-func (w *Worker) deliver(ctx context.Context, it store.OutboxItem) error {
+func (w *Worker) deliver(ctx context.Context, it cases.OutboxItem) error {
 	a := w.newAttempt(it)
 	msg, addrs, done, err := w.prepare(ctx, a)
 	if done {
@@ -74,7 +73,7 @@ func (w *Worker) deliver(ctx context.Context, it store.OutboxItem) error {
 	return w.outcome(ctx, a)
 }
 
-func (w *Worker) newAttempt(it store.OutboxItem) *attempt {
+func (w *Worker) newAttempt(it cases.OutboxItem) *attempt {
 	return &attempt{it: it, log: w.log.With(
 		zap.Int64("outbox_id", it.ID), zap.Int64("case_id", it.CaseID), zap.String("template", it.Template),
 		zap.String("to", string(it.To.Kind)+":"+it.To.ID), zap.Int("attempt", it.Attempts),
@@ -89,7 +88,7 @@ func (w *Worker) prepare(ctx context.Context, a *attempt) (msg bot.Message, addr
 	it := a.it
 	if it.CaseID != 0 {
 		c, err := w.store.GetCase(ctx, it.CaseID)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, cases.ErrNotFound) {
 			return msg, nil, true, w.dead(ctx, a, fmt.Errorf("case %d: %w", it.CaseID, err))
 		}
 		if err != nil {
@@ -170,7 +169,7 @@ func (w *Worker) send(ctx context.Context, a *attempt, addr bot.Address, msg bot
 		a.fail = append(a.fail, failure{bot.PlatformNone, err})
 		return
 	}
-	if err := w.handOver(ctx, a, []store.OutboxItem{a.it}, msg.DedupKey); err != nil {
+	if err := w.handOver(ctx, a, []cases.OutboxItem{a.it}, msg.DedupKey); err != nil {
 		a.fail = append(a.fail, failure{bot.PlatformNone, err})
 		return
 	}
@@ -244,7 +243,7 @@ func (w *Worker) markSent(ctx context.Context, a *attempt, platform, ids string)
 func (w *Worker) retry(ctx context.Context, a *attempt, errs ...error) error {
 	err := errors.Join(errs...)
 	if ctx.Err() != nil {
-		return w.release(ctx, []store.OutboxItem{a.it}, "not finished: the worker stopped")
+		return w.release(ctx, []cases.OutboxItem{a.it}, "not finished: the worker stopped")
 	}
 	if a.it.Attempts >= w.cfg.MaxAttempts {
 		return w.dead(ctx, a, fmt.Errorf("gave up after %d attempts: %w", a.it.Attempts, err))

@@ -18,7 +18,7 @@ import (
 // claim holds it, and a cancelled context failing a mark.
 type fakeStore struct {
 	mu       sync.Mutex
-	items    map[int64]*store.OutboxItem
+	items    map[int64]*cases.OutboxItem
 	cases    map[int64]cases.Case
 	nextID   int64
 	claimErr error
@@ -27,7 +27,7 @@ type fakeStore struct {
 }
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{items: map[int64]*store.OutboxItem{}, cases: map[int64]cases.Case{}}
+	return &fakeStore{items: map[int64]*cases.OutboxItem{}, cases: map[int64]cases.Case{}}
 }
 
 func (s *fakeStore) addCase(c cases.Case) {
@@ -40,21 +40,21 @@ func (s *fakeStore) queue(caseID int64, template string, to cases.Recipient, dat
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID++
-	s.items[s.nextID] = &store.OutboxItem{
+	s.items[s.nextID] = &cases.OutboxItem{
 		ID: s.nextID, CaseID: caseID, Template: template, To: to, Data: data,
 		DedupKey: fmt.Sprintf("case/%d/v1/%d/%s", caseID, s.nextID, template),
-		State:    store.OutboxPending, NextAttemptAt: at, CreatedAt: at,
+		State:    cases.OutboxPending, NextAttemptAt: at, CreatedAt: at,
 	}
 	return s.nextID
 }
 
-func (s *fakeStore) item(id int64) store.OutboxItem {
+func (s *fakeStore) item(id int64) cases.OutboxItem {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return *s.items[id]
 }
 
-func (s *fakeStore) ClaimOutbox(_ context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error) {
+func (s *fakeStore) ClaimOutbox(_ context.Context, now time.Time, lease time.Duration, limit int) ([]cases.OutboxItem, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.claimErr != nil {
@@ -62,8 +62,8 @@ func (s *fakeStore) ClaimOutbox(_ context.Context, now time.Time, lease time.Dur
 	}
 	var ids []int64
 	for id, it := range s.items {
-		if (it.State == store.OutboxPending && !it.NextAttemptAt.After(now)) ||
-			(it.State == store.OutboxSending && it.LeaseUntil.Before(now)) {
+		if (it.State == cases.OutboxPending && !it.NextAttemptAt.After(now)) ||
+			(it.State == cases.OutboxSending && it.LeaseUntil.Before(now)) {
 			ids = append(ids, id)
 		}
 	}
@@ -71,10 +71,10 @@ func (s *fakeStore) ClaimOutbox(_ context.Context, now time.Time, lease time.Dur
 	if len(ids) > limit {
 		ids = ids[:limit]
 	}
-	out := make([]store.OutboxItem, 0, len(ids))
+	out := make([]cases.OutboxItem, 0, len(ids))
 	for _, id := range ids {
 		it := s.items[id]
-		it.State, it.LeaseUntil = store.OutboxSending, now.Add(lease)
+		it.State, it.LeaseUntil = cases.OutboxSending, now.Add(lease)
 		it.Attempts++
 		out = append(out, *it)
 	}
@@ -92,10 +92,10 @@ func (s *fakeStore) MarkSent(ctx context.Context, id int64, platform, msgID stri
 	defer s.mu.Unlock()
 	it, ok := s.items[id]
 	if !ok {
-		return store.ErrNotFound
+		return cases.ErrNotFound
 	}
-	if it.State != store.OutboxSent {
-		it.State, it.SentAt, it.Platform, it.PlatformMsgID, it.LastError = store.OutboxSent, now, platform, msgID, ""
+	if it.State != cases.OutboxSent {
+		it.State, it.SentAt, it.Platform, it.PlatformMsgID, it.LastError = cases.OutboxSent, now, platform, msgID, ""
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func (s *fakeStore) RenewOutbox(ctx context.Context, id int64, attempt int, unti
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, ok := s.items[id]
-	if !ok || it.State != store.OutboxSending || it.Attempts != attempt {
+	if !ok || it.State != cases.OutboxSending || it.Attempts != attempt {
 		return false, nil
 	}
 	it.LeaseUntil = until
@@ -122,10 +122,10 @@ func (s *fakeStore) MarkRetry(ctx context.Context, id int64, attempt int, errTex
 	defer s.mu.Unlock()
 	it, ok := s.items[id]
 	if !ok {
-		return store.ErrNotFound
+		return cases.ErrNotFound
 	}
-	if it.State == store.OutboxSending && it.Attempts == attempt {
-		it.State, it.LastError, it.NextAttemptAt = store.OutboxPending, errText, next
+	if it.State == cases.OutboxSending && it.Attempts == attempt {
+		it.State, it.LastError, it.NextAttemptAt = cases.OutboxPending, errText, next
 	}
 	return nil
 }
@@ -138,10 +138,10 @@ func (s *fakeStore) MarkDead(ctx context.Context, id int64, attempt int, errText
 	defer s.mu.Unlock()
 	it, ok := s.items[id]
 	if !ok {
-		return store.ErrNotFound
+		return cases.ErrNotFound
 	}
-	if it.State == store.OutboxSending && it.Attempts == attempt {
-		it.State, it.LastError = store.OutboxDead, errText
+	if it.State == cases.OutboxSending && it.Attempts == attempt {
+		it.State, it.LastError = cases.OutboxDead, errText
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (s *fakeStore) MarkSentAs(ctx context.Context, claims []store.OutboxClaim, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range claims {
-		if it, ok := s.items[c.ID]; !ok || it.State != store.OutboxSending || it.Attempts != c.Attempt {
+		if it, ok := s.items[c.ID]; !ok || it.State != cases.OutboxSending || it.Attempts != c.Attempt {
 			return false, nil
 		}
 	}
@@ -171,7 +171,7 @@ func (s *fakeStore) GetCase(_ context.Context, id int64) (cases.Case, error) {
 	}
 	c, ok := s.cases[id]
 	if !ok {
-		return cases.Case{}, fmt.Errorf("case %d: %w", id, store.ErrNotFound)
+		return cases.Case{}, fmt.Errorf("case %d: %w", id, cases.ErrNotFound)
 	}
 	return c, nil
 }

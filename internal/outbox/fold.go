@@ -9,8 +9,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/render"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // foldDue sends a digest for each target with messages held back by its
@@ -81,9 +81,9 @@ type folded struct {
 // message that no longer folds (its case moved on, its part changed, it
 // may have gone out alone before) is delivered or settled on its own. It
 // reports whether the target's limit had no room, so that they wait again.
-func (w *Worker) deliverFold(ctx context.Context, key string, items []store.OutboxItem) (held bool, err error) {
-	parts, errs := w.prepareFolded(ctx, items, func(it store.OutboxItem, p planned) bool { return p.d.Fold == key && foldable(it) },
-		func(_ *attempt, it store.OutboxItem) error { return w.deliver(ctx, it) })
+func (w *Worker) deliverFold(ctx context.Context, key string, items []cases.OutboxItem) (held bool, err error) {
+	parts, errs := w.prepareFolded(ctx, items, func(it cases.OutboxItem, p planned) bool { return p.d.Fold == key && foldable(it) },
+		func(_ *attempt, it cases.OutboxItem) error { return w.deliver(ctx, it) })
 	switch len(parts) {
 	case 0:
 		return false, errors.Join(errs...)
@@ -96,8 +96,8 @@ func (w *Worker) deliverFold(ctx context.Context, key string, items []store.Outb
 
 // prepareFolded prepares items for a digest: those whose part fits go in it;
 // the others are settled by misfit.
-func (w *Worker) prepareFolded(ctx context.Context, items []store.OutboxItem, fits func(store.OutboxItem, planned) bool,
-	misfit func(*attempt, store.OutboxItem) error) ([]folded, []error) {
+func (w *Worker) prepareFolded(ctx context.Context, items []cases.OutboxItem, fits func(cases.OutboxItem, planned) bool,
+	misfit func(*attempt, cases.OutboxItem) error) ([]folded, []error) {
 	var parts []folded
 	var errs []error
 	for _, it := range items {
@@ -180,8 +180,8 @@ func (w *Worker) digest(template string, parts []folded, key string) (bot.Messag
 // sendDigest sends the digest and settles every message in it alike.
 func (w *Worker) sendDigest(ctx context.Context, p planned, digest bot.Message, parts []folded) error {
 	// The digest is sent under the shortest lease of its messages.
-	probe := &attempt{log: w.log, it: store.OutboxItem{LeaseUntil: parts[0].a.it.LeaseUntil, SentAs: parts[0].a.it.SentAs}}
-	items := make([]store.OutboxItem, len(parts))
+	probe := &attempt{log: w.log, it: cases.OutboxItem{LeaseUntil: parts[0].a.it.LeaseUntil, SentAs: parts[0].a.it.SentAs}}
+	items := make([]cases.OutboxItem, len(parts))
 	for i, f := range parts {
 		items[i] = f.a.it
 		if l := f.a.it.LeaseUntil; l.Before(probe.it.LeaseUntil) {

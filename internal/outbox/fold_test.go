@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/render"
 	"github.com/jiesu/jiesu/internal/store"
@@ -138,10 +139,10 @@ func TestSplitPartsRetryAlone(t *testing.T) {
 		}
 		// The message stands for its first part, the notice; the card
 		// is a message of its own, which alone was tried again.
-		if len(items) != 2 || items[0].State != store.OutboxSent || items[0].Attempts != 1 {
+		if len(items) != 2 || items[0].State != cases.OutboxSent || items[0].Attempts != 1 {
 			t.Fatalf("outbox = %+v", items)
 		}
-		if it := items[1]; it.State != store.OutboxSent || it.Data[deliveryKey] != "0/card" || it.Attempts != 2 ||
+		if it := items[1]; it.State != cases.OutboxSent || it.Data[deliveryKey] != "0/card" || it.Attempts != 2 ||
 			it.DedupKey != items[0].DedupKey+"/0/card" {
 			t.Errorf("card part = %+v", it)
 		}
@@ -201,7 +202,7 @@ func TestRateLimitHoldsAndFolds(t *testing.T) {
 			}
 			for _, it := range items {
 				// Waiting for room used no attempt.
-				if it.State != store.OutboxSent || it.Attempts != 1 {
+				if it.State != cases.OutboxSent || it.Attempts != 1 {
 					t.Errorf("item %d: %s after %d attempts", it.ID, it.State, it.Attempts)
 				}
 			}
@@ -250,7 +251,7 @@ func TestDigestClaimsLeaseFromTheirOwnTime(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, it := range items {
-				if it.State != store.OutboxSent || it.Attempts != 1 {
+				if it.State != cases.OutboxSent || it.Attempts != 1 {
 					t.Errorf("item %d (%s): %s after %d attempts", it.ID, it.Data[deliveryKey], it.State, it.Attempts)
 				}
 			}
@@ -275,7 +276,7 @@ func TestStopGivesBackWithoutAnAttempt(t *testing.T) {
 		if err != nil || len(items) != 1 {
 			t.Fatalf("outbox %+v, %v", items, err)
 		}
-		if it := items[0]; it.State != store.OutboxPending || it.Attempts != 0 || it.NextAttemptAt.After(b.clock.Now()) {
+		if it := items[0]; it.State != cases.OutboxPending || it.Attempts != 0 || it.NextAttemptAt.After(b.clock.Now()) {
 			t.Errorf("given back as %+v; want pending, due now, no attempt counted", it)
 		}
 	})

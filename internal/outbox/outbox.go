@@ -35,7 +35,7 @@ import (
 // attempts. MarkRetry, MarkDead, RenewOutbox and MarkSentAs act only while
 // the claim of that attempt holds the item.
 type Store interface {
-	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
+	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]cases.OutboxItem, error)
 	RenewOutbox(ctx context.Context, id int64, attempt int, until time.Time) (bool, error)
 	MarkSent(ctx context.Context, id int64, platform, platformMsgID string, now time.Time) error
 	MarkRetry(ctx context.Context, id int64, attempt int, errText string, next time.Time) error

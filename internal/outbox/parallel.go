@@ -8,9 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"go.uber.org/zap"
-
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // DefaultConcurrency is how many cases' messages a worker delivers at once.
@@ -24,8 +23,8 @@ const DefaultConcurrency = 4
 // by side. It stops starting deliveries when one could outlast the lease,
 // or when ctx ends (the worker stops), and gives the messages it did not
 // start back to the queue at once, for this replica or another.
-func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, leaseEnd time.Time) []error {
-	var groups [][]store.OutboxItem
+func (w *Worker) deliverAll(ctx context.Context, items []cases.OutboxItem, leaseEnd time.Time) []error {
+	var groups [][]cases.OutboxItem
 	byCase := map[int64]int{}
 	for _, it := range items {
 		if i, ok := byCase[it.CaseID]; ok && it.CaseID != 0 {
@@ -33,7 +32,7 @@ func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, lease
 			continue
 		}
 		byCase[it.CaseID] = len(groups)
-		groups = append(groups, []store.OutboxItem{it})
+		groups = append(groups, []cases.OutboxItem{it})
 	}
 	var (
 		mu    sync.Mutex
@@ -84,7 +83,7 @@ func (w *Worker) deliverAll(ctx context.Context, items []store.OutboxItem, lease
 // back to the queue, due now, without counting their claim's attempt where
 // the store can (DeferOutbox); otherwise the attempt stays counted, and a
 // message released this way is tried first in the next batch.
-func (w *Worker) release(ctx context.Context, items []store.OutboxItem, why string) error {
+func (w *Worker) release(ctx context.Context, items []cases.OutboxItem, why string) error {
 	ctx, cancel := recordCtx(ctx)
 	defer cancel()
 	w.log.Info("claimed messages given back", zap.Int("count", len(items)), zap.String("why", why))

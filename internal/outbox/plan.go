@@ -22,14 +22,14 @@ import (
 // *store.Store has it. Without one, a message's parts go out in one attempt
 // and a full rate limit is retried like a failure.
 type FoldStore interface {
-	Enqueue(ctx context.Context, items []store.OutboxItem, now time.Time) (int, error)
+	Enqueue(ctx context.Context, items []cases.OutboxItem, now time.Time) (int, error)
 	DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, foldKey string, foldMax int) error
 	DueFolds(ctx context.Context, now time.Time, limit int) ([]store.FoldGroup, error)
-	ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
+	ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]cases.OutboxItem, error)
 	DeferFold(ctx context.Context, key string, next time.Time) error
 	BacklogOf(ctx context.Context, key string, to cases.Recipient) (store.Backlog, error)
 	Unfold(ctx context.Context, ids []int64) error
-	ClaimSentAs(ctx context.Context, key string, now time.Time, lease time.Duration) ([]store.OutboxItem, error)
+	ClaimSentAs(ctx context.Context, key string, now time.Time, lease time.Duration) ([]cases.OutboxItem, error)
 }
 
 // deliveryKey is the data key of a message that carries one part of the
@@ -139,7 +139,7 @@ func (w *Worker) split(ctx context.Context, a *attempt, ps []planned, msg bot.Me
 		rest = ps[1:]
 	}
 	now := w.clock.Now()
-	items := make([]store.OutboxItem, len(rest))
+	items := make([]cases.OutboxItem, len(rest))
 	for i, p := range rest {
 		ref := strconv.Itoa(p.index) + "/" + p.d.Part
 		data := maps.Clone(a.it.Data)
@@ -151,7 +151,7 @@ func (w *Worker) split(ctx context.Context, a *attempt, ps []planned, msg bot.Me
 		if p.d.Template != "" {
 			template = p.d.Template
 		}
-		items[i] = store.OutboxItem{CaseID: a.it.CaseID, Template: template, To: a.it.To, Data: data,
+		items[i] = cases.OutboxItem{CaseID: a.it.CaseID, Template: template, To: a.it.To, Data: data,
 			DedupKey: a.it.DedupKey + "/" + ref, NextAttemptAt: now, OnlyWhile: a.it.OnlyWhile}
 	}
 	if n, err := w.folds.Enqueue(ctx, items, now); err != nil {

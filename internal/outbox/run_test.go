@@ -8,7 +8,6 @@ import (
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 func TestConfigDefaults(t *testing.T) {
@@ -77,7 +76,7 @@ func TestMessageToSeveralRenewsItsLease(t *testing.T) {
 			}
 		})
 		// Sent at 0 s and 9 s; at 18 s the lease (to 20 s) is renewed.
-		if it := b.store.item(id); *sends != 3 || it.State != store.OutboxSent || it.Attempts != 1 {
+		if it := b.store.item(id); *sends != 3 || it.State != cases.OutboxSent || it.Attempts != 1 {
 			t.Fatalf("%d sends; item %+v", *sends, it)
 		}
 	})
@@ -91,7 +90,7 @@ func TestMessageToSeveralRenewsItsLease(t *testing.T) {
 				}
 			}
 		})
-		if it := b.store.item(id); *sends != 1 || it.State != store.OutboxSending || it.Attempts != 2 {
+		if it := b.store.item(id); *sends != 1 || it.State != cases.OutboxSending || it.Attempts != 2 {
 			t.Fatalf("%d sends; item %+v: want the other replica's claim untouched", *sends, it)
 		}
 	})
@@ -207,7 +206,7 @@ func TestStopDuringTheLastAttemptDoesNotDeadLetter(t *testing.T) {
 	if _, err := b.worker.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if it := b.store.item(id); it.State != store.OutboxPending || it.NextAttemptAt.After(b.clock.Now()) {
+	if it := b.store.item(id); it.State != cases.OutboxPending || it.NextAttemptAt.After(b.clock.Now()) {
 		t.Errorf("after a stop on the last attempt: %+v, want pending, due now", it)
 	}
 }
@@ -222,7 +221,7 @@ func TestDigestSendEndsWithItsMessagesLease(t *testing.T) {
 		left time.Duration
 		want time.Duration // 0: not sent
 	}{{time.Minute, 10 * time.Second}, {4 * time.Second, 4 * time.Second}, {0, 0}} {
-		probe := &attempt{it: store.OutboxItem{LeaseUntil: now.Add(tt.left)}}
+		probe := &attempt{it: cases.OutboxItem{LeaseUntil: now.Add(tt.left)}}
 		got, err := b.worker.leaseFor(context.Background(), probe)
 		if tt.want == 0 && !errors.Is(err, ErrLeaseRunningOut) || tt.want != 0 && (err != nil || got != tt.want) {
 			t.Errorf("with %v left: %v, %v; want %v", tt.left, got, err, tt.want)

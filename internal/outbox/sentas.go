@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 )
 
@@ -21,7 +22,7 @@ import (
 
 // handOver records, once per attempt, that items are handed to a platform
 // under key; a claim lost meanwhile sends nothing.
-func (w *Worker) handOver(ctx context.Context, a *attempt, items []store.OutboxItem, key string) error {
+func (w *Worker) handOver(ctx context.Context, a *attempt, items []cases.OutboxItem, key string) error {
 	if a.handed {
 		return nil
 	}
@@ -44,17 +45,17 @@ func (w *Worker) handOver(ctx context.Context, a *attempt, items []store.OutboxI
 
 // mayHaveArrived reports whether an earlier attempt of it went out under
 // key.
-func mayHaveArrived(it store.OutboxItem, key string) bool {
+func mayHaveArrived(it cases.OutboxItem, key string) bool {
 	return it.SentAs != "" && it.SentAs == key
 }
 
 // foldable reports whether it may go in a new digest: only while no
 // attempt of it may have arrived.
-func foldable(it store.OutboxItem) bool { return it.SentAs == "" }
+func foldable(it cases.OutboxItem) bool { return it.SentAs == "" }
 
 // inDigest reports whether it was last handed over in a digest: under a
 // key not its own.
-func inDigest(it store.OutboxItem) bool {
+func inDigest(it cases.OutboxItem) bool {
 	return it.SentAs != "" && it.SentAs != it.DedupKey
 }
 
@@ -62,12 +63,12 @@ func inDigest(it store.OutboxItem) bool {
 // digest out of the batch and sends each such digest again, with its
 // other messages that still wait, under its key. It returns the rest of
 // items and how many more messages it claimed.
-func (w *Worker) resendDigests(ctx context.Context, items []store.OutboxItem) ([]store.OutboxItem, int, error) {
+func (w *Worker) resendDigests(ctx context.Context, items []cases.OutboxItem) ([]cases.OutboxItem, int, error) {
 	if w.folds == nil {
 		return items, 0, nil
 	}
 	var keys []string
-	groups := map[string][]store.OutboxItem{}
+	groups := map[string][]cases.OutboxItem{}
 	rest := items[:0:0]
 	for _, it := range items {
 		if !inDigest(it) {
@@ -95,9 +96,9 @@ func (w *Worker) resendDigests(ctx context.Context, items []store.OutboxItem) ([
 
 // resendDigest sends the digest key again with the messages of it that
 // still wait, however few.
-func (w *Worker) resendDigest(ctx context.Context, key string, items []store.OutboxItem) error {
-	parts, errs := w.prepareFolded(ctx, items, func(_ store.OutboxItem, p planned) bool { return p.d.DigestTemplate != "" },
-		func(a *attempt, _ store.OutboxItem) error {
+func (w *Worker) resendDigest(ctx context.Context, key string, items []cases.OutboxItem) error {
+	parts, errs := w.prepareFolded(ctx, items, func(_ cases.OutboxItem, p planned) bool { return p.d.DigestTemplate != "" },
+		func(a *attempt, _ cases.OutboxItem) error {
 			// Alone under the digest's key it could be taken for the digest.
 			return w.dead(ctx, a, fmt.Errorf("sent in digest %s, now of a part that does not fold: %w", key, ErrUnknownPart))
 		})

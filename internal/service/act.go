@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Act performs an action on the case ref; for a merge, primary is the
@@ -50,7 +49,7 @@ func (s *Service) ActWith(ctx context.Context, actor cases.Actor, ref string, cm
 			if err == nil {
 				return s.actOnIncident(ctx, actor, c, inc, cmd, extra)
 			}
-			if !errors.Is(err, store.ErrNotFound) {
+			if !errors.Is(err, cases.ErrNotFound) {
 				return cases.Case{}, err
 			}
 		}
@@ -67,7 +66,7 @@ func (s *Service) ActWith(ctx context.Context, actor cases.Actor, ref string, cm
 			out.Messages = append(out.Messages, extra(out.Case)...)
 		}
 		err = s.store.ApplyOutcome(ctx, c.Version, out)
-		if errors.Is(err, store.ErrConflict) && attempt < conflictRetries {
+		if errors.Is(err, cases.ErrConflict) && attempt < conflictRetries {
 			continue
 		}
 		if err != nil {
@@ -85,7 +84,7 @@ func (s *Service) primary(ctx context.Context, ref string) (*cases.Case, error) 
 		return nil, &cases.ValidationError{Field: "primary", Why: "is required"}
 	}
 	p, err := s.load(ctx, ref)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, cases.ErrNotFound) {
 		return nil, &cases.ValidationError{Field: "primary", Why: "no case " + strconv.Quote(ref)}
 	}
 	if err != nil {

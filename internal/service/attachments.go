@@ -5,18 +5,17 @@ import (
 	"fmt"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // AddAttachment links a file a complainant sent to case c and records it
 // in the timeline. The same platform message (SourceRef) adds one
 // attachment however often it is retried.
-func (s *Service) AddAttachment(ctx context.Context, c cases.Case, a store.Attachment) (store.Attachment, error) {
+func (s *Service) AddAttachment(ctx context.Context, c cases.Case, a cases.Attachment) (cases.Attachment, error) {
 	a.CaseID = c.ID
 	a.CreatedAt = s.clock.Now()
 	got, created, err := s.store.AddAttachment(ctx, a)
 	if err != nil {
-		return store.Attachment{}, err
+		return cases.Attachment{}, err
 	}
 	if created {
 		ev := cases.Event{CaseID: c.ID, Kind: "attach", Actor: cases.SystemActor().MemberID, At: a.CreatedAt,
@@ -29,7 +28,7 @@ func (s *Service) AddAttachment(ctx context.Context, c cases.Case, a store.Attac
 }
 
 // AttachmentStored records that an attachment's file is in the store.
-func (s *Service) AttachmentStored(ctx context.Context, a store.Attachment) error {
+func (s *Service) AttachmentStored(ctx context.Context, a cases.Attachment) error {
 	return s.store.MarkAttachmentStored(ctx, a, s.clock.Now())
 }
 
@@ -39,6 +38,6 @@ func (s *Service) AttachmentFailed(ctx context.Context, id int64, err error, giv
 }
 
 // PendingAttachments lists attachments still to download.
-func (s *Service) PendingAttachments(ctx context.Context, limit int) ([]store.Attachment, error) {
+func (s *Service) PendingAttachments(ctx context.Context, limit int) ([]cases.Attachment, error) {
 	return s.store.PendingAttachments(ctx, limit)
 }

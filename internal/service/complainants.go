@@ -8,7 +8,6 @@ import (
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/secret"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // ErrNotMobile is a phone that is not a mainland mobile number.
@@ -16,26 +15,26 @@ var ErrNotMobile = errors.New("not a mainland mobile number")
 
 // TouchComplainant records a message from a chat complainant now and
 // returns what is kept about them.
-func (s *Service) TouchComplainant(ctx context.Context, channel cases.Channel, identity string) (store.Complainant, error) {
+func (s *Service) TouchComplainant(ctx context.Context, channel cases.Channel, identity string) (cases.ChatComplainant, error) {
 	return s.store.TouchComplainant(ctx, channel, identity, s.clock.Now())
 }
 
 // GetComplainant returns what is kept about a chat complainant
-// (store.ErrNotFound before their first message).
-func (s *Service) GetComplainant(ctx context.Context, channel cases.Channel, identity string) (store.Complainant, error) {
+// (cases.ErrNotFound before their first message).
+func (s *Service) GetComplainant(ctx context.Context, channel cases.Channel, identity string) (cases.ChatComplainant, error) {
 	return s.store.GetComplainant(ctx, channel, identity)
 }
 
 // UpdateComplainant changes a chat complainant's record under a lock; see
 // store.UpdateComplainant.
-func (s *Service) UpdateComplainant(ctx context.Context, channel cases.Channel, identity string, fn func(*store.Complainant) error) (store.Complainant, error) {
+func (s *Service) UpdateComplainant(ctx context.Context, channel cases.Channel, identity string, fn func(*cases.ChatComplainant) error) (cases.ChatComplainant, error) {
 	return s.store.UpdateComplainant(ctx, channel, identity, s.clock.Now(), fn)
 }
 
 // ComplainantPhone returns the phone a chat complainant gave, in the clear,
 // for registering their next case; "" when they gave none.
-func (s *Service) ComplainantPhone(c store.Complainant) (string, error) {
-	if c.ContactState != store.ContactBound || c.ContactSealed == "" {
+func (s *Service) ComplainantPhone(c cases.ChatComplainant) (string, error) {
+	if c.ContactState != cases.ContactBound || c.ContactSealed == "" {
 		return "", nil
 	}
 	phone, err := s.keys.Open(c.ContactSealed)
@@ -58,8 +57,8 @@ func (s *Service) BindPhone(ctx context.Context, channel cases.Channel, identity
 		return "", nil, fmt.Errorf("seal phone: %w", err)
 	}
 	masked := secret.MaskPhone(mobile)
-	if _, err := s.UpdateComplainant(ctx, channel, identity, func(c *store.Complainant) error {
-		c.ContactSealed, c.ContactMasked, c.ContactState = sealed, masked, store.ContactBound
+	if _, err := s.UpdateComplainant(ctx, channel, identity, func(c *cases.ChatComplainant) error {
+		c.ContactSealed, c.ContactMasked, c.ContactState = sealed, masked, cases.ContactBound
 		return nil
 	}); err != nil {
 		return "", nil, err
@@ -114,7 +113,7 @@ func (s *Service) ExcludeWithoutContact(ctx context.Context, channel cases.Chann
 // casesWithoutContact lists a chat complainant's unfinished cases that
 // have no phone and no exclusion, newest first.
 func (s *Service) casesWithoutContact(ctx context.Context, channel cases.Channel, identity string) ([]cases.Case, error) {
-	list, err := s.store.ListCases(ctx, store.CaseFilter{Channel: channel, Identity: identity, Limit: store.MaxListLimit})
+	list, err := s.store.ListCases(ctx, cases.Filter{Channel: channel, Identity: identity, Limit: cases.MaxListLimit})
 	if err != nil {
 		return nil, fmt.Errorf("cases of complainant: %w", err)
 	}
@@ -140,7 +139,7 @@ func (s *Service) transition(ctx context.Context, ref string, fn func(cases.Case
 			return cases.Case{}, err
 		}
 		err = s.store.ApplyOutcome(ctx, c.Version, out)
-		if errors.Is(err, store.ErrConflict) && attempt < conflictRetries {
+		if errors.Is(err, cases.ErrConflict) && attempt < conflictRetries {
 			continue
 		}
 		if err != nil {
@@ -167,10 +166,10 @@ func (s *Service) ExpireContactAsks(ctx context.Context, before time.Time) (int,
 		}
 		for _, c := range list {
 			settled := false
-			if _, err := s.UpdateComplainant(ctx, c.Channel, c.Identity, func(c *store.Complainant) error {
+			if _, err := s.UpdateComplainant(ctx, c.Channel, c.Identity, func(c *cases.ChatComplainant) error {
 				// Answered meanwhile: leave it.
-				if settled = c.ContactState == store.ContactAsked && c.AskedAt.Before(before); settled {
-					c.ContactState = store.ContactUnanswered
+				if settled = c.ContactState == cases.ContactAsked && c.AskedAt.Before(before); settled {
+					c.ContactState = cases.ContactUnanswered
 				}
 				return nil
 			}); err != nil {
@@ -198,7 +197,7 @@ func (s *Service) AskContact(ctx context.Context, channel cases.Channel, identit
 }
 
 // LatestOpenCase returns a chat complainant's newest case still with a
-// unit (without its co-units), or store.ErrNotFound.
+// unit (without its co-units), or cases.ErrNotFound.
 func (s *Service) LatestOpenCase(ctx context.Context, channel cases.Channel, identity string) (cases.Case, error) {
 	return s.store.LatestOpenCase(ctx, channel, identity)
 }

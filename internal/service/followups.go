@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // FollowUps is the hotline's phone follow-up list (回访) of cases their
@@ -36,7 +35,7 @@ func (s *Service) CloseUnrated(ctx context.Context, now time.Time) (int, error) 
 	cutoff := now.Add(-s.cfg.Survey.CloseUnratedAfter)
 	n := 0
 	for {
-		list, err := s.store.AwaitingRating(ctx, cutoff, cutoff, store.MaxListLimit)
+		list, err := s.store.AwaitingRating(ctx, cutoff, cutoff, cases.MaxListLimit)
 		if err != nil {
 			return n, fmt.Errorf("close unrated: %w", err)
 		}
@@ -52,7 +51,7 @@ func (s *Service) CloseUnrated(ctx context.Context, now time.Time) (int, error) 
 			closed++
 		}
 		n += closed
-		if len(list) < store.MaxListLimit || closed == 0 {
+		if len(list) < cases.MaxListLimit || closed == 0 {
 			return n, nil
 		}
 	}

@@ -89,8 +89,8 @@ type Answer struct {
 // A reply decides to ask from the record it was given (never asked), so
 // two first messages handled at the same instant may both ask; asking
 // twice is the price of a round trip fewer on every first message.
-func (b *Inbox) OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (Answer, error)) (string, error) {
-	var who store.Complainant
+func (b *Inbox) OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who cases.ChatComplainant) (Answer, error)) (string, error) {
+	var who cases.ChatComplainant
 	if key == "" {
 		var err error
 		if who, err = b.svc.TouchComplainant(ctx, channel, identity); err != nil {

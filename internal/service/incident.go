@@ -39,7 +39,7 @@ func IncidentAction(a cases.Action) bool {
 
 // IncidentResult is what an action on an incident did.
 type IncidentResult struct {
-	Incident store.Incident
+	Incident cases.Incident
 	// Moved are the cases the action moved, as they are now.
 	Moved []cases.Case
 	// Skipped are the cases that were waiting for the action but refused
@@ -50,7 +50,7 @@ type IncidentResult struct {
 
 // actOnIncident is Act for an incident action on case c of incident inc:
 // it acts on the whole incident and returns c as it is now.
-func (s *Service) actOnIncident(ctx context.Context, actor cases.Actor, c cases.Case, inc store.Incident, cmd cases.Command, extra func(cases.Case) []cases.Message) (cases.Case, error) {
+func (s *Service) actOnIncident(ctx context.Context, actor cases.Actor, c cases.Case, inc cases.Incident, cmd cases.Command, extra func(cases.Case) []cases.Message) (cases.Case, error) {
 	if _, err := s.actIncident(ctx, actor, inc, cmd, extra); err != nil {
 		return cases.Case{}, err
 	}
@@ -75,7 +75,7 @@ func (s *Service) ActIncident(ctx context.Context, actor cases.Actor, id int64, 
 
 // actIncident is ActIncident; extra, if set, adds messages to each case's
 // transition as ActWith's does.
-func (s *Service) actIncident(ctx context.Context, actor cases.Actor, inc store.Incident, cmd cases.Command, extra func(cases.Case) []cases.Message) (IncidentResult, error) {
+func (s *Service) actIncident(ctx context.Context, actor cases.Actor, inc cases.Incident, cmd cases.Command, extra func(cases.Case) []cases.Message) (IncidentResult, error) {
 	members, err := s.store.IncidentCases(ctx, inc.ID)
 	if err != nil {
 		return IncidentResult{}, err
@@ -140,7 +140,7 @@ func (s *Service) applyQuietly(ctx context.Context, actor cases.Actor, c cases.C
 			out.Messages = append(out.Messages, extra(out.Case)...)
 		}
 		err = s.store.ApplyOutcome(ctx, c.Version, out)
-		if errors.Is(err, store.ErrConflict) && attempt < conflictRetries {
+		if errors.Is(err, cases.ErrConflict) && attempt < conflictRetries {
 			if c, err = s.store.GetCase(ctx, c.ID); err != nil {
 				return cases.Case{}, err
 			}
@@ -154,13 +154,13 @@ func (s *Service) applyQuietly(ctx context.Context, actor cases.Actor, c cases.C
 }
 
 // tellUnit queues the one notice of an incident action to its unit.
-func (s *Service) tellUnit(ctx context.Context, actor cases.Actor, inc store.Incident, action cases.Action, res IncidentResult) error {
+func (s *Service) tellUnit(ctx context.Context, actor cases.Actor, inc cases.Incident, action cases.Action, res IncidentResult) error {
 	now := s.clock.Now()
 	name := actor.Name
 	if name == "" {
 		name = actor.MemberID
 	}
-	_, err := s.store.Enqueue(ctx, []store.OutboxItem{{
+	_, err := s.store.Enqueue(ctx, []cases.OutboxItem{{
 		CaseID: res.Moved[0].ID, Template: IncidentHandledTemplate,
 		To: cases.Recipient{Kind: cases.ToUnit, ID: inc.LeadUnit},
 		Data: map[string]string{
@@ -177,7 +177,7 @@ func (s *Service) tellUnit(ctx context.Context, actor cases.Actor, inc store.Inc
 
 // IncidentView is an incident with its cases.
 type IncidentView struct {
-	Incident store.Incident
+	Incident cases.Incident
 	Cases    []cases.Case
 }
 
@@ -203,7 +203,7 @@ func (s *Service) AddToIncident(ctx context.Context, actor cases.Actor, id int64
 		return err
 	}
 	err = s.store.AddToIncident(ctx, inc.ID, c, actor.MemberID, s.clock.Now(), s.grouping())
-	if errors.Is(err, store.ErrOtherIncident) || errors.Is(err, store.ErrNotGroupable) {
+	if errors.Is(err, cases.ErrOtherIncident) || errors.Is(err, cases.ErrNotGroupable) {
 		return &cases.ValidationError{Field: "case", Why: err.Error()}
 	}
 	return err
@@ -219,7 +219,7 @@ func (s *Service) RemoveFromIncident(ctx context.Context, actor cases.Actor, id 
 	}
 	now := s.clock.Now()
 	if err := s.store.RemoveFromIncident(ctx, inc.ID, c, actor.MemberID, now, s.grouping()); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, cases.ErrNotFound) {
 			return &cases.ValidationError{Field: "case", Why: fmt.Sprintf("%s is not in incident %d", c.Number, id)}
 		}
 		return err
@@ -234,13 +234,13 @@ func (s *Service) RemoveFromIncident(ctx context.Context, actor cases.Actor, id 
 // ownNotices are the cards a case taken out of incident id gets on its own:
 // its unit's, if it still waits to be accepted, and each co-unit's that has
 // not taken its part, which the incident's notice stood for until now.
-func ownNotices(id int64, c cases.Case, now time.Time) []store.OutboxItem {
+func ownNotices(id int64, c cases.Case, now time.Time) []cases.OutboxItem {
 	key := func(unit string) string {
 		return fmt.Sprintf("incident/%d/removed/%d/%s/%d", id, c.ID, unit, now.UnixMicro())
 	}
-	var out []store.OutboxItem
+	var out []cases.OutboxItem
 	if c.State == cases.StateDispatched {
-		out = append(out, store.OutboxItem{CaseID: c.ID, Template: "case_dispatched",
+		out = append(out, cases.OutboxItem{CaseID: c.ID, Template: "case_dispatched",
 			To: cases.Recipient{Kind: cases.ToUnit, ID: c.LeadUnit}, DedupKey: key(c.LeadUnit)})
 	}
 	if !c.State.OnClock() {
@@ -248,7 +248,7 @@ func ownNotices(id int64, c cases.Case, now time.Time) []store.OutboxItem {
 	}
 	for _, a := range c.CoUnits {
 		if a.State == cases.AssignmentDispatched {
-			out = append(out, store.OutboxItem{CaseID: c.ID, Template: "case_co_dispatched",
+			out = append(out, cases.OutboxItem{CaseID: c.ID, Template: "case_co_dispatched",
 				To: cases.Recipient{Kind: cases.ToUnit, ID: a.Unit}, Data: map[string]string{"lead_unit": c.LeadUnit}, DedupKey: key(a.Unit)})
 		}
 	}
@@ -257,30 +257,30 @@ func ownNotices(id int64, c cases.Case, now time.Time) []store.OutboxItem {
 
 // manage loads an incident and a case for someone who may change the
 // incident: the school office, or a handler or the head of its unit.
-func (s *Service) manage(ctx context.Context, actor cases.Actor, id int64, ref string) (store.Incident, cases.Case, error) {
+func (s *Service) manage(ctx context.Context, actor cases.Actor, id int64, ref string) (cases.Incident, cases.Case, error) {
 	inc, err := s.readIncident(ctx, actor, id)
 	if err != nil {
-		return store.Incident{}, cases.Case{}, err
+		return cases.Incident{}, cases.Case{}, err
 	}
 	if !actor.Office() && !(actor.Unit == inc.LeadUnit && actor.Has(cases.RoleHandler, cases.RoleUnitHead)) {
-		return store.Incident{}, cases.Case{}, &cases.ForbiddenError{Action: "group", Actor: actor.MemberID, Why: "only the school office or the incident's unit may change it"}
+		return cases.Incident{}, cases.Case{}, &cases.ForbiddenError{Action: "group", Actor: actor.MemberID, Why: "only the school office or the incident's unit may change it"}
 	}
 	c, err := s.Get(ctx, actor, ref)
 	if err != nil {
-		return store.Incident{}, cases.Case{}, err
+		return cases.Incident{}, cases.Case{}, err
 	}
 	return inc, c, nil
 }
 
 // readIncident returns incident id if the actor may see it: those who read
 // every case, and the members of its unit.
-func (s *Service) readIncident(ctx context.Context, actor cases.Actor, id int64) (store.Incident, error) {
+func (s *Service) readIncident(ctx context.Context, actor cases.Actor, id int64) (cases.Incident, error) {
 	inc, err := s.store.GetIncident(ctx, id)
 	if err != nil {
-		return store.Incident{}, err
+		return cases.Incident{}, err
 	}
 	if !actor.ReadsAll() && actor.Unit != inc.LeadUnit {
-		return store.Incident{}, &cases.ForbiddenError{Action: "read", Actor: actor.MemberID, Why: "the incident belongs to another unit"}
+		return cases.Incident{}, &cases.ForbiddenError{Action: "read", Actor: actor.MemberID, Why: "the incident belongs to another unit"}
 	}
 	return inc, nil
 }

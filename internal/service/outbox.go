@@ -11,7 +11,7 @@ import (
 // OutboxQuery selects messages for the office: a state, a case (number or
 // id), when they went dead, and a page.
 type OutboxQuery struct {
-	State     store.OutboxState
+	State     cases.OutboxState
 	CaseRef   string
 	DeadSince time.Time
 	After     int64
@@ -20,7 +20,7 @@ type OutboxQuery struct {
 
 // Outbox lists the messages q selects, oldest first, for the school office
 // and admins: the dead letters are theirs to retry or drop.
-func (s *Service) Outbox(ctx context.Context, actor cases.Actor, q OutboxQuery) ([]store.OutboxItem, error) {
+func (s *Service) Outbox(ctx context.Context, actor cases.Actor, q OutboxQuery) ([]cases.OutboxItem, error) {
 	if err := mayManageOutbox(actor, "list_outbox"); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // EventRefused is the kind of the audit event of a refused action.
@@ -18,7 +17,7 @@ const EventRefused = "refused"
 // timeline; that is not an error.
 func (s *Service) RecordRefusal(ctx context.Context, actor cases.Actor, ref string, action cases.Action, why error) error {
 	c, err := s.load(ctx, ref)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, cases.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

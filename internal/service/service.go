@@ -81,7 +81,7 @@ func (s *Service) Get(ctx context.Context, actor cases.Actor, ref string) (cases
 }
 
 // List returns the cases matching f that the actor may read.
-func (s *Service) List(ctx context.Context, actor cases.Actor, f store.CaseFilter) ([]cases.Case, error) {
+func (s *Service) List(ctx context.Context, actor cases.Actor, f cases.Filter) ([]cases.Case, error) {
 	// A search that is a phone number also finds the cases of that phone,
 	// for those who may know whose cases they are.
 	f.ContactIndexes = nil
@@ -195,10 +195,10 @@ func (s *Service) Reveal(ctx context.Context, actor cases.Actor, ref string) (Co
 func (s *Service) load(ctx context.Context, ref string) (cases.Case, error) {
 	if cases.CheckText("ref", ref, cases.MaxRefLength) != nil {
 		// No case has such a number; the database is not asked.
-		return cases.Case{}, fmt.Errorf("case %q: %w", ref, store.ErrNotFound)
+		return cases.Case{}, fmt.Errorf("case %q: %w", ref, cases.ErrNotFound)
 	}
 	return s.store.GetCaseByRef(ctx, ref)
 }
 
 // IsNotFound reports whether err means the thing asked for does not exist.
-func IsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+func IsNotFound(err error) bool { return errors.Is(err, cases.ErrNotFound) }

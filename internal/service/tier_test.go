@@ -34,7 +34,7 @@ func TestUrgentByTextAndOneTapDowngrade(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(msgs, func(m store.OutboxItem) bool { return m.Template == "case_urgent_by_text" }) {
+		if !slices.ContainsFunc(msgs, func(m cases.OutboxItem) bool { return m.Template == "case_urgent_by_text" }) {
 			t.Errorf("no case_urgent_by_text among %+v", msgs)
 		}
 		down, err := svc.Act(ctx, op, c.Number, cases.Command{Action: cases.ActionChangeTier}, "")

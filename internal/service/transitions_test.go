@@ -196,7 +196,7 @@ func (r rig) caseIn(state cases.State, prep func(*cases.Case)) cases.Case {
 type snap struct {
 	Case   cases.Case
 	Events []cases.Event
-	Outbox []store.OutboxItem
+	Outbox []cases.OutboxItem
 }
 
 func (r rig) snapshot(id int64) snap {

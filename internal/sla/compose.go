@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // DigestTemplate is the message a recipient gets instead of one message per
@@ -32,7 +31,7 @@ type item struct {
 
 // compose turns a sweep's items into outbox messages: per recipient, one
 // message when there is one item, else one digest.
-func compose(items []item) []store.OutboxItem {
+func compose(items []item) []cases.OutboxItem {
 	by := map[cases.Recipient][]item{}
 	var order []cases.Recipient
 	for _, it := range items {
@@ -41,7 +40,7 @@ func compose(items []item) []store.OutboxItem {
 		}
 		by[it.to] = append(by[it.to], it)
 	}
-	out := make([]store.OutboxItem, 0, len(order))
+	out := make([]cases.OutboxItem, 0, len(order))
 	for _, to := range order {
 		its := by[to]
 		if len(its) == 1 {
@@ -55,7 +54,7 @@ func compose(items []item) []store.OutboxItem {
 
 // single is the step's own template about its case: what is late, by how
 // much, who holds it (the case's unit and first handler) and its link.
-func single(it item) store.OutboxItem {
+func single(it item) cases.OutboxItem {
 	data := map[string]string{
 		"condition": it.f.step.If,
 		"kind":      it.f.kind,
@@ -64,7 +63,7 @@ func single(it item) store.OutboxItem {
 	if it.count > 0 {
 		data["incident_count"] = strconv.Itoa(it.count)
 	}
-	return store.OutboxItem{
+	return cases.OutboxItem{
 		CaseID: it.f.c.ID, Template: it.f.step.Template, To: it.to, Data: data,
 		DedupKey: "sla/" + it.key + "/" + label(it.to),
 		// Not for a case that left the clock before this went out.
@@ -75,7 +74,7 @@ func single(it item) store.OutboxItem {
 // digest lists the items oldest step first, escalations before reminders,
 // one row each: number, unit, condition, phrase, by how much, incident
 // count, tab-separated for the template to lay out in Chinese.
-func digest(to cases.Recipient, its []item) store.OutboxItem {
+func digest(to cases.Recipient, its []item) cases.OutboxItem {
 	slices.SortFunc(its, func(a, b item) int {
 		if a.f.kind != b.f.kind {
 			return cmp.Compare(a.f.kind, b.f.kind) // "escalation" sorts before "reminder"
@@ -111,7 +110,7 @@ func digest(to cases.Recipient, its []item) store.OutboxItem {
 	if more := len(its) - len(rows); more > 0 {
 		data["more"] = strconv.Itoa(more)
 	}
-	return store.OutboxItem{
+	return cases.OutboxItem{
 		Template: DigestTemplate, To: to, Data: data,
 		DedupKey: "sla/digest/" + label(to) + "/" + hex.EncodeToString(sum[:12]),
 	}

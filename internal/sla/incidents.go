@@ -81,7 +81,7 @@ func (n *IncidentNotices) Run(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		var items []store.OutboxItem
+		var items []cases.OutboxItem
 		for _, d := range due {
 			inc := d.Incident
 			won, err := t.IncidentNotified(ctx, inc.ID, d.Count, now)
@@ -113,7 +113,7 @@ func (n *IncidentNotices) Run(ctx context.Context, now time.Time) error {
 // notices the incident's stands for as it does the unit's. They are shown
 // on its oldest case (whose number and link the card carries, and whose
 // 接单 accepts them all for the unit).
-func (n *IncidentNotices) notices(d store.IncidentNotice, now time.Time) []store.OutboxItem {
+func (n *IncidentNotices) notices(d cases.IncidentNotice, now time.Time) []cases.OutboxItem {
 	inc := d.Incident
 	template := IncidentUpdatedTemplate
 	if inc.NotifiedAt.IsZero() {
@@ -129,7 +129,7 @@ func (n *IncidentNotices) notices(d store.IncidentNotice, now time.Time) []store
 		data["removed"] = strconv.Itoa(-change)
 	}
 	key := fmt.Sprintf("incident/%d/notice/%d", inc.ID, now.UnixMicro())
-	out := []store.OutboxItem{{
+	out := []cases.OutboxItem{{
 		CaseID: d.First, Template: template, To: cases.Recipient{Kind: cases.ToUnit, ID: inc.LeadUnit}, Data: data, DedupKey: key,
 	}}
 	for _, u := range d.CoUnits {
@@ -137,7 +137,7 @@ func (n *IncidentNotices) notices(d store.IncidentNotice, now time.Time) []store
 		// and offers no 接单, which is the lead unit's.
 		co := maps.Clone(data)
 		co["lead_unit"] = inc.LeadUnit
-		out = append(out, store.OutboxItem{
+		out = append(out, cases.OutboxItem{
 			CaseID: d.First, Template: template, To: cases.Recipient{Kind: cases.ToUnit, ID: u}, Data: co, DedupKey: key + "/" + u,
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/outbox"
 	"github.com/jiesu/jiesu/internal/render"
@@ -212,7 +213,7 @@ func TestKilledReplicaIsTakenOverAndShownOnce(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, it := range items {
-					if it.State != store.OutboxSent {
+					if it.State != cases.OutboxSent {
 						t.Errorf("%s to %s is %s", it.Template, it.To.ID, it.State)
 					}
 					if it.Template == "escalation" && it.Attempts != 2 {

@@ -6,40 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Attachment states.
-const (
-	AttachmentPending = "pending" // to be downloaded from the platform
-	AttachmentStored  = "stored"  // in the attachment store at Path
-	AttachmentRemote  = "remote"  // kept as the platform's media id only (voice: its text is the content)
-	AttachmentFailed  = "failed"  // gave up downloading
+	"github.com/jiesu/jiesu/internal/cases"
 )
-
-// Attachment is a file a complainant sent with a case.
-type Attachment struct {
-	ID          int64
-	CaseID      int64
-	Kind        string // image, voice
-	Platform    string
-	MediaID     string // the platform's id, for downloading
-	SourceRef   string // the platform message it came with; one attachment per message
-	State       string
-	Path        string // in the attachment store
-	ContentType string
-	Size        int64
-	SHA256      string
-	Attempts    int
-	LastError   string
-	CreatedAt   time.Time
-	StoredAt    time.Time
-}
 
 const attachmentColumns = `id, case_id, kind, platform, media_id, source_ref, state, path, content_type,
 	size, sha256, attempts, last_error, created_at, stored_at`
 
-func scanAttachment(row scanner) (Attachment, error) {
-	var a Attachment
+func scanAttachment(row scanner) (cases.Attachment, error) {
+	var a cases.Attachment
 	err := row.Scan(&a.ID, &a.CaseID, &a.Kind, &a.Platform, &a.MediaID, &a.SourceRef, &a.State, &a.Path,
 		&a.ContentType, &a.Size, &a.SHA256, &a.Attempts, &a.LastError, timeCol{&a.CreatedAt}, timeCol{&a.StoredAt})
 	return a, err
@@ -48,9 +23,9 @@ func scanAttachment(row scanner) (Attachment, error) {
 // AddAttachment links a file to a case. An attachment from the same
 // platform message is added once: a retry returns the first with
 // created=false.
-func (s *Store) AddAttachment(ctx context.Context, a Attachment) (Attachment, bool, error) {
+func (s *Store) AddAttachment(ctx context.Context, a cases.Attachment) (cases.Attachment, bool, error) {
 	if a.CaseID == 0 || a.Kind == "" || a.State == "" {
-		return Attachment{}, false, errors.New("add attachment: case, kind and state are required")
+		return cases.Attachment{}, false, errors.New("add attachment: case, kind and state are required")
 	}
 	row := s.db.QueryRowContext(ctx, `INSERT INTO case_attachments
 		(case_id, kind, platform, media_id, source_ref, state, path, content_type, size, sha256, created_at, stored_at)
@@ -63,19 +38,19 @@ func (s *Store) AddAttachment(ctx context.Context, a Attachment) (Attachment, bo
 		return got, true, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) || a.SourceRef == "" {
-		return Attachment{}, false, fmt.Errorf("add attachment to case %d: %w", a.CaseID, err)
+		return cases.Attachment{}, false, fmt.Errorf("add attachment to case %d: %w", a.CaseID, err)
 	}
 	got, err = scanAttachment(s.db.QueryRowContext(ctx, `SELECT `+attachmentColumns+` FROM case_attachments
 		WHERE platform = $1 AND source_ref = $2`, a.Platform, a.SourceRef))
 	if err != nil {
-		return Attachment{}, false, fmt.Errorf("add attachment to case %d: %w", a.CaseID, err)
+		return cases.Attachment{}, false, fmt.Errorf("add attachment to case %d: %w", a.CaseID, err)
 	}
 	return got, false, nil
 }
 
 // MarkAttachmentStored records that a pending attachment's file is in the
 // store.
-func (s *Store) MarkAttachmentStored(ctx context.Context, a Attachment, now time.Time) error {
+func (s *Store) MarkAttachmentStored(ctx context.Context, a cases.Attachment, now time.Time) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE case_attachments SET state = 'stored', path = $2, content_type = $3,
 		size = $4, sha256 = $5, stored_at = $6, attempts = attempts + 1, last_error = ''
 		WHERE id = $1`, a.ID, a.Path, a.ContentType, a.Size, a.SHA256, s.d.time(now))
@@ -87,9 +62,9 @@ func (s *Store) MarkAttachmentStored(ctx context.Context, a Attachment, now time
 
 // MarkAttachmentFailed counts a failed download; giveUp makes it final.
 func (s *Store) MarkAttachmentFailed(ctx context.Context, id int64, errText string, giveUp bool) error {
-	state := AttachmentPending
+	state := cases.AttachmentPending
 	if giveUp {
-		state = AttachmentFailed
+		state = cases.AttachmentFailed
 	}
 	_, err := s.db.ExecContext(ctx, `UPDATE case_attachments SET state = $2, last_error = $3, attempts = attempts + 1
 		WHERE id = $1 AND state = 'pending'`, id, state, errorTextLimit(errText))
@@ -100,24 +75,24 @@ func (s *Store) MarkAttachmentFailed(ctx context.Context, id int64, errText stri
 }
 
 // Attachments returns a case's attachments, oldest first.
-func (s *Store) Attachments(ctx context.Context, caseID int64) ([]Attachment, error) {
+func (s *Store) Attachments(ctx context.Context, caseID int64) ([]cases.Attachment, error) {
 	return s.queryAttachments(ctx, `SELECT `+attachmentColumns+` FROM case_attachments WHERE case_id = $1 ORDER BY id`, caseID)
 }
 
 // PendingAttachments returns up to limit attachments still to download,
 // oldest first.
-func (s *Store) PendingAttachments(ctx context.Context, limit int) ([]Attachment, error) {
+func (s *Store) PendingAttachments(ctx context.Context, limit int) ([]cases.Attachment, error) {
 	return s.queryAttachments(ctx, `SELECT `+attachmentColumns+` FROM case_attachments
 		WHERE state = 'pending' ORDER BY id LIMIT $1`, limit)
 }
 
-func (s *Store) queryAttachments(ctx context.Context, q string, args ...any) ([]Attachment, error) {
+func (s *Store) queryAttachments(ctx context.Context, q string, args ...any) ([]cases.Attachment, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("attachments: %w", err)
 	}
 	defer rows.Close()
-	var out []Attachment
+	var out []cases.Attachment
 	for rows.Next() {
 		a, err := scanAttachment(rows)
 		if err != nil {

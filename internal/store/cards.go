@@ -6,27 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// ChatCard is a card with buttons that a platform holds for one case: a
-// WeCom template card, identified by its task id. A digest card lists
-// several cases and has one row per case.
-type ChatCard struct {
-	Platform   string
-	TaskID     string
-	CaseNumber string
-	Digest     bool
-	CreatedAt  time.Time
-	// ResponseCode is the newest code the platform gave for updating the
-	// card (the send's, or a button press's), "" once used.
-	ResponseCode string
-	CodeAt       time.Time
-	ClosedAt     time.Time
-}
+	"github.com/jiesu/jiesu/internal/cases"
+)
 
 // SaveCard records a card sent for each of caseNumbers, with the code its
 // send returned. Saving a card twice (a retried send) keeps the first.
-func (s *Store) SaveCard(ctx context.Context, c ChatCard, caseNumbers []string) error {
+func (s *Store) SaveCard(ctx context.Context, c cases.ChatCard, caseNumbers []string) error {
 	if len(caseNumbers) == 0 {
 		return nil
 	}
@@ -60,7 +46,7 @@ func (s *Store) SetCardCode(ctx context.Context, platform, taskID, code string, 
 }
 
 // OpenCards returns the cards of a case not yet closed, oldest first.
-func (s *Store) OpenCards(ctx context.Context, platform, caseNumber string) ([]ChatCard, error) {
+func (s *Store) OpenCards(ctx context.Context, platform, caseNumber string) ([]cases.ChatCard, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT platform, task_id, case_number, digest, response_code,
 		code_at, created_at, closed_at FROM chat_cards
 		WHERE platform = $1 AND case_number = $2 AND closed_at IS NULL ORDER BY created_at, task_id`, platform, caseNumber)
@@ -68,9 +54,9 @@ func (s *Store) OpenCards(ctx context.Context, platform, caseNumber string) ([]C
 		return nil, fmt.Errorf("cards of %s: %w", caseNumber, err)
 	}
 	defer rows.Close()
-	var out []ChatCard
+	var out []cases.ChatCard
 	for rows.Next() {
-		var c ChatCard
+		var c cases.ChatCard
 		if err := rows.Scan(&c.Platform, &c.TaskID, &c.CaseNumber, &c.Digest, &c.ResponseCode,
 			timeCol{&c.CodeAt}, timeCol{&c.CreatedAt}, timeCol{&c.ClosedAt}); err != nil {
 			return nil, fmt.Errorf("cards of %s: %w", caseNumber, err)
@@ -94,7 +80,7 @@ func (s *Store) TakeCardCode(ctx context.Context, platform, taskID string, notBe
 			WHERE platform = $1 AND task_id = $2 AND response_code <> '' AND code_at > $3
 			ORDER BY case_number LIMIT 1`+lockRow(s.d), platform, taskID, s.d.time(notBefore)).Scan(&code)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return cases.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -106,7 +92,7 @@ func (s *Store) TakeCardCode(ctx context.Context, platform, taskID string, notBe
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			// Another transaction took it between our read and write.
-			return ErrNotFound
+			return cases.ErrNotFound
 		}
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -16,7 +17,7 @@ func TestChatCards(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		t0 := storetest.Epoch()
-		single := store.ChatCard{Platform: "wecom", TaskID: "JS1-a", ResponseCode: "rc-send", CodeAt: t0, CreatedAt: t0}
+		single := cases.ChatCard{Platform: "wecom", TaskID: "JS1-a", ResponseCode: "rc-send", CodeAt: t0, CreatedAt: t0}
 		if err := s.SaveCard(ctx, single, []string{"JS1"}); err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +27,7 @@ func TestChatCards(t *testing.T) {
 		if err := s.SaveCard(ctx, again, []string{"JS1"}); err != nil {
 			t.Fatal(err)
 		}
-		digest := store.ChatCard{Platform: "wecom", TaskID: "digest-1", Digest: true, ResponseCode: "rc-d", CodeAt: t0, CreatedAt: t0.Add(time.Second)}
+		digest := cases.ChatCard{Platform: "wecom", TaskID: "digest-1", Digest: true, ResponseCode: "rc-d", CodeAt: t0, CreatedAt: t0.Add(time.Second)}
 		if err := s.SaveCard(ctx, digest, []string{"JS1", "JS2"}); err != nil {
 			t.Fatal(err)
 		}
@@ -46,11 +47,11 @@ func TestChatCards(t *testing.T) {
 		if err != nil || code != "rc-press" {
 			t.Fatalf("TakeCardCode = %q, %v", code, err)
 		}
-		if _, err := s.TakeCardCode(ctx, "wecom", "JS1-a", t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.TakeCardCode(ctx, "wecom", "JS1-a", t0); !errors.Is(err, cases.ErrNotFound) {
 			t.Errorf("second take = %v, want ErrNotFound", err)
 		}
 		// An expired code is not taken.
-		if _, err := s.TakeCardCode(ctx, "wecom", "digest-1", t0.Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.TakeCardCode(ctx, "wecom", "digest-1", t0.Add(time.Hour)); !errors.Is(err, cases.ErrNotFound) {
 			t.Errorf("expired take = %v, want ErrNotFound", err)
 		}
 
@@ -68,7 +69,7 @@ func TestChatCards(t *testing.T) {
 		}
 		// A closed card takes no new code.
 		_ = s.SetCardCode(ctx, "wecom", "JS1-a", "rc-late", t0.Add(3*time.Minute))
-		if _, err := s.TakeCardCode(ctx, "wecom", "JS1-a", t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.TakeCardCode(ctx, "wecom", "JS1-a", t0); !errors.Is(err, cases.ErrNotFound) {
 			t.Errorf("closed card gave a code: %v", err)
 		}
 	})
@@ -79,7 +80,7 @@ func TestCardCodeTakenOnce(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		t0 := storetest.Epoch()
-		if err := s.SaveCard(ctx, store.ChatCard{Platform: "wecom", TaskID: "t", ResponseCode: "rc", CodeAt: t0, CreatedAt: t0}, []string{"JS1", "JS2"}); err != nil {
+		if err := s.SaveCard(ctx, cases.ChatCard{Platform: "wecom", TaskID: "t", ResponseCode: "rc", CodeAt: t0, CreatedAt: t0}, []string{"JS1", "JS2"}); err != nil {
 			t.Fatal(err)
 		}
 		var wg sync.WaitGroup

@@ -8,13 +8,6 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// OpenCount is how many cases of a tier are open, and how many of those
-// are past their resolve-by time.
-type OpenCount struct {
-	Open    int
-	Overdue int
-}
-
 // pastDue is the SQL for "past its resolve-by time at p"; for an open case
 // that is overdue, as cases.Case.Overdue decides it.
 func pastDue(p string) string {
@@ -31,10 +24,10 @@ func lateOpen(p string) string {
 // holds every column it needs), so its
 // cost follows the backlog, not the history a scrape would otherwise
 // count on every call.
-func (s *Store) CountOpenCases(ctx context.Context, now time.Time) (map[cases.Tier]OpenCount, error) {
-	counts := make(map[cases.Tier]OpenCount, len(cases.Tiers))
+func (s *Store) CountOpenCases(ctx context.Context, now time.Time) (map[cases.Tier]cases.OpenCount, error) {
+	counts := make(map[cases.Tier]cases.OpenCount, len(cases.Tiers))
 	for _, t := range cases.Tiers {
-		counts[t] = OpenCount{}
+		counts[t] = cases.OpenCount{}
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT tier, count(*), coalesce(sum(CASE WHEN `+pastDue("$1")+` THEN 1 ELSE 0 END), 0)
 		FROM cases WHERE state IN `+openStatesSQL+` GROUP BY tier`, s.d.time(now))
@@ -44,7 +37,7 @@ func (s *Store) CountOpenCases(ctx context.Context, now time.Time) (map[cases.Ti
 	defer rows.Close()
 	for rows.Next() {
 		var t cases.Tier
-		var c OpenCount
+		var c cases.OpenCount
 		if err := rows.Scan(&t, &c.Open, &c.Overdue); err != nil {
 			return nil, fmt.Errorf("count open cases: %w", err)
 		}

@@ -10,12 +10,6 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// List limits.
-const (
-	DefaultListLimit = 50
-	MaxListLimit     = 500
-)
-
 // where collects the conditions of a dynamic query with their arguments.
 type where struct {
 	conds []string
@@ -44,7 +38,7 @@ const openStatesSQL = `('registered', 'dispatched', 'accepted', 'contacted', 're
 
 // ListCases returns the cases f selects, newest first, with their co-units.
 // Page on with f.After set to the last id of the previous page.
-func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]cases.Case, error) {
+func (s *Store) ListCases(ctx context.Context, f cases.Filter) ([]cases.Case, error) {
 	var w where
 	// A unit's cases are those it leads and those it helps with.
 	unitCond := func(unit string) string {
@@ -108,9 +102,9 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]cases.Case, erro
 	}
 	limit := f.Limit
 	if limit <= 0 {
-		limit = DefaultListLimit
+		limit = cases.DefaultListLimit
 	}
-	limit = min(limit, MaxListLimit)
+	limit = min(limit, cases.MaxListLimit)
 	q := selectCase + ` ` + w.String() + ` ORDER BY id DESC LIMIT ` + w.arg(limit)
 
 	list, err := s.queryCases(ctx, q, w.args...)

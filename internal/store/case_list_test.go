@@ -65,32 +65,32 @@ func TestListCasesFilters(t *testing.T) {
 		// want lists names newest first, as ListCases orders them.
 		tests := []struct {
 			name string
-			f    store.CaseFilter
+			f    cases.Filter
 			want []string
 		}{
-			{"all", store.CaseFilter{}, []string{"closed", "resolvedLate", "urgent", "late", "triage"}},
-			{"unit leads", store.CaseFilter{Unit: "logistics"}, []string{"closed", "resolvedLate", "late"}},
-			{"unit helps", store.CaseFilter{Unit: "security"}, []string{"urgent", "late"}},
-			{"readable by", store.CaseFilter{ReadableBy: "security"}, []string{"urgent", "late"}},
-			{"unit and readable by", store.CaseFilter{Unit: "logistics", ReadableBy: "security"}, []string{"late"}},
-			{"states", store.CaseFilter{States: []cases.State{cases.StateRegistered, cases.StateClosed}}, []string{"closed", "triage"}},
-			{"tier", store.CaseFilter{Tier: cases.TierUrgent}, []string{"resolvedLate", "urgent"}},
-			{"channel", store.CaseFilter{Channel: cases.ChannelHotline1234}, []string{"triage"}},
-			{"identity", store.CaseFilter{Identity: "openid-2"}, []string{"urgent"}},
+			{"all", cases.Filter{}, []string{"closed", "resolvedLate", "urgent", "late", "triage"}},
+			{"unit leads", cases.Filter{Unit: "logistics"}, []string{"closed", "resolvedLate", "late"}},
+			{"unit helps", cases.Filter{Unit: "security"}, []string{"urgent", "late"}},
+			{"readable by", cases.Filter{ReadableBy: "security"}, []string{"urgent", "late"}},
+			{"unit and readable by", cases.Filter{Unit: "logistics", ReadableBy: "security"}, []string{"late"}},
+			{"states", cases.Filter{States: []cases.State{cases.StateRegistered, cases.StateClosed}}, []string{"closed", "triage"}},
+			{"tier", cases.Filter{Tier: cases.TierUrgent}, []string{"resolvedLate", "urgent"}},
+			{"channel", cases.Filter{Channel: cases.ChannelHotline1234}, []string{"triage"}},
+			{"identity", cases.Filter{Identity: "openid-2"}, []string{"urgent"}},
 			// At epoch+30h the essential case (due epoch+25h) is late; the
 			// urgent one (due +4h) too; the one resolved at +6h against +5h
 			// stays late; the closed one was on time.
-			{"overdue", store.CaseFilter{OverdueAt: at(30 * time.Hour)}, []string{"resolvedLate", "urgent", "late"}},
-			{"overdue early", store.CaseFilter{OverdueAt: at(3 * time.Hour)}, []string{"resolvedLate"}},
-			{"from to", store.CaseFilter{From: at(time.Hour), To: at(3 * time.Hour)}, []string{"urgent", "late"}},
-			{"text content, any case", store.CaseFilter{Text: "WATER BROKEN"}, []string{"late"}},
-			{"text place", store.CaseFilter{Text: "东门"}, []string{"urgent"}},
-			{"text number", store.CaseFilter{Text: m["urgent"].Number}, []string{"urgent"}},
-			{"text percent is literal", store.CaseFilter{Text: "50%"}, []string{"triage"}},
-			{"text underscore is literal", store.CaseFilter{Text: "n_a"}, []string{"late"}},
-			{"a lone percent sign is literal", store.CaseFilter{Text: "%"}, []string{"triage"}},
-			{"triage", store.CaseFilter{Triage: true}, []string{"triage"}},
-			{"nothing", store.CaseFilter{Unit: "nobody"}, nil},
+			{"overdue", cases.Filter{OverdueAt: at(30 * time.Hour)}, []string{"resolvedLate", "urgent", "late"}},
+			{"overdue early", cases.Filter{OverdueAt: at(3 * time.Hour)}, []string{"resolvedLate"}},
+			{"from to", cases.Filter{From: at(time.Hour), To: at(3 * time.Hour)}, []string{"urgent", "late"}},
+			{"text content, any case", cases.Filter{Text: "WATER BROKEN"}, []string{"late"}},
+			{"text place", cases.Filter{Text: "东门"}, []string{"urgent"}},
+			{"text number", cases.Filter{Text: m["urgent"].Number}, []string{"urgent"}},
+			{"text percent is literal", cases.Filter{Text: "50%"}, []string{"triage"}},
+			{"text underscore is literal", cases.Filter{Text: "n_a"}, []string{"late"}},
+			{"a lone percent sign is literal", cases.Filter{Text: "%"}, []string{"triage"}},
+			{"triage", cases.Filter{Triage: true}, []string{"triage"}},
+			{"nothing", cases.Filter{Unit: "nobody"}, nil},
 		}
 		for _, tc := range tests {
 			got, err := s.ListCases(ctx, tc.f)
@@ -106,7 +106,7 @@ func TestListCasesFilters(t *testing.T) {
 			}
 		}
 		// Lists carry whole cases, co-units included.
-		got, _ := s.ListCases(ctx, store.CaseFilter{Unit: "security", States: []cases.State{cases.StateDispatched}, Tier: cases.TierEssential})
+		got, _ := s.ListCases(ctx, cases.Filter{Unit: "security", States: []cases.State{cases.StateDispatched}, Tier: cases.TierEssential})
 		if len(got) != 1 {
 			t.Fatalf("combined filter: %v", ids(got))
 		}
@@ -126,7 +126,7 @@ func TestListCasesPaging(t *testing.T) {
 			all = append(all, dispatched(t, s, func(in *cases.Intake) { in.Content = fmt.Sprint("case ", i) }).ID)
 		}
 		var paged []int64
-		f := store.CaseFilter{Limit: 3}
+		f := cases.Filter{Limit: 3}
 		for pages := 0; ; pages++ {
 			if pages > n {
 				t.Fatal("paging does not end")
@@ -155,10 +155,10 @@ func TestListCasesPaging(t *testing.T) {
 			t.Fatalf("pages gave %v", paged)
 		}
 		// Limits: the default and the cap.
-		if got, _ := s.ListCases(ctx, store.CaseFilter{}); len(got) != n {
+		if got, _ := s.ListCases(ctx, cases.Filter{}); len(got) != n {
 			t.Errorf("default limit gave %d", len(got))
 		}
-		if got, _ := s.ListCases(ctx, store.CaseFilter{Limit: 100000}); len(got) != n {
+		if got, _ := s.ListCases(ctx, cases.Filter{Limit: 100000}); len(got) != n {
 			t.Errorf("huge limit gave %d", len(got))
 		}
 	})
@@ -167,18 +167,18 @@ func TestListCasesPaging(t *testing.T) {
 func TestListCasesLimitCap(t *testing.T) {
 	t.Parallel()
 	s := storetest.NewSQLite(t) // the cap is Go, not SQL: one backend proves it
-	for range store.MaxListLimit + 5 {
+	for range cases.MaxListLimit + 5 {
 		storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics"))
 	}
-	got, err := s.ListCases(context.Background(), store.CaseFilter{Limit: store.MaxListLimit + 1})
+	got, err := s.ListCases(context.Background(), cases.Filter{Limit: cases.MaxListLimit + 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != store.MaxListLimit {
-		t.Fatalf("got %d cases, want the cap %d", len(got), store.MaxListLimit)
+	if len(got) != cases.MaxListLimit {
+		t.Fatalf("got %d cases, want the cap %d", len(got), cases.MaxListLimit)
 	}
-	if got, _ := s.ListCases(context.Background(), store.CaseFilter{}); len(got) != store.DefaultListLimit {
-		t.Fatalf("got %d cases, want the default %d", len(got), store.DefaultListLimit)
+	if got, _ := s.ListCases(context.Background(), cases.Filter{}); len(got) != cases.DefaultListLimit {
+		t.Fatalf("got %d cases, want the default %d", len(got), cases.DefaultListLimit)
 	}
 }
 
@@ -210,10 +210,10 @@ func TestCountOpenCases(t *testing.T) {
 		listFixture(t, s)
 		for _, tc := range []struct {
 			at   time.Duration
-			want map[cases.Tier]store.OpenCount
+			want map[cases.Tier]cases.OpenCount
 		}{
-			{3 * time.Hour, map[cases.Tier]store.OpenCount{cases.TierUrgent: {Open: 1}, cases.TierEssential: {Open: 1}, cases.TierGeneral: {Open: 1}}},
-			{30 * time.Hour, map[cases.Tier]store.OpenCount{cases.TierUrgent: {Open: 1, Overdue: 1}, cases.TierEssential: {Open: 1, Overdue: 1}, cases.TierGeneral: {Open: 1}}},
+			{3 * time.Hour, map[cases.Tier]cases.OpenCount{cases.TierUrgent: {Open: 1}, cases.TierEssential: {Open: 1}, cases.TierGeneral: {Open: 1}}},
+			{30 * time.Hour, map[cases.Tier]cases.OpenCount{cases.TierUrgent: {Open: 1, Overdue: 1}, cases.TierEssential: {Open: 1, Overdue: 1}, cases.TierGeneral: {Open: 1}}},
 		} {
 			got, err := s.CountOpenCases(context.Background(), at(tc.at))
 			if err != nil {

@@ -55,7 +55,7 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 			if err == nil {
 				return existing, false, nil
 			}
-			if !errors.Is(err, ErrNotFound) {
+			if !errors.Is(err, cases.ErrNotFound) {
 				return cases.Case{}, false, err
 			}
 		}
@@ -157,7 +157,7 @@ func (s *Store) findDuplicate(ctx context.Context, c cases.Case, key CreateKey) 
 		   OR (idempotency_key <> '' AND created_by = $3 AND idempotency_key = $4)
 		ORDER BY id LIMIT 1`, string(c.Channel), c.ChannelRef, key.MemberID, key.IdempotencyKey).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return cases.Case{}, ErrNotFound
+		return cases.Case{}, cases.ErrNotFound
 	}
 	if err != nil {
 		return cases.Case{}, fmt.Errorf("find duplicate of %s %q: %w", c.Channel, c.ChannelRef, err)
@@ -195,9 +195,9 @@ func (s *Store) ApplyOutcome(ctx context.Context, prevVersion int, out cases.Out
 				return err
 			}
 			if !ok {
-				return ErrNotFound
+				return cases.ErrNotFound
 			}
-			return fmt.Errorf("not at version %d: %w", prevVersion, ErrConflict)
+			return fmt.Errorf("not at version %d: %w", prevVersion, cases.ErrConflict)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM case_assignments WHERE case_id = $1`, c.ID); err != nil {
 			return fmt.Errorf("clear co-units: %w", err)
@@ -260,7 +260,7 @@ func (s *Store) GetCaseByRef(ctx context.Context, ref string) (cases.Case, error
 func (s *Store) getCase(ctx context.Context, q querier, where string, args ...any) (cases.Case, error) {
 	c, err := scanCase(q.QueryRowContext(ctx, selectCase+" "+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return cases.Case{}, ErrNotFound
+		return cases.Case{}, cases.ErrNotFound
 	}
 	if err != nil {
 		return cases.Case{}, err

@@ -112,7 +112,7 @@ func TestCaseRoundTrip(t *testing.T) {
 			if it.CaseID != c.ID || it.Template != m.Template || it.To != m.To || storetest.Diff(m.Data, it.Data) != "" {
 				t.Errorf("outbox[%d] = %+v, want %+v", i, it, m)
 			}
-			if it.State != store.OutboxPending || it.Attempts != 0 || !it.NextAttemptAt.Equal(full.UpdatedAt) ||
+			if it.State != cases.OutboxPending || it.Attempts != 0 || !it.NextAttemptAt.Equal(full.UpdatedAt) ||
 				!it.CreatedAt.Equal(full.UpdatedAt) || !it.LeaseUntil.IsZero() || !it.SentAt.IsZero() {
 				t.Errorf("outbox[%d] not freshly pending: %+v", i, it)
 			}
@@ -219,7 +219,7 @@ func TestApplyOutcomeStaleVersion(t *testing.T) {
 		}
 		events, outbox := countRows(t, s, "case_events"), countRows(t, s, "outbox")
 		err := s.ApplyOutcome(ctx, c.Version, second)
-		if !errors.Is(err, store.ErrConflict) {
+		if !errors.Is(err, cases.ErrConflict) {
 			t.Fatalf("stale apply: want ErrConflict, got %v", err)
 		}
 		if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != events || o != outbox {

@@ -10,48 +10,13 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// ContactState is where a chat complainant stands on giving a phone: the
-// first case asks once, and the answer (or its absence) holds for later
-// cases.
-type ContactState string
-
-const (
-	ContactNeverAsked ContactState = ""
-	ContactAsked      ContactState = "asked"      // the receipt asked; no answer yet
-	ContactBound      ContactState = "bound"      // a valid mobile was given
-	ContactAnonymous  ContactState = "anonymous"  // 匿名
-	ContactUnanswered ContactState = "unanswered" // the question lapsed
-)
-
-// Complainant is what jiesu keeps about a person who writes through a chat
-// channel, beside their cases. The phone is sealed by the service.
-type Complainant struct {
-	Channel       cases.Channel
-	Identity      string
-	ContactSealed string
-	ContactMasked string
-	ContactState  ContactState
-	AskedAt       time.Time
-	// SupplementUntil: a bare 补充 makes the next message, until then, an
-	// addition to the open case.
-	SupplementUntil time.Time
-	// LastMessageAt is the person's latest message: it opens the
-	// platform's window for free-form replies (WeChat: 48 hours).
-	LastMessageAt time.Time
-	UpdatedAt     time.Time
-	// HasOpenCase says, as of TouchComplainant (the only call that fills
-	// it), whether a case of theirs is still with a unit: most messages
-	// come from people with none, who then need no look for one.
-	HasOpenCase bool
-}
-
 const complainantColumns = `channel, identity, contact_sealed, contact_masked, contact_state,
 	asked_at, supplement_until, last_message_at, updated_at`
 
 // scanComplainant reads complainantColumns, then any extra columns into
 // extra.
-func scanComplainant(row scanner, extra ...any) (Complainant, error) {
-	var c Complainant
+func scanComplainant(row scanner, extra ...any) (cases.ChatComplainant, error) {
+	var c cases.ChatComplainant
 	err := row.Scan(append([]any{&c.Channel, &c.Identity, &c.ContactSealed, &c.ContactMasked, &c.ContactState,
 		timeCol{&c.AskedAt}, timeCol{&c.SupplementUntil}, timeCol{&c.LastMessageAt}, timeCol{&c.UpdatedAt}}, extra...)...)
 	return c, err
@@ -60,7 +25,7 @@ func scanComplainant(row scanner, extra ...any) (Complainant, error) {
 // TouchComplainant records a message from the person at `at` and returns
 // what is kept about them, creating the record on their first message: one
 // round trip on the path of every message.
-func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, identity string, at time.Time) (Complainant, error) {
+func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, identity string, at time.Time) (cases.ChatComplainant, error) {
 	if s.d.postgres() {
 		st := s.touchStmt(channel, identity, at)
 		return scanTouched(s.db.QueryRowContext(ctx, st.q, st.args...))
@@ -70,12 +35,12 @@ func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, ide
 		ON CONFLICT (channel, identity) DO UPDATE SET last_message_at = $3, updated_at = $3
 		RETURNING `+complainantColumns, string(channel), identity, s.d.time(at)))
 	if err != nil {
-		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
+		return cases.ChatComplainant{}, fmt.Errorf("touch complainant: %w", err)
 	}
 	// SQLite's RETURNING cannot look at another table; a second query costs
 	// no round trip there.
 	if err := s.db.QueryRowContext(ctx, `SELECT `+hasOpenCaseSQL, string(channel), identity).Scan(&c.HasOpenCase); err != nil {
-		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
+		return cases.ChatComplainant{}, fmt.Errorf("touch complainant: %w", err)
 	}
 	return c, nil
 }
@@ -93,11 +58,11 @@ func (s *Store) touchStmt(channel cases.Channel, identity string, at time.Time) 
 		args: []any{string(channel), identity, s.d.time(at)}}
 }
 
-func scanTouched(row scanner) (Complainant, error) {
+func scanTouched(row scanner) (cases.ChatComplainant, error) {
 	var open bool
 	c, err := scanComplainant(row, &open)
 	if err != nil {
-		return Complainant{}, fmt.Errorf("touch complainant: %w", err)
+		return cases.ChatComplainant{}, fmt.Errorf("touch complainant: %w", err)
 	}
 	c.HasOpenCase = open
 	return c, nil
@@ -105,14 +70,14 @@ func scanTouched(row scanner) (Complainant, error) {
 
 // GetComplainant returns what is kept about a chat complainant, or
 // ErrNotFound before their first message.
-func (s *Store) GetComplainant(ctx context.Context, channel cases.Channel, identity string) (Complainant, error) {
+func (s *Store) GetComplainant(ctx context.Context, channel cases.Channel, identity string) (cases.ChatComplainant, error) {
 	c, err := scanComplainant(s.db.QueryRowContext(ctx, `SELECT `+complainantColumns+`
 		FROM complainants WHERE channel = $1 AND identity = $2`, string(channel), identity))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Complainant{}, ErrNotFound
+		return cases.ChatComplainant{}, cases.ErrNotFound
 	}
 	if err != nil {
-		return Complainant{}, fmt.Errorf("get complainant: %w", err)
+		return cases.ChatComplainant{}, fmt.Errorf("get complainant: %w", err)
 	}
 	return c, nil
 }
@@ -122,8 +87,8 @@ func (s *Store) GetComplainant(ctx context.Context, channel cases.Channel, ident
 // once cannot undo each other's change (a phone bound while the question
 // lapses). fn returning an error writes nothing; the record is created
 // first if the person has none yet.
-func (s *Store) UpdateComplainant(ctx context.Context, channel cases.Channel, identity string, now time.Time, fn func(*Complainant) error) (Complainant, error) {
-	var out Complainant
+func (s *Store) UpdateComplainant(ctx context.Context, channel cases.Channel, identity string, now time.Time, fn func(*cases.ChatComplainant) error) (cases.ChatComplainant, error) {
+	var out cases.ChatComplainant
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO complainants (channel, identity, updated_at) VALUES ($1, $2, $3)
 			ON CONFLICT (channel, identity) DO NOTHING`, string(channel), identity, s.d.time(now)); err != nil {
@@ -151,7 +116,7 @@ func (s *Store) UpdateComplainant(ctx context.Context, channel cases.Channel, id
 		return err
 	})
 	if err != nil {
-		return Complainant{}, fmt.Errorf("update complainant: %w", err)
+		return cases.ChatComplainant{}, fmt.Errorf("update complainant: %w", err)
 	}
 	return out, nil
 }
@@ -159,14 +124,14 @@ func (s *Store) UpdateComplainant(ctx context.Context, channel cases.Channel, id
 // ComplainantsAskedBefore returns up to limit complainants whose phone
 // question has waited since before `before`: the sweep settles them as
 // unanswered.
-func (s *Store) ComplainantsAskedBefore(ctx context.Context, before time.Time, limit int) ([]Complainant, error) {
+func (s *Store) ComplainantsAskedBefore(ctx context.Context, before time.Time, limit int) ([]cases.ChatComplainant, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+complainantColumns+` FROM complainants
 		WHERE contact_state = 'asked' AND asked_at < $1 ORDER BY asked_at LIMIT $2`, s.d.time(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("complainants asked before %s: %w", before, err)
 	}
 	defer rows.Close()
-	var out []Complainant
+	var out []cases.ChatComplainant
 	for rows.Next() {
 		c, err := scanComplainant(rows)
 		if err != nil {
@@ -209,7 +174,7 @@ func (s *Store) LatestOpenCase(ctx context.Context, channel cases.Channel, ident
 	c, err := scanCase(s.db.QueryRowContext(ctx, selectCase+` WHERE complainant_identity = $1 AND channel = $2
 		AND state IN `+openStatesSQL+` ORDER BY id DESC LIMIT 1`, identity, string(channel)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return cases.Case{}, ErrNotFound
+		return cases.Case{}, cases.ErrNotFound
 	}
 	if err != nil {
 		return cases.Case{}, fmt.Errorf("latest open case: %w", err)

@@ -154,7 +154,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*registration) {
 	if err := s.numberBatch(ctx, batch); err != nil {
 		return // each caller takes its own number
 	}
-	keys := map[GroupKey]bool{}
+	keys := map[cases.GroupKey]bool{}
 	for _, reg := range batch {
 		reg.alone = false
 		// Cases of one key in one batch cannot see each other: all but the

@@ -3,6 +3,8 @@ package store
 import (
 	"sync"
 	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // maxHints bounds the keys a store remembers; past it, the expired go, and
@@ -17,11 +19,11 @@ const maxHints = 10000
 // only round trips: the incident path finds out for itself.
 type companyHints struct {
 	mu    sync.Mutex
-	until map[GroupKey]time.Time
+	until map[cases.GroupKey]time.Time
 }
 
 // has reports whether k likely has company for a case registered at.
-func (h *companyHints) has(k GroupKey, at time.Time) bool {
+func (h *companyHints) has(k cases.GroupKey, at time.Time) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return at.Before(h.until[k])
@@ -29,11 +31,11 @@ func (h *companyHints) has(k GroupKey, at time.Time) bool {
 
 // note records that a case of k registered at, or an incident of k that
 // took one then, gives company to the cases of the window after.
-func (h *companyHints) note(k GroupKey, at time.Time, window time.Duration) {
+func (h *companyHints) note(k cases.GroupKey, at time.Time, window time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.until == nil {
-		h.until = map[GroupKey]time.Time{}
+		h.until = map[cases.GroupKey]time.Time{}
 	}
 	if len(h.until) >= maxHints {
 		for key, u := range h.until {

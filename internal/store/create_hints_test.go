@@ -3,14 +3,16 @@ package store
 import (
 	"testing"
 	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 func TestCompanyHints(t *testing.T) {
 	t.Parallel()
 	var h companyHints
 	at := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
-	k := GroupKey{LeadUnit: "logistics", Category: "water_power", Place: "学生公寓3号楼"}
-	other := GroupKey{LeadUnit: "logistics", Category: "water_power", Place: "学生公寓5号楼"}
+	k := cases.GroupKey{LeadUnit: "logistics", Category: "water_power", Place: "学生公寓3号楼"}
+	other := cases.GroupKey{LeadUnit: "logistics", Category: "water_power", Place: "学生公寓5号楼"}
 	if h.has(k, at) {
 		t.Fatal("an empty store hints company")
 	}
@@ -35,8 +37,8 @@ func TestCompanyHintsBounded(t *testing.T) {
 	t.Parallel()
 	var h companyHints
 	at := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
-	key := func(i int) GroupKey {
-		return GroupKey{LeadUnit: "logistics", Category: "water_power", Place: string(rune(0x4e00 + i))}
+	key := func(i int) cases.GroupKey {
+		return cases.GroupKey{LeadUnit: "logistics", Category: "water_power", Place: string(rune(0x4e00 + i))}
 	}
 	for i := range maxHints {
 		h.note(key(i), at.Add(time.Duration(i)*time.Second), time.Minute)

@@ -35,7 +35,7 @@ import (
 // unique index refuses ours); groupNew's transaction handles those, rarer,
 // cases, as it would all of them.
 func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcome, args []any, o createOptions) (joined bool, err error) {
-	k, _ := GroupKeyOf(c)
+	k, _ := cases.GroupKeyOf(c)
 	g, now := *o.group, c.RegisteredAt
 	evs, err := s.eventsStmt(c.ID, out.Events)
 	if err != nil {
@@ -64,7 +64,7 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 			}
 		case !found && len(peers) > 0 && newID != 0:
 			if members = g.company(c, k.Place, peers); len(members) > 0 {
-				inc = Incident{ID: newID, LeadUnit: k.LeadUnit, Category: k.Category, Place: k.Place, OpenedAt: now, LastCaseAt: now}
+				inc = cases.Incident{ID: newID, LeadUnit: k.LeadUnit, Category: k.Category, Place: k.Place, OpenedAt: now, LastCaseAt: now}
 				stmts = []stmt{{q: `INSERT INTO incidents (id, group_key, lead_unit, category, place, opened_at, last_case_at)
 				OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $6)`,
 					args: []any{inc.ID, k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)}}}
@@ -110,7 +110,7 @@ func (s *Store) joinPostgres(ctx context.Context, c cases.Case, out cases.Outcom
 // open. found says whether the key has an open incident (inc, locked;
 // open: it still has another open case; texts: its cases'); newID is an
 // incident id taken only when it had none.
-func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k GroupKey, evs stmt, args []any, since time.Time) (inc Incident, open, found bool, texts []text, peers []peer, newID int64, err error) {
+func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k cases.GroupKey, evs stmt, args []any, since time.Time) (inc cases.Incident, open, found bool, texts []text, peers []peer, newID int64, err error) {
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	// Exclusive: no case of the key commits on its own, unseen, between the
@@ -176,7 +176,7 @@ func (s *Store) joinRead(ctx context.Context, conn *pgx.Conn, c cases.Case, k Gr
 // memberships (refused, failing the transaction, if one was put into
 // another incident meanwhile), their events and the incident's next
 // notice, as addMembers does.
-func (s *Store) joinStmts(inc *Incident, members []peer, now time.Time, g Grouping) ([]stmt, error) {
+func (s *Store) joinStmts(inc *cases.Incident, members []peer, now time.Time, g Grouping) ([]stmt, error) {
 	var out []stmt
 	for _, m := range members {
 		st := s.memberStmt(inc.ID, m.id, "system", now)

@@ -118,7 +118,7 @@ func (s *Store) createPostgres(ctx context.Context, out cases.Outcome, args []an
 			look = true
 		}
 	}
-	return cases.Case{}, false, fmt.Errorf("create case %s %q: %w", out.Case.Channel, out.Case.ChannelRef, ErrConflict)
+	return cases.Case{}, false, fmt.Errorf("create case %s %q: %w", out.Case.Channel, out.Case.ChannelRef, cases.ErrConflict)
 }
 
 // errCompany is companyGuard's refusal: the case was not written, since it
@@ -127,7 +127,7 @@ var errCompany = errors.New("case has company for an incident")
 
 // companyArgs are the arguments of jiesu_has_company (migration 0007) for
 // c, grouped under gk.
-func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
+func (s *Store) companyArgs(c cases.Case, gk cases.GroupKey, o createOptions) []any {
 	return []any{gk.String(), gk.LeadUnit, gk.Category, gk.Place, s.d.time(c.RegisteredAt.Add(-o.group.Window))}
 }
 
@@ -150,7 +150,7 @@ func (s *Store) companyArgs(c cases.Case, gk GroupKey, o createOptions) []any {
 func (s *Store) companyGuard(regs []*registration) stmt {
 	type grouped struct {
 		reg *registration
-		gk  GroupKey
+		gk  cases.GroupKey
 		key string
 	}
 	var gs []grouped

@@ -64,7 +64,7 @@ func (s *Store) AppendEvent(ctx context.Context, e cases.Event) error {
 		// The foreign key refused it, most likely; asking beats parsing two
 		// drivers' error codes.
 		if ok, xerr := caseExists(ctx, s.db, e.CaseID); xerr == nil && !ok {
-			err = ErrNotFound
+			err = cases.ErrNotFound
 		}
 		return fmt.Errorf("append %s to case %d: %w", e.Kind, e.CaseID, err)
 	}

@@ -109,7 +109,7 @@ func (s *Store) HoldIncidentOpeningForTest(ctx context.Context, outs []cases.Out
 }
 
 // KeyLockWaitersForTest counts the registrations waiting for k's lock.
-func (s *Store) KeyLockWaitersForTest(ctx context.Context, k GroupKey) (int, error) {
+func (s *Store) KeyLockWaitersForTest(ctx context.Context, k cases.GroupKey) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks, (SELECT `+keyLock("$1")+` AS key) AS l
 		WHERE locktype = 'advisory' AND NOT granted

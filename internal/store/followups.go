@@ -17,9 +17,9 @@ import (
 // MaxListLimit).
 func (s *Store) AwaitingRating(ctx context.Context, chatBefore, otherBefore time.Time, limit int) ([]cases.Case, error) {
 	if limit <= 0 {
-		limit = DefaultListLimit
+		limit = cases.DefaultListLimit
 	}
-	limit = min(limit, MaxListLimit)
+	limit = min(limit, cases.MaxListLimit)
 	chat := chatChannelsSQL()
 	list, err := s.queryCases(ctx, selectCase+` WHERE state = 'feedback_given'
 			AND ((channel IN `+chat+` AND feedback_at <= $1) OR (channel NOT IN `+chat+` AND feedback_at <= $2))

@@ -46,18 +46,18 @@ func (s *Store) ClaimInbound(ctx context.Context, channel, key string, now time.
 // ClaimInboundTouching is ClaimInbound for a message from a chat
 // complainant, who is touched as by TouchComplainant: on PostgreSQL in the
 // same round trip, which is the first of every student's message.
-func (s *Store) ClaimInboundTouching(ctx context.Context, channel cases.Channel, key, identity string, now time.Time, lease time.Duration) (InboundClaim, Complainant, error) {
+func (s *Store) ClaimInboundTouching(ctx context.Context, channel cases.Channel, key, identity string, now time.Time, lease time.Duration) (InboundClaim, cases.ChatComplainant, error) {
 	if !s.d.postgres() {
 		claim, err := s.ClaimInbound(ctx, string(channel), key, now, lease)
 		if err != nil {
-			return InboundClaim{}, Complainant{}, err
+			return InboundClaim{}, cases.ChatComplainant{}, err
 		}
 		who, err := s.TouchComplainant(ctx, channel, identity, now)
 		return claim, who, err
 	}
 	var (
 		claim InboundClaim
-		who   Complainant
+		who   cases.ChatComplainant
 	)
 	err := s.withPgx(ctx, func(conn *pgx.Conn) error {
 		cl, touch := s.claimStmt(string(channel), key, now, lease), s.touchStmt(channel, identity, now)
@@ -77,13 +77,13 @@ func (s *Store) ClaimInboundTouching(ctx context.Context, channel cases.Channel,
 		return err
 	})
 	if err != nil {
-		return InboundClaim{}, Complainant{}, err
+		return InboundClaim{}, cases.ChatComplainant{}, err
 	}
 	if !claim.Claimed {
 		// Someone else has it: what they made of it is read afterwards, not
 		// in the batch, whose connection is still busy with it.
 		if claim, err = s.GetInbound(ctx, string(channel), key); err != nil {
-			return InboundClaim{}, Complainant{}, err
+			return InboundClaim{}, cases.ChatComplainant{}, err
 		}
 	}
 	return claim, who, nil

@@ -73,14 +73,14 @@ func (g Grouping) joining(c cases.Case, place string, others []text) (peer, bool
 }
 
 // memberTextsStmt reads the texts of the cases in the key's open incident.
-func memberTextsStmt(k GroupKey) stmt {
+func memberTextsStmt(k cases.GroupKey) stmt {
 	return stmt{q: `SELECT c.id, c.content FROM incident_cases ic JOIN cases c ON c.id = ic.case_id
 		WHERE ic.incident_id = (SELECT id FROM incidents WHERE group_key = $1 AND closed_at IS NULL) ORDER BY c.id`,
 		args: []any{k.String()}}
 }
 
 // memberTexts reads the texts of the cases in the key's open incident.
-func (s *Store) memberTexts(ctx context.Context, tx *sql.Tx, k GroupKey) ([]text, error) {
+func (s *Store) memberTexts(ctx context.Context, tx *sql.Tx, k cases.GroupKey) ([]text, error) {
 	st := memberTextsStmt(k)
 	rows, err := tx.QueryContext(ctx, st.q, st.args...)
 	if err != nil {

@@ -34,7 +34,7 @@ func TestIncidentJoinNeedsTheSameProblem(t *testing.T) {
 		}
 		barrier := create(0, "g1", "东门的道闸坏了，车辆进不来")
 		guard := create(time.Minute, "g2", "东门保安态度太差，对学生大吼大叫<script>")
-		if _, err := s.IncidentOf(ctx, guard.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.IncidentOf(ctx, guard.ID); !errors.Is(err, cases.ErrNotFound) {
 			t.Fatalf("a complaint about the guard joined one about the barrier: %v", err)
 		}
 		again := create(2*time.Minute, "g3", "东门道闸抬不起来，车都堵在门口了")
@@ -49,7 +49,7 @@ func TestIncidentJoinNeedsTheSameProblem(t *testing.T) {
 			t.Fatalf("cases of the incident = %v, %v; want the three about the barrier", members, err)
 		}
 		for _, alone := range []cases.Case{guard, bikes} {
-			if _, err := s.IncidentOf(ctx, alone.ID); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.IncidentOf(ctx, alone.ID); !errors.Is(err, cases.ErrNotFound) {
 				t.Errorf("%q is in an incident: %v", alone.Content, err)
 			}
 			if n := unitNotices(t, s, alone); n != 1 {

@@ -4,37 +4,27 @@ import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// IncidentNotice is an incident whose notice of the running count is due,
-// with the count as it stands.
-type IncidentNotice struct {
-	Incident Incident
-	Count    int   // cases in the incident now
-	Pending  int   // of which not yet accepted
-	First    int64 // the oldest case still its unit's: the notice is shown on it (0: none)
-	// CoUnits are the units that help with any of its cases, in the order
-	// their first case named them: they get the notice too.
-	CoUnits []string
-}
+	"github.com/jiesu/jiesu/internal/cases"
+)
 
 // DueIncidentNotices returns up to limit incidents whose notice is due at
 // now, with their counts.
-func (t *SweepTx) DueIncidentNotices(ctx context.Context, now time.Time, limit int) ([]IncidentNotice, error) {
+func (t *SweepTx) DueIncidentNotices(ctx context.Context, now time.Time, limit int) ([]cases.IncidentNotice, error) {
 	rows, err := t.tx.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents
 		WHERE next_notice_at IS NOT NULL AND next_notice_at <= $1 ORDER BY next_notice_at, id LIMIT $2`,
 		t.s.d.time(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due incident notices: %w", err)
 	}
-	var out []IncidentNotice
+	var out []cases.IncidentNotice
 	for rows.Next() {
 		inc, err := scanIncident(rows)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("due incident notices: %w", err)
 		}
-		out = append(out, IncidentNotice{Incident: inc})
+		out = append(out, cases.IncidentNotice{Incident: inc})
 	}
 	if err := rows.Close(); err != nil {
 		return nil, fmt.Errorf("due incident notices: %w", err)
@@ -61,7 +51,7 @@ func (t *SweepTx) DueIncidentNotices(ctx context.Context, now time.Time, limit i
 }
 
 // incidentCoUnits returns the co-units of inc's cases, each once.
-func (t *SweepTx) incidentCoUnits(ctx context.Context, inc Incident) ([]string, error) {
+func (t *SweepTx) incidentCoUnits(ctx context.Context, inc cases.Incident) ([]string, error) {
 	rows, err := t.tx.QueryContext(ctx, `SELECT a.unit FROM incident_cases ic
 		JOIN case_assignments a ON a.case_id = ic.case_id
 		WHERE ic.incident_id = $1 AND a.unit <> $2

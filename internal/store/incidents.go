@@ -11,27 +11,6 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// Sentinels of incident membership, which callers test with errors.Is.
-var (
-	ErrOtherIncident = errors.New("the case is in another incident")
-	ErrNotGroupable  = errors.New("the case cannot join this incident")
-)
-
-// GroupKey is what the cases of one incident share: the lead unit that
-// handles them, the category and the place routing found.
-type GroupKey struct {
-	LeadUnit, Category, Place string
-}
-
-// GroupKeyOf returns the key of a dispatched case, or false when the case
-// lacks a unit, a category or a place and so cannot be grouped.
-func GroupKeyOf(c cases.Case) (GroupKey, bool) {
-	k := GroupKey{LeadUnit: c.LeadUnit, Category: c.Category, Place: c.Place}
-	return k, k.LeadUnit != "" && k.Category != "" && k.Place != ""
-}
-
-func (k GroupKey) String() string { return k.LeadUnit + "|" + k.Category + "|" + k.Place }
-
 // Grouping is the timing of incidents (sla.incident_*).
 type Grouping struct {
 	// Window: a case joins an open incident whose newest case was
@@ -46,45 +25,12 @@ type Grouping struct {
 	MinSimilarity int
 }
 
-// Incident is a group of open cases about one thing at one place, handled
-// as one: the unit gets one notice with a running count, and accepting,
-// contacting or resolving it does so for every case in it.
-type Incident struct {
-	ID            int64
-	LeadUnit      string
-	Category      string
-	Place         string
-	OpenedAt      time.Time
-	LastCaseAt    time.Time // the newest case's registration: the window slides from here
-	ClosedAt      time.Time // closed to new cases (its cases are still handled as one)
-	NotifiedCount int       // the count the last notice gave
-	NotifiedAt    time.Time
-	NextNoticeAt  time.Time // a notice is due then; zero: none pending
-}
-
-// schedule plans the notice that a change of membership calls for, the way
-// Alertmanager plans a group's: the first after GroupWait from the opening,
-// later ones no sooner than GroupInterval after the previous. A notice
-// already planned will carry this change too.
-func (inc *Incident) schedule(now time.Time, g Grouping) {
-	switch {
-	case !inc.NextNoticeAt.IsZero():
-	case inc.NotifiedAt.IsZero():
-		inc.NextNoticeAt = inc.OpenedAt.Add(g.GroupWait)
-	default:
-		inc.NextNoticeAt = inc.NotifiedAt.Add(g.GroupInterval)
-		if inc.NextNoticeAt.Before(now) {
-			inc.NextNoticeAt = now
-		}
-	}
-}
-
 const incidentColumns = `id, lead_unit, category, place, opened_at, last_case_at, closed_at,
 	notified_count, notified_at, next_notice_at`
 
 // scanIncident reads incidentColumns, then any extra columns into extra.
-func scanIncident(row scanner, extra ...any) (Incident, error) {
-	var inc Incident
+func scanIncident(row scanner, extra ...any) (cases.Incident, error) {
+	var inc cases.Incident
 	err := row.Scan(append([]any{&inc.ID, &inc.LeadUnit, &inc.Category, &inc.Place, timeCol{&inc.OpenedAt},
 		timeCol{&inc.LastCaseAt}, timeCol{&inc.ClosedAt}, &inc.NotifiedCount, timeCol{&inc.NotifiedAt},
 		timeCol{&inc.NextNoticeAt}}, extra...)...)
@@ -110,8 +56,8 @@ type createOptions struct {
 // groupKey is the key under which c, being registered, is grouped; false
 // when it is not: grouping is off, or c lacks a unit, a category or a place,
 // or is not dispatched (held for triage).
-func (o createOptions) groupKey(c cases.Case) (GroupKey, bool) {
-	k, ok := GroupKeyOf(c)
+func (o createOptions) groupKey(c cases.Case) (cases.GroupKey, bool) {
+	k, ok := cases.GroupKeyOf(c)
 	return k, ok && o.group != nil && c.State == cases.StateDispatched
 }
 
@@ -164,7 +110,7 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 	g, now := *o.group, c.RegisteredAt
 	// insertCase took the key's lock (lockGroupKey) before the case's row.
 	inc, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, cases.ErrNotFound) {
 		return nil, err
 	}
 	var members []peer
@@ -216,28 +162,28 @@ func isCoUnit(c cases.Case, unit string) bool {
 
 // openIncident returns the key's incident that c may join, locked, closing
 // it instead when it is past its window or has no open case left.
-func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, now time.Time, window time.Duration) (Incident, error) {
+func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID int64, now time.Time, window time.Duration) (cases.Incident, error) {
 	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
 		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Incident{}, ErrNotFound
+		return cases.Incident{}, cases.ErrNotFound
 	}
 	if err != nil {
-		return Incident{}, fmt.Errorf("open incident: %w", err)
+		return cases.Incident{}, fmt.Errorf("open incident: %w", err)
 	}
 	// A statement of its own, after the lock: one that waited for the lock
 	// would have looked at the members as they were before the wait.
 	var open bool
 	if err := tx.QueryRowContext(ctx, `SELECT `+openMembersSQL("$1"), inc.ID, caseID).Scan(&open); err != nil {
-		return Incident{}, fmt.Errorf("open incident: %w", err)
+		return cases.Incident{}, fmt.Errorf("open incident: %w", err)
 	}
 	if joinable(inc, open, now, window) {
 		return inc, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET closed_at = $2 WHERE id = $1`, inc.ID, s.d.time(now)); err != nil {
-		return Incident{}, fmt.Errorf("close incident %d: %w", inc.ID, err)
+		return cases.Incident{}, fmt.Errorf("close incident %d: %w", inc.ID, err)
 	}
-	return Incident{}, ErrNotFound
+	return cases.Incident{}, cases.ErrNotFound
 }
 
 // openMembersSQL says whether incident `incident` (an SQL expression) has
@@ -253,14 +199,14 @@ func openMembersSQL(incident string) string {
 // before the wait: a member added meanwhile is missed, and joinPostgres
 // leaves the case to groupNew, which asks again; a member closed meanwhile
 // still counts, as it did a moment earlier.
-func (s *Store) openIncidentStmt(k GroupKey, caseID int64) stmt {
+func (s *Store) openIncidentStmt(k cases.GroupKey, caseID int64) stmt {
 	return stmt{q: `SELECT ` + incidentColumns + `, ` + openMembersSQL("incidents.id") + `
 		FROM incidents WHERE group_key = $1 AND closed_at IS NULL` + s.d.forUpdate(), args: []any{k.String(), caseID}}
 }
 
 // joinable says whether a case registered at now may join inc: it still
 // has an open case and its newest is within the window.
-func joinable(inc Incident, open bool, now time.Time, window time.Duration) bool {
+func joinable(inc cases.Incident, open bool, now time.Time, window time.Duration) bool {
 	return open && !inc.LastCaseAt.Before(now.Add(-window))
 }
 
@@ -274,7 +220,7 @@ type peer struct {
 }
 
 // peers returns the open cases of k registered since, in no incident, but c.
-func (s *Store) peers(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64, since time.Time) ([]peer, error) {
+func (s *Store) peers(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID int64, since time.Time) ([]peer, error) {
 	st := s.peersStmt(k, caseID, since, false)
 	rows, err := tx.QueryContext(ctx, st.q, st.args...)
 	if err != nil {
@@ -291,7 +237,7 @@ func (s *Store) peers(ctx context.Context, tx *sql.Tx, k GroupKey, caseID int64,
 // peersStmt is the query of peers. unlessOpen makes it return nothing,
 // without looking, when the key has an open incident: a registration that
 // asks before knowing must not scan every case of a busy key for nothing.
-func (s *Store) peersStmt(k GroupKey, caseID int64, since time.Time, unlessOpen bool) stmt {
+func (s *Store) peersStmt(k cases.GroupKey, caseID int64, since time.Time, unlessOpen bool) stmt {
 	q := `SELECT id, state, registered_at, content FROM cases c
 		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
 		AND c.state IN ` + clockStatesSQL + ` AND c.registered_at >= $4 AND c.id <> $5
@@ -325,26 +271,26 @@ func scanPeers(rows rowScanner) ([]peer, error) {
 
 // insertIncident opens the key's incident, or, when a concurrent joiner
 // opened it first, returns that one.
-func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, k GroupKey, now time.Time) (Incident, error) {
+func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey, now time.Time) (cases.Incident, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO incidents (group_key, lead_unit, category, place, opened_at, last_case_at)
 		VALUES ($1, $2, $3, $4, $5, $5)
 		ON CONFLICT (group_key) WHERE closed_at IS NULL DO NOTHING RETURNING id`,
 		k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)).Scan(&id)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return Incident{}, fmt.Errorf("open incident %s: %w", k, err)
+		return cases.Incident{}, fmt.Errorf("open incident %s: %w", k, err)
 	}
 	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
 		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
 	if err != nil {
-		return Incident{}, fmt.Errorf("open incident %s: %w", k, err)
+		return cases.Incident{}, fmt.Errorf("open incident %s: %w", k, err)
 	}
 	return inc, nil
 }
 
 // addMembers puts cases into inc (a case already in an incident stays where
 // it is), records an event of kind on each one added, and plans the notice.
-func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *Incident, members []peer, by, kind string, now time.Time, g Grouping) error {
+func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *cases.Incident, members []peer, by, kind string, now time.Time, g Grouping) error {
 	added := 0
 	for _, m := range members {
 		st := s.memberStmt(inc.ID, m.id, by, now)
@@ -380,7 +326,7 @@ func (s *Store) memberStmt(incidentID, caseID int64, by string, now time.Time) s
 
 // memberEvent is the event of a case put into inc, with the reason it
 // joined when texts were compared: the case it is most like, and how much.
-func memberEvent(inc Incident, m peer, by, kind string, now time.Time) cases.Event {
+func memberEvent(inc cases.Incident, m peer, by, kind string, now time.Time) cases.Event {
 	data := map[string]any{"incident": inc.ID, "place": inc.Place, "category": inc.Category}
 	if m.match.similarTo != 0 {
 		data["similar_to"], data["similarity"] = m.match.similarTo, m.match.similarity
@@ -389,14 +335,14 @@ func memberEvent(inc Incident, m peer, by, kind string, now time.Time) cases.Eve
 }
 
 // replan stores inc's newest case time and plans its next notice.
-func (s *Store) replan(ctx context.Context, tx *sql.Tx, inc *Incident, now time.Time, g Grouping) error {
+func (s *Store) replan(ctx context.Context, tx *sql.Tx, inc *cases.Incident, now time.Time, g Grouping) error {
 	return s.replanStmt(inc, now, g).exec(ctx, tx, fmt.Sprintf("plan notice of incident %d", inc.ID))
 }
 
 // replanStmt plans inc's next notice and stores it with its newest case
 // time.
-func (s *Store) replanStmt(inc *Incident, now time.Time, g Grouping) stmt {
-	inc.schedule(now, g)
+func (s *Store) replanStmt(inc *cases.Incident, now time.Time, g Grouping) stmt {
+	inc.ScheduleNotice(now, g.GroupWait, g.GroupInterval)
 	return stmt{q: `UPDATE incidents SET last_case_at = $2, next_notice_at = $3 WHERE id = $1`,
 		args: []any{inc.ID, s.d.time(inc.LastCaseAt), s.d.time(inc.NextNoticeAt)}}
 }
@@ -411,7 +357,7 @@ func (s *Store) AddToIncident(ctx context.Context, id int64, c cases.Case, by st
 			return err
 		}
 		if c.LeadUnit != inc.LeadUnit || !c.State.OnClock() {
-			return fmt.Errorf("case %s (%s, unit %q) and incident of unit %q: %w", c.Number, c.State, c.LeadUnit, inc.LeadUnit, ErrNotGroupable)
+			return fmt.Errorf("case %s (%s, unit %q) and incident of unit %q: %w", c.Number, c.State, c.LeadUnit, inc.LeadUnit, cases.ErrNotGroupable)
 		}
 		var in int64
 		err = tx.QueryRowContext(ctx, `SELECT incident_id FROM incident_cases WHERE case_id = $1`, c.ID).Scan(&in)
@@ -419,7 +365,7 @@ func (s *Store) AddToIncident(ctx context.Context, id int64, c cases.Case, by st
 		case err == nil && in == id:
 			return nil
 		case err == nil:
-			return fmt.Errorf("case %s is in incident %d: %w", c.Number, in, ErrOtherIncident)
+			return fmt.Errorf("case %s is in incident %d: %w", c.Number, in, cases.ErrOtherIncident)
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("incident of case %d: %w", c.ID, err)
 		}
@@ -470,7 +416,7 @@ func (s *Store) RemoveFromIncident(ctx context.Context, id int64, c cases.Case, 
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return fmt.Errorf("case %s is not in it: %w", c.Number, ErrNotFound)
+			return fmt.Errorf("case %s is not in it: %w", c.Number, cases.ErrNotFound)
 		}
 		ev := cases.Event{Kind: eventIncidentRemove, Actor: by, At: now, From: c.State, To: c.State,
 			Data: map[string]any{"incident": id}}
@@ -485,38 +431,38 @@ func (s *Store) RemoveFromIncident(ctx context.Context, id int64, c cases.Case, 
 	return nil
 }
 
-func (s *Store) lockIncident(ctx context.Context, tx *sql.Tx, id int64) (Incident, error) {
+func (s *Store) lockIncident(ctx context.Context, tx *sql.Tx, id int64) (cases.Incident, error) {
 	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id = $1`+s.d.forUpdate(), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+		return cases.Incident{}, fmt.Errorf("incident %d: %w", id, cases.ErrNotFound)
 	}
 	if err != nil {
-		return Incident{}, fmt.Errorf("incident %d: %w", id, err)
+		return cases.Incident{}, fmt.Errorf("incident %d: %w", id, err)
 	}
 	return inc, nil
 }
 
 // GetIncident returns incident id, or ErrNotFound.
-func (s *Store) GetIncident(ctx context.Context, id int64) (Incident, error) {
+func (s *Store) GetIncident(ctx context.Context, id int64) (cases.Incident, error) {
 	inc, err := scanIncident(s.db.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+		return cases.Incident{}, fmt.Errorf("incident %d: %w", id, cases.ErrNotFound)
 	}
 	if err != nil {
-		return Incident{}, fmt.Errorf("incident %d: %w", id, err)
+		return cases.Incident{}, fmt.Errorf("incident %d: %w", id, err)
 	}
 	return inc, nil
 }
 
 // IncidentOf returns the incident case caseID is in, or ErrNotFound.
-func (s *Store) IncidentOf(ctx context.Context, caseID int64) (Incident, error) {
+func (s *Store) IncidentOf(ctx context.Context, caseID int64) (cases.Incident, error) {
 	inc, err := scanIncident(s.db.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
 		WHERE id = (SELECT incident_id FROM incident_cases WHERE case_id = $1)`, caseID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Incident{}, fmt.Errorf("incident of case %d: %w", caseID, ErrNotFound)
+		return cases.Incident{}, fmt.Errorf("incident of case %d: %w", caseID, cases.ErrNotFound)
 	}
 	if err != nil {
-		return Incident{}, fmt.Errorf("incident of case %d: %w", caseID, err)
+		return cases.Incident{}, fmt.Errorf("incident of case %d: %w", caseID, err)
 	}
 	return inc, nil
 }

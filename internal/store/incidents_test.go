@@ -55,7 +55,7 @@ func TestGroupingAtRegistration(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		first := powerCut(t, s, at(0), "m1")
-		if _, err := s.IncidentOf(ctx, first.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.IncidentOf(ctx, first.ID); !errors.Is(err, cases.ErrNotFound) {
 			t.Fatalf("a lone case is in an incident: %v", err)
 		}
 		// Another place, another category: no company.
@@ -94,7 +94,7 @@ func TestGroupingAtRegistration(t *testing.T) {
 
 		// The notice, once claimed, is not claimed again; the next waits
 		// group_interval.
-		var notices []store.IncidentNotice
+		var notices []cases.IncidentNotice
 		claim := func(now time.Time) (won bool) {
 			t.Helper()
 			if err := s.Sweep(ctx, func(tx *store.SweepTx) error {
@@ -128,20 +128,20 @@ func TestGroupingAtRegistration(t *testing.T) {
 		if err := s.RemoveFromIncident(ctx, inc.ID, third, "office-1", at(5*time.Minute), grouping); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RemoveFromIncident(ctx, inc.ID, third, "office-1", at(5*time.Minute), grouping); !errors.Is(err, store.ErrNotFound) {
+		if err := s.RemoveFromIncident(ctx, inc.ID, third, "office-1", at(5*time.Minute), grouping); !errors.Is(err, cases.ErrNotFound) {
 			t.Fatalf("removing twice: %v", err)
 		}
 		if err := s.AddToIncident(ctx, inc.ID, third, "office-1", at(6*time.Minute), grouping); err != nil {
 			t.Fatal(err)
 		}
 		other := storetest.Create(t, s, storetest.NewCase(t, at(time.Second), "dormitory"))
-		if err := s.AddToIncident(ctx, inc.ID, other, "office-1", at(6*time.Minute), grouping); !errors.Is(err, store.ErrNotGroupable) {
+		if err := s.AddToIncident(ctx, inc.ID, other, "office-1", at(6*time.Minute), grouping); !errors.Is(err, cases.ErrNotGroupable) {
 			t.Fatalf("a case of another unit joined: %v", err)
 		}
 
 		// Past the window after its newest case, the incident takes no more.
 		late := powerCut(t, s, at(40*time.Minute), "m5")
-		if got, err := s.IncidentOf(ctx, late.ID); !errors.Is(err, store.ErrNotFound) {
+		if got, err := s.IncidentOf(ctx, late.ID); !errors.Is(err, cases.ErrNotFound) {
 			t.Fatalf("a case after the window joined incident %d: %v", got.ID, err)
 		}
 		if unitNotices(t, s, late) != 1 {
@@ -364,7 +364,7 @@ func TestCaseAloneWaitsForIncidentOpening(t *testing.T) {
 		c, _, err := s.CreateCase(ctx, storetest.NewCase(t, at(2*time.Minute), "logistics", place), store.CreateKey{}, store.Grouped(grouping))
 		done <- result{c, err}
 	}()
-	k := store.GroupKey{LeadUnit: "logistics", Category: "water_power", Place: "锁测试楼"}
+	k := cases.GroupKey{LeadUnit: "logistics", Category: "water_power", Place: "锁测试楼"}
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		n, err := s.KeyLockWaitersForTest(ctx, k)
 		if err != nil {

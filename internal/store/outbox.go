@@ -18,8 +18,8 @@ const DefaultClaimLimit = 50
 const outboxColumns = `id, COALESCE(case_id, 0), template, to_kind, to_id, data, dedup_key, state, attempts,
 	next_attempt_at, lease_until, last_error, created_at, sent_at, dead_at, platform, platform_msg_id, only_while, sent_as`
 
-func scanOutbox(row scanner) (OutboxItem, error) {
-	var it OutboxItem
+func scanOutbox(row scanner) (cases.OutboxItem, error) {
+	var it cases.OutboxItem
 	err := row.Scan(&it.ID, &it.CaseID, &it.Template, &it.To.Kind, &it.To.ID, jsonCol{&it.Data}, &it.DedupKey,
 		&it.State, &it.Attempts, timeCol{&it.NextAttemptAt}, timeCol{&it.LeaseUntil}, &it.LastError,
 		timeCol{&it.CreatedAt}, timeCol{&it.SentAt}, timeCol{&it.DeadAt}, &it.Platform, &it.PlatformMsgID, &it.OnlyWhile, &it.SentAs)
@@ -49,9 +49,9 @@ func (s *Store) messagesStmt(c cases.Case, msgs []cases.Message) (stmt, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	items := make([]OutboxItem, len(msgs))
+	items := make([]cases.OutboxItem, len(msgs))
 	for i, m := range msgs {
-		items[i] = OutboxItem{CaseID: c.ID, Template: m.Template, To: m.To, Data: m.Data,
+		items[i] = cases.OutboxItem{CaseID: c.ID, Template: m.Template, To: m.To, Data: m.Data,
 			DedupKey: messageKey(c, i, m), NextAttemptAt: now.Add(m.Delay), CreatedAt: now, OnlyWhile: m.OnlyWhile}
 	}
 	return s.outboxStmt(items)
@@ -59,7 +59,7 @@ func (s *Store) messagesStmt(c cases.Case, msgs []cases.Message) (stmt, error) {
 
 // insertOutbox queues items as pending, skipping any whose dedup key is
 // already queued, and returns how many were new.
-func (s *Store) insertOutbox(ctx context.Context, q querier, items []OutboxItem) (int, error) {
+func (s *Store) insertOutbox(ctx context.Context, q querier, items []cases.OutboxItem) (int, error) {
 	st, err := s.outboxStmt(items)
 	if err != nil || st.empty() {
 		return 0, err
@@ -76,7 +76,7 @@ func (s *Store) insertOutbox(ctx context.Context, q querier, items []OutboxItem)
 }
 
 // outboxStmt is the statement of insertOutbox; empty when items is.
-func (s *Store) outboxStmt(items []OutboxItem) (stmt, error) {
+func (s *Store) outboxStmt(items []cases.OutboxItem) (stmt, error) {
 	if len(items) == 0 {
 		return stmt{}, nil
 	}
@@ -107,11 +107,11 @@ func (s *Store) outboxStmt(items []OutboxItem) (stmt, error) {
 // queued before is skipped, so a sweep that runs twice sends once. CaseID 0
 // means the message is not about one case; a zero NextAttemptAt means now.
 // It returns how many items were new.
-func (s *Store) Enqueue(ctx context.Context, items []OutboxItem, now time.Time) (int, error) {
+func (s *Store) Enqueue(ctx context.Context, items []cases.OutboxItem, now time.Time) (int, error) {
 	if len(items) == 0 {
 		return 0, nil
 	}
-	queued := make([]OutboxItem, len(items))
+	queued := make([]cases.OutboxItem, len(items))
 	for i, it := range items {
 		if it.NextAttemptAt.IsZero() {
 			it.NextAttemptAt = now
@@ -130,7 +130,7 @@ func (s *Store) Enqueue(ctx context.Context, items []OutboxItem, now time.Time) 
 // could use. They become "sending" until now+lease,
 // with one more attempt counted, and come back oldest first. Concurrent
 // claimers never get the same message while its lease holds.
-func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]cases.OutboxItem, error) {
 	if limit <= 0 {
 		limit = DefaultClaimLimit
 	}
@@ -147,7 +147,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 
 // claim runs a claiming UPDATE … RETURNING and returns the messages it
 // claimed, oldest first.
-func (s *Store) claim(ctx context.Context, what, q string, args ...any) ([]OutboxItem, error) {
+func (s *Store) claim(ctx context.Context, what, q string, args ...any) ([]cases.OutboxItem, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -161,9 +161,9 @@ func (s *Store) claim(ctx context.Context, what, q string, args ...any) ([]Outbo
 	return items, nil
 }
 
-func collectOutbox(rows *sql.Rows) ([]OutboxItem, error) {
+func collectOutbox(rows *sql.Rows) ([]cases.OutboxItem, error) {
 	defer rows.Close()
-	var items []OutboxItem
+	var items []cases.OutboxItem
 	for rows.Next() {
 		it, err := scanOutbox(rows)
 		if err != nil {
@@ -237,7 +237,7 @@ func (s *Store) markOutbox(ctx context.Context, what string, id int64, q string,
 	var one int
 	err = s.db.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = $1`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s message %d: %w", what, id, ErrNotFound)
+		return fmt.Errorf("%s message %d: %w", what, id, cases.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("%s message %d: %w", what, id, err)
@@ -250,8 +250,8 @@ func (s *Store) markOutbox(ctx context.Context, what string, id int64, q string,
 // are not counted: they only grow, and jiesu_outbox_deliveries_total counts
 // them as they go. Each part reads its partial index (outbox_due,
 // outbox_dead), never the sent rows.
-func (s *Store) OutboxCounts(ctx context.Context) (map[OutboxState]int, error) {
-	counts := map[OutboxState]int{OutboxPending: 0, OutboxSending: 0, OutboxDead: 0}
+func (s *Store) OutboxCounts(ctx context.Context) (map[cases.OutboxState]int, error) {
+	counts := map[cases.OutboxState]int{cases.OutboxPending: 0, cases.OutboxSending: 0, cases.OutboxDead: 0}
 	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY state
 		UNION ALL SELECT 'dead', count(*) FROM outbox WHERE state = 'dead'`)
 	if err != nil {
@@ -259,7 +259,7 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[OutboxState]int, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var st OutboxState
+		var st cases.OutboxState
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, fmt.Errorf("count outbox: %w", err)
@@ -273,7 +273,7 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[OutboxState]int, error) {
 }
 
 // ListOutbox returns the messages queued for a case, oldest first.
-func (s *Store) ListOutbox(ctx context.Context, caseID int64) ([]OutboxItem, error) {
+func (s *Store) ListOutbox(ctx context.Context, caseID int64) ([]cases.OutboxItem, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("outbox of case %d: %w", caseID, err)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // Actions of outbox_events: what a person did to a message by hand.
@@ -23,7 +25,7 @@ const retryBatch = 200
 // OutboxFilter selects messages for jiesu outbox list and the API, oldest
 // first. Zero fields do not filter.
 type OutboxFilter struct {
-	State     OutboxState
+	State     cases.OutboxState
 	CaseID    int64
 	DeadSince time.Time // only messages that went dead at or after this instant
 	After     int64     // only ids above this, to page on
@@ -43,12 +45,12 @@ type OutboxEvent struct {
 	Action    string
 	Actor     string
 	At        time.Time
-	FromState OutboxState
+	FromState cases.OutboxState
 	Note      string
 }
 
 // FindOutbox returns the messages f selects, oldest first.
-func (s *Store) FindOutbox(ctx context.Context, f OutboxFilter) ([]OutboxItem, error) {
+func (s *Store) FindOutbox(ctx context.Context, f OutboxFilter) ([]cases.OutboxItem, error) {
 	var w where
 	if f.State != "" {
 		w.add(`state = ` + w.arg(string(f.State)))
@@ -64,9 +66,9 @@ func (s *Store) FindOutbox(ctx context.Context, f OutboxFilter) ([]OutboxItem, e
 	}
 	limit := f.Limit
 	if limit <= 0 {
-		limit = DefaultListLimit
+		limit = cases.DefaultListLimit
 	}
-	q := `SELECT ` + outboxColumns + ` FROM outbox ` + w.String() + ` ORDER BY id LIMIT ` + w.arg(min(limit, MaxListLimit))
+	q := `SELECT ` + outboxColumns + ` FROM outbox ` + w.String() + ` ORDER BY id LIMIT ` + w.arg(min(limit, cases.MaxListLimit))
 	rows, err := s.db.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
@@ -91,7 +93,7 @@ func (s *Store) RetryOutbox(ctx context.Context, id int64, act OutboxAct) error 
 func (s *Store) RetryDeadOutbox(ctx context.Context, since time.Time, act OutboxAct) ([]int64, error) {
 	var done []int64
 	for {
-		batch, err := s.FindOutbox(ctx, OutboxFilter{State: OutboxDead, DeadSince: since, Limit: retryBatch})
+		batch, err := s.FindOutbox(ctx, OutboxFilter{State: cases.OutboxDead, DeadSince: since, Limit: retryBatch})
 		if err != nil {
 			return done, err
 		}
@@ -116,7 +118,7 @@ func (s *Store) RetryDeadOutbox(ctx context.Context, since time.Time, act Outbox
 }
 
 func (s *Store) retryOne(ctx context.Context, tx *sql.Tx, id int64, act OutboxAct) error {
-	return s.actOnOutbox(ctx, tx, id, OutboxActionRetry, []OutboxState{OutboxDead}, act, `UPDATE outbox
+	return s.actOnOutbox(ctx, tx, id, OutboxActionRetry, []cases.OutboxState{cases.OutboxDead}, act, `UPDATE outbox
 		SET state = 'pending', attempts = 0, next_attempt_at = $3, dead_at = NULL, lease_until = NULL
 		WHERE id = $1 AND state = $2`, s.d.time(act.At))
 }
@@ -128,7 +130,7 @@ func (s *Store) retryOne(ctx context.Context, tx *sql.Tx, id int64, act OutboxAc
 // neither state.
 func (s *Store) DropOutbox(ctx context.Context, id int64, act OutboxAct) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.actOnOutbox(ctx, tx, id, OutboxActionDrop, []OutboxState{OutboxDead, OutboxPending}, act, `UPDATE outbox
+		return s.actOnOutbox(ctx, tx, id, OutboxActionDrop, []cases.OutboxState{cases.OutboxDead, cases.OutboxPending}, act, `UPDATE outbox
 			SET state = 'dropped', lease_until = NULL
 			WHERE id = $1 AND state = $2`)
 	})
@@ -138,24 +140,24 @@ func (s *Store) DropOutbox(ctx context.Context, id int64, act OutboxAct) error {
 // then args) on message id if its state is one of from, and appends the
 // audit row in the same transaction. The update's state condition catches
 // a message that a delivery moved between the read and the write.
-func (s *Store) actOnOutbox(ctx context.Context, tx *sql.Tx, id int64, action string, from []OutboxState, act OutboxAct, update string, args ...any) error {
-	var state OutboxState
+func (s *Store) actOnOutbox(ctx context.Context, tx *sql.Tx, id int64, action string, from []cases.OutboxState, act OutboxAct, update string, args ...any) error {
+	var state cases.OutboxState
 	err := tx.QueryRowContext(ctx, `SELECT state FROM outbox WHERE id = $1`, id).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s message %d: %w", action, id, ErrNotFound)
+		return fmt.Errorf("%s message %d: %w", action, id, cases.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("%s message %d: %w", action, id, err)
 	}
 	if !slices.Contains(from, state) {
-		return fmt.Errorf("%s message %d: it is %s: %w", action, id, state, ErrOutboxState)
+		return fmt.Errorf("%s message %d: it is %s: %w", action, id, state, cases.ErrOutboxState)
 	}
 	res, err := tx.ExecContext(ctx, update, append([]any{id, string(state)}, args...)...)
 	if err != nil {
 		return fmt.Errorf("%s message %d: %w", action, id, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return fmt.Errorf("%s message %d: it changed meanwhile: %w", action, id, ErrOutboxState)
+		return fmt.Errorf("%s message %d: it changed meanwhile: %w", action, id, cases.ErrOutboxState)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_events (outbox_id, action, actor, at, from_state, note)
 		VALUES ($1, $2, $3, $4, $5, $6)`, id, action, act.Actor, s.d.time(act.At), string(state), act.Note); err != nil {

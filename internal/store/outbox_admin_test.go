@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -33,12 +34,12 @@ func TestDeadLettersListRetryDrop(t *testing.T) {
 		queued(t, s, 4)
 		early := killed(t, s, 2, at(time.Hour))
 		late := killed(t, s, 1, at(3*time.Hour))
-		pending, err := s.FindOutbox(ctx, store.OutboxFilter{State: store.OutboxPending})
+		pending, err := s.FindOutbox(ctx, store.OutboxFilter{State: cases.OutboxPending})
 		if err != nil || len(pending) != 1 {
 			t.Fatalf("pending: %v, %v", claimIDs(pending), err)
 		}
 
-		dead, err := s.FindOutbox(ctx, store.OutboxFilter{State: store.OutboxDead})
+		dead, err := s.FindOutbox(ctx, store.OutboxFilter{State: cases.OutboxDead})
 		if err != nil || !slices.Equal(claimIDs(dead), append(slices.Clone(early), late...)) {
 			t.Fatalf("dead = %v, %v; want %v then %v", claimIDs(dead), err, early, late)
 		}
@@ -59,10 +60,10 @@ func TestDeadLettersListRetryDrop(t *testing.T) {
 		if err != nil || len(again) != 2 || again[0].ID != early[0] || again[0].Attempts != 1 {
 			t.Fatalf("claim after retry: %+v, %v", again, err)
 		}
-		if err := s.RetryOutbox(ctx, early[0], act); !errors.Is(err, store.ErrOutboxState) {
+		if err := s.RetryOutbox(ctx, early[0], act); !errors.Is(err, cases.ErrOutboxState) {
 			t.Errorf("retry of a message being sent: %v, want ErrOutboxState", err)
 		}
-		if err := s.DropOutbox(ctx, early[0], act); !errors.Is(err, store.ErrOutboxState) {
+		if err := s.DropOutbox(ctx, early[0], act); !errors.Is(err, cases.ErrOutboxState) {
 			t.Errorf("drop of a message being sent: %v, want ErrOutboxState", err)
 		}
 		for _, it := range again {
@@ -81,7 +82,7 @@ func TestDeadLettersListRetryDrop(t *testing.T) {
 		if err := s.DropOutbox(ctx, early[1], store.OutboxAct{Actor: "cli:root", At: at(6 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DropOutbox(ctx, early[1], act); !errors.Is(err, store.ErrOutboxState) {
+		if err := s.DropOutbox(ctx, early[1], act); !errors.Is(err, cases.ErrOutboxState) {
 			t.Errorf("second drop: %v, want ErrOutboxState", err)
 		}
 		if err := s.DropOutbox(ctx, late[0], act); err != nil {
@@ -91,10 +92,10 @@ func TestDeadLettersListRetryDrop(t *testing.T) {
 			t.Errorf("claimed after drop: %v", claimIDs(got))
 		}
 		counts, _ := s.OutboxCounts(ctx)
-		if counts[store.OutboxDead] != 0 {
-			t.Errorf("dead count %d after retry and drop", counts[store.OutboxDead])
+		if counts[cases.OutboxDead] != 0 {
+			t.Errorf("dead count %d after retry and drop", counts[cases.OutboxDead])
 		}
-		dropped, _ := s.FindOutbox(ctx, store.OutboxFilter{State: store.OutboxDropped})
+		dropped, _ := s.FindOutbox(ctx, store.OutboxFilter{State: cases.OutboxDropped})
 		if !slices.Equal(claimIDs(dropped), []int64{early[1], late[0]}) {
 			t.Errorf("dropped = %v", claimIDs(dropped))
 		}
@@ -103,11 +104,11 @@ func TestDeadLettersListRetryDrop(t *testing.T) {
 		if err != nil || len(evs) != 1 {
 			t.Fatalf("audit of %d: %+v, %v", early[1], evs, err)
 		}
-		if e := evs[0]; e.Action != store.OutboxActionDrop || e.Actor != "cli:root" || e.FromState != store.OutboxDead || !e.At.Equal(at(6*time.Hour)) {
+		if e := evs[0]; e.Action != store.OutboxActionDrop || e.Actor != "cli:root" || e.FromState != cases.OutboxDead || !e.At.Equal(at(6*time.Hour)) {
 			t.Errorf("drop event %+v", e)
 		}
 		evs, _ = s.OutboxEvents(ctx, late[0])
-		if len(evs) != 2 || evs[0].Action != store.OutboxActionRetry || evs[0].Note != "openid fixed" || evs[1].FromState != store.OutboxPending {
+		if len(evs) != 2 || evs[0].Action != store.OutboxActionRetry || evs[0].Note != "openid fixed" || evs[1].FromState != cases.OutboxPending {
 			t.Errorf("audit of %d: %+v", late[0], evs)
 		}
 		mustNotFound(t, s.RetryOutbox(ctx, 999, act))

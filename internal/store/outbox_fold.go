@@ -75,7 +75,7 @@ func (s *Store) DueFolds(ctx context.Context, now time.Time, limit int) ([]FoldG
 // first, due or not (DueFolds says why), as ClaimOutbox claims: "sending"
 // until now+lease, one more attempt counted. Concurrent claimers never get
 // the same message.
-func (s *Store) ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+func (s *Store) ClaimFold(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]cases.OutboxItem, error) {
 	lock := ""
 	if s.d.postgres() {
 		lock = " FOR UPDATE OF o SKIP LOCKED"

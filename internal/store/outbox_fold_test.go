@@ -43,7 +43,7 @@ func TestDeferAndFold(t *testing.T) {
 		if err != nil || len(folded) != 2 || folded[0].ID != claimed[0].ID || folded[1].ID != claimed[1].ID {
 			t.Fatalf("ClaimFold = %+v, %v", folded, err)
 		}
-		if folded[0].Attempts != 1 || folded[0].State != store.OutboxSending {
+		if folded[0].Attempts != 1 || folded[0].State != cases.OutboxSending {
 			t.Errorf("folded item = %+v, want sending at attempt 1", folded[0])
 		}
 		// One left waiting is still the fold's: the ordinary claim leaves
@@ -79,7 +79,7 @@ func TestDeferAndFold(t *testing.T) {
 		if last, err := s.ClaimFold(ctx, "wecom:robot:abc", next, time.Minute, 5); err != nil || len(last) != 1 || last[0].ID != claimed[2].ID {
 			t.Errorf("ClaimFold of what waits = %+v, %v", last, err)
 		}
-		if _, err := s.Enqueue(ctx, []store.OutboxItem{{Template: "case_dispatched", To: to, DedupKey: "fold-test/new"}}, next); err != nil {
+		if _, err := s.Enqueue(ctx, []cases.OutboxItem{{Template: "case_dispatched", To: to, DedupKey: "fold-test/new"}}, next); err != nil {
 			t.Fatal(err)
 		}
 		if b, _ := s.BacklogOf(ctx, "wecom:robot:abc", to); b != (store.Backlog{Pending: 1}) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // errClaimLost rolls back a statement that found a claim no longer held.
@@ -64,7 +66,7 @@ func (s *Store) MarkSentAs(ctx context.Context, claims []OutboxClaim, key string
 // platform under key that wait: pending ones whenever they are due, and
 // those whose claim's lease ran out. Messages sent in one digest go again
 // together, under the digest's key.
-func (s *Store) ClaimSentAs(ctx context.Context, key string, now time.Time, lease time.Duration) ([]OutboxItem, error) {
+func (s *Store) ClaimSentAs(ctx context.Context, key string, now time.Time, lease time.Duration) ([]cases.OutboxItem, error) {
 	return s.claim(ctx, "claim messages sent as "+key, `UPDATE outbox
 		SET state = 'sending', lease_until = $3, attempts = attempts + 1
 		WHERE id IN (

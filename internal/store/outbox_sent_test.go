@@ -41,7 +41,7 @@ func TestSentAsIsKeptAndClaimedTogether(t *testing.T) {
 		ctx := context.Background()
 		t0 := storetest.Epoch()
 		claimed := queueClaimed(t, s, "sent-as", 3, t0)
-		claims := func(its ...store.OutboxItem) []store.OutboxClaim {
+		claims := func(its ...cases.OutboxItem) []store.OutboxClaim {
 			var out []store.OutboxClaim
 			for _, it := range its {
 				out = append(out, store.OutboxClaim{ID: it.ID, Attempt: it.Attempts})
@@ -83,12 +83,12 @@ func TestSentAsIsKeptAndClaimedTogether(t *testing.T) {
 
 // queueClaimed queues n dispatch messages keyed prefix/i at t0 and claims
 // them.
-func queueClaimed(t *testing.T, s *store.Store, prefix string, n int, t0 time.Time) []store.OutboxItem {
+func queueClaimed(t *testing.T, s *store.Store, prefix string, n int, t0 time.Time) []cases.OutboxItem {
 	t.Helper()
 	ctx := context.Background()
-	var items []store.OutboxItem
+	var items []cases.OutboxItem
 	for i := range n {
-		items = append(items, store.OutboxItem{Template: "case_dispatched",
+		items = append(items, cases.OutboxItem{Template: "case_dispatched",
 			To: cases.Recipient{Kind: cases.ToUnit, ID: "logistics"}, DedupKey: fmt.Sprintf("%s/%d", prefix, i)})
 	}
 	if got, err := s.Enqueue(ctx, items, t0); err != nil || got != n {

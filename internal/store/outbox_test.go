@@ -25,7 +25,7 @@ func queued(t *testing.T, s *store.Store, n int) {
 // day is a lease long enough that no test outlives it by accident.
 const day = 24 * time.Hour
 
-func claimIDs(items []store.OutboxItem) []int64 {
+func claimIDs(items []cases.OutboxItem) []int64 {
 	var out []int64
 	for _, it := range items {
 		out = append(out, it.ID)
@@ -50,7 +50,7 @@ func TestClaimOutbox(t *testing.T) {
 			t.Fatalf("first claim %v, want the two oldest in order", claimIDs(first))
 		}
 		for _, it := range first {
-			if it.State != store.OutboxSending || it.Attempts != 1 || !it.LeaseUntil.Equal(now.Add(time.Minute)) {
+			if it.State != cases.OutboxSending || it.Attempts != 1 || !it.LeaseUntil.Equal(now.Add(time.Minute)) {
 				t.Errorf("claimed item %+v", it)
 			}
 		}
@@ -68,7 +68,7 @@ func TestClaimOutbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if counts[store.OutboxSending] != 3 || counts[store.OutboxPending] != 0 || len(counts) != 3 {
+		if counts[cases.OutboxSending] != 3 || counts[cases.OutboxPending] != 0 || len(counts) != 3 {
 			t.Errorf("counts %v", counts)
 		}
 	})
@@ -113,7 +113,7 @@ func TestOutboxLeaseExpiry(t *testing.T) {
 			t.Fatalf("claimed while the second replica's lease holds: %+v", got)
 		}
 		list, err := s.ListOutbox(ctx, claimed[0].CaseID)
-		if err != nil || len(list) != 1 || list[0].State != store.OutboxSending || list[0].Attempts != 2 || list[0].LastError != "" {
+		if err != nil || len(list) != 1 || list[0].State != cases.OutboxSending || list[0].Attempts != 2 || list[0].LastError != "" {
 			t.Fatalf("after stale reports: %+v, %v", list, err)
 		}
 		// Only the holder can renew its lease; a renewed lease keeps others out.
@@ -177,7 +177,7 @@ func TestOutboxRetrySentDead(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		items := map[int64]store.OutboxItem{}
+		items := map[int64]cases.OutboxItem{}
 		for _, id := range []int64{1, 2} {
 			list, err := s.ListOutbox(ctx, id)
 			if err != nil {
@@ -187,18 +187,18 @@ func TestOutboxRetrySentDead(t *testing.T) {
 				items[it.ID] = it
 			}
 		}
-		if it := items[a]; it.State != store.OutboxSent || it.Platform != "sandbox" || it.PlatformMsgID != "msg-1" ||
+		if it := items[a]; it.State != cases.OutboxSent || it.Platform != "sandbox" || it.PlatformMsgID != "msg-1" ||
 			!it.SentAt.Equal(at(time.Hour+time.Second)) || it.LastError != "" || !it.LeaseUntil.IsZero() {
 			t.Errorf("sent item %+v", it)
 		}
-		if it := items[b]; it.State != store.OutboxDead || it.LastError != "40003 invalid openid" || !it.LeaseUntil.IsZero() {
+		if it := items[b]; it.State != cases.OutboxDead || it.LastError != "40003 invalid openid" || !it.LeaseUntil.IsZero() {
 			t.Errorf("dead item %+v", it)
 		}
 		if got, _ := s.ClaimOutbox(ctx, at(10*time.Hour), day, 10); len(got) != 0 {
 			t.Errorf("claimed finished messages: %v", claimIDs(got))
 		}
 		counts, _ := s.OutboxCounts(ctx)
-		if want := (map[store.OutboxState]int{store.OutboxDead: 1, store.OutboxPending: 0, store.OutboxSending: 0}); !maps.Equal(counts, want) {
+		if want := (map[cases.OutboxState]int{cases.OutboxDead: 1, cases.OutboxPending: 0, cases.OutboxSending: 0}); !maps.Equal(counts, want) {
 			t.Errorf("counts %v, want %v (sent is not counted)", counts, want)
 		}
 		for _, err := range []error{
@@ -216,19 +216,19 @@ func TestEnqueueDeduplicates(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := dispatched(t, s)
-		remind := store.OutboxItem{CaseID: c.ID, Template: "remind_contact", To: cases.Recipient{Kind: cases.ToUnit, ID: "logistics"},
+		remind := cases.OutboxItem{CaseID: c.ID, Template: "remind_contact", To: cases.Recipient{Kind: cases.ToUnit, ID: "logistics"},
 			Data: map[string]string{"step": "1"}, DedupKey: "remind/1/contact/0"}
-		report := store.OutboxItem{Template: "weekly_report", To: cases.Recipient{Kind: cases.ToRole, ID: "leader"},
+		report := cases.OutboxItem{Template: "weekly_report", To: cases.Recipient{Kind: cases.ToRole, ID: "leader"},
 			DedupKey: "report/2026-W48", NextAttemptAt: at(time.Hour)}
-		n, err := s.Enqueue(ctx, []store.OutboxItem{remind, report}, at(time.Minute))
+		n, err := s.Enqueue(ctx, []cases.OutboxItem{remind, report}, at(time.Minute))
 		if err != nil || n != 2 {
 			t.Fatalf("enqueue: %d, %v", n, err)
 		}
 		// The sweep runs again: nothing new.
-		if n, err := s.Enqueue(ctx, []store.OutboxItem{remind, report}, at(2*time.Minute)); err != nil || n != 0 {
+		if n, err := s.Enqueue(ctx, []cases.OutboxItem{remind, report}, at(2*time.Minute)); err != nil || n != 0 {
 			t.Fatalf("enqueue again: %d, %v", n, err)
 		}
-		if _, err := s.Enqueue(ctx, []store.OutboxItem{{Template: "x", To: cases.Recipient{Kind: cases.ToRole}}}, at(0)); err == nil {
+		if _, err := s.Enqueue(ctx, []cases.OutboxItem{{Template: "x", To: cases.Recipient{Kind: cases.ToRole}}}, at(0)); err == nil {
 			t.Error("queued without a dedup key")
 		}
 		due, _ := s.ClaimOutbox(ctx, at(time.Minute), day, 10)
@@ -252,9 +252,9 @@ func TestConcurrentClaimers(t *testing.T) {
 	s := storetest.NewPostgres(t)
 	ctx := context.Background()
 	const total = 200
-	items := make([]store.OutboxItem, total)
+	items := make([]cases.OutboxItem, total)
 	for i := range items {
-		items[i] = store.OutboxItem{Template: "t", To: cases.Recipient{Kind: cases.ToRole, ID: "leader"}, DedupKey: fmt.Sprint("k", i)}
+		items[i] = cases.OutboxItem{Template: "t", To: cases.Recipient{Kind: cases.ToRole, ID: "leader"}, DedupKey: fmt.Sprint("k", i)}
 	}
 	if n, err := s.Enqueue(ctx, items, at(0)); err != nil || n != total {
 		t.Fatalf("enqueue %d: %v", n, err)

@@ -72,7 +72,7 @@ func TestResealMovesEverySealedColumnToTheActiveKey(t *testing.T) {
 			if _, err := s.TouchComplainant(ctx, cases.ChannelWeChatOA, id, at(0)); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, id, at(0), func(c *store.Complainant) error {
+			if _, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, id, at(0), func(c *cases.ChatComplainant) error {
 				c.ContactSealed = seal(t, old, "139"+id[len(id)-1:])
 				return nil
 			}); err != nil {
@@ -198,7 +198,7 @@ func TestResealMovesTheContactIndex(t *testing.T) {
 		if got, err := s.GetCase(ctx, mail.ID); err != nil || got.Complainant.ContactIndex != "" || got.Version != mail.Version {
 			t.Errorf("a mail contact: index %q version %d, %v; want none and untouched", got.Complainant.ContactIndex, got.Version, err)
 		}
-		found, err := s.ListCases(ctx, store.CaseFilter{ContactIndexes: rotated.PhoneIndexes("+86 138 1234 5678")})
+		found, err := s.ListCases(ctx, cases.Filter{ContactIndexes: rotated.PhoneIndexes("+86 138 1234 5678")})
 		if err != nil || len(found) != 1 || found[0].ID != phone.ID {
 			t.Errorf("lookup by the new index found %d cases, %v", len(found), err)
 		}

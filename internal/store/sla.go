@@ -206,10 +206,10 @@ func (t *SweepTx) AppendEvents(ctx context.Context, evs []cases.Event) error {
 
 // Enqueue is Store.Enqueue inside the run's transaction: items whose dedup
 // key was queued before are skipped. It returns how many were new.
-func (t *SweepTx) Enqueue(ctx context.Context, items []OutboxItem, now time.Time) (int, error) {
+func (t *SweepTx) Enqueue(ctx context.Context, items []cases.OutboxItem, now time.Time) (int, error) {
 	n := 0
 	for part := range slices.Chunk(items, sweepChunk) {
-		queued := make([]OutboxItem, len(part))
+		queued := make([]cases.OutboxItem, len(part))
 		for i, it := range part {
 			if it.NextAttemptAt.IsZero() {
 				it.NextAttemptAt = now

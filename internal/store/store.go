@@ -9,49 +9,19 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	// Both drivers go through database/sql so the Go is written once.
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
-
-	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // Sentinels callers test with errors.Is.
 var (
-	ErrNotFound      = errors.New("not found")
-	ErrConflict      = errors.New("conflict: the case changed meanwhile")
 	ErrSchemaTooNew  = errors.New("database schema is newer than this binary")
 	ErrSchemaPending = errors.New("database schema has pending migrations")
-	// ErrOutboxState is a retry or drop of a message in a state that does
-	// not allow it: only dead messages are retried, only dead or pending
-	// ones dropped.
-	ErrOutboxState = errors.New("the message is not in a state that allows this")
 )
-
-// CaseFilter selects cases for a list. Zero fields do not filter.
-type CaseFilter struct {
-	Unit      string // lead unit or co-unit
-	States    []cases.State
-	Tier      cases.Tier
-	Channel   cases.Channel
-	Identity  string    // complainant identity (WeChat openid)
-	OverdueAt time.Time // only cases past their resolve-by time at this instant
-	From, To  time.Time // registered in [From, To)
-	Text      string    // substring of content, number or place
-	// ContactIndexes: cases whose contact has one of these blind indexes
-	// (secret.PhoneIndexes of Text), found as well as those Text finds.
-	ContactIndexes []string
-	Triage         bool   // only cases in the triage queue (registered, no unit)
-	ReadableBy     string // restrict to this unit's cases (lead or co-unit)
-	Limit          int
-	// After is the paging cursor: the id of the last case of the previous page
-	// (lists go newest first).
-	After int64
-}
 
 // CreateKey deduplicates creation: the same idempotency key from the same
 // member, or the same channel reference on the same channel, returns the
@@ -59,52 +29,6 @@ type CaseFilter struct {
 type CreateKey struct {
 	IdempotencyKey string
 	MemberID       string
-}
-
-// OutboxState is where a queued message stands.
-type OutboxState string
-
-const (
-	OutboxPending OutboxState = "pending"
-	OutboxSending OutboxState = "sending" // claimed under a lease
-	OutboxSent    OutboxState = "sent"
-	OutboxDead    OutboxState = "dead" // gave up: attempts used or a permanent error
-	// OutboxDropped is a message someone gave up on by hand (DropOutbox).
-	// It keeps its row so that its dedup key is never queued again.
-	OutboxDropped OutboxState = "dropped"
-)
-
-// OutboxStates lists every state a message can be in.
-var OutboxStates = []OutboxState{OutboxPending, OutboxSending, OutboxSent, OutboxDead, OutboxDropped}
-
-// Valid reports whether st is one of OutboxStates.
-func (st OutboxState) Valid() bool { return slices.Contains(OutboxStates, st) }
-
-// OutboxItem is one queued outbound message.
-type OutboxItem struct {
-	ID            int64
-	CaseID        int64
-	Template      string
-	To            cases.Recipient
-	Data          map[string]string
-	DedupKey      string
-	State         OutboxState
-	Attempts      int
-	NextAttemptAt time.Time
-	LeaseUntil    time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        time.Time
-	DeadAt        time.Time // when it went dead; zero unless it did
-	Platform      string    // which sender delivered it
-	PlatformMsgID string
-	// OnlyWhile: deliver only while the case is still in this state
-	// (cases.State.Holds; WhileOnClock: in any state of the unit's clock).
-	OnlyWhile cases.State
-	// SentAs is the dedup key the message was last handed to a platform
-	// under (its own, or its digest's), recorded before the send; empty
-	// while no attempt may have reached a platform.
-	SentAs string
 }
 
 // DefaultMaxConns caps the PostgreSQL pool when Options.MaxConns is 0.

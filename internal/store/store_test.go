@@ -56,7 +56,7 @@ func TestOpenSQLiteInMemory(t *testing.T) {
 // mustNotFound fails unless err is ErrNotFound.
 func mustNotFound(t *testing.T, err error) {
 	t.Helper()
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, cases.ErrNotFound) {
 		t.Fatalf("want ErrNotFound, got %v", err)
 	}
 }

@@ -20,26 +20,26 @@ func TestComplainants(t *testing.T) {
 		_, err := s.GetComplainant(ctx, cases.ChannelWeChatOA, "o1")
 		mustNotFound(t, err)
 		c, err := s.TouchComplainant(ctx, cases.ChannelWeChatOA, "o1", at(0))
-		if err != nil || !c.LastMessageAt.Equal(at(0)) || c.ContactState != store.ContactNeverAsked {
+		if err != nil || !c.LastMessageAt.Equal(at(0)) || c.ContactState != cases.ContactNeverAsked {
 			t.Fatalf("first touch = %+v, %v", c, err)
 		}
-		c, err = s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o1", at(1*time.Minute), func(c *store.Complainant) error {
-			c.ContactState, c.AskedAt = store.ContactAsked, at(1*time.Minute)
+		c, err = s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o1", at(1*time.Minute), func(c *cases.ChatComplainant) error {
+			c.ContactState, c.AskedAt = cases.ContactAsked, at(1*time.Minute)
 			return nil
 		})
-		if err != nil || c.ContactState != store.ContactAsked {
+		if err != nil || c.ContactState != cases.ContactAsked {
 			t.Fatalf("update = %+v, %v", c, err)
 		}
 		// A refusing fn writes nothing.
 		boom := errors.New("boom")
-		if _, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o1", at(2*time.Minute), func(c *store.Complainant) error {
-			c.ContactState = store.ContactBound
+		if _, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o1", at(2*time.Minute), func(c *cases.ChatComplainant) error {
+			c.ContactState = cases.ContactBound
 			return boom
 		}); !errors.Is(err, boom) {
 			t.Fatalf("refused update: %v", err)
 		}
 		c, err = s.TouchComplainant(ctx, cases.ChannelWeChatOA, "o1", at(3*time.Minute))
-		if err != nil || c.ContactState != store.ContactAsked || !c.AskedAt.Equal(at(1*time.Minute)) || !c.LastMessageAt.Equal(at(3*time.Minute)) {
+		if err != nil || c.ContactState != cases.ContactAsked || !c.AskedAt.Equal(at(1*time.Minute)) || !c.LastMessageAt.Equal(at(3*time.Minute)) {
 			t.Fatalf("second touch = %+v, %v", c, err)
 		}
 		// Another channel is another person.
@@ -78,7 +78,7 @@ func TestConcurrentComplainantUpdatesSerialise(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o2", at(0), func(c *store.Complainant) error {
+				_, err := s.UpdateComplainant(ctx, cases.ChannelWeChatOA, "o2", at(0), func(c *cases.ChatComplainant) error {
 					c.ContactMasked += "x"
 					return nil
 				})
@@ -165,7 +165,7 @@ func TestAttachmentsAndAwaitingRating(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", func(in *cases.Intake) { in.Channel = cases.ChannelWeChatOA }))
-		a := store.Attachment{CaseID: c.ID, Kind: "image", Platform: "wechat", MediaID: "MEDIA1", SourceRef: "m9", State: store.AttachmentPending, CreatedAt: at(0)}
+		a := cases.Attachment{CaseID: c.ID, Kind: "image", Platform: "wechat", MediaID: "MEDIA1", SourceRef: "m9", State: cases.AttachmentPending, CreatedAt: at(0)}
 		got, created, err := s.AddAttachment(ctx, a)
 		if err != nil || !created || got.ID == 0 {
 			t.Fatalf("add = %+v %v %v", got, created, err)
@@ -186,7 +186,7 @@ func TestAttachmentsAndAwaitingRating(t *testing.T) {
 			t.Fatal(err)
 		}
 		list, err := s.Attachments(ctx, c.ID)
-		if err != nil || len(list) != 1 || list[0].State != store.AttachmentStored || list[0].Attempts != 2 || list[0].Path != "2026/11/ab.jpg" || !list[0].StoredAt.Equal(at(1*time.Minute)) {
+		if err != nil || len(list) != 1 || list[0].State != cases.AttachmentStored || list[0].Attempts != 2 || list[0].Path != "2026/11/ab.jpg" || !list[0].StoredAt.Equal(at(1*time.Minute)) {
 			t.Fatalf("attachments = %+v, %v", list, err)
 		}
 		if pending, _ := s.PendingAttachments(ctx, 10); len(pending) != 0 {
@@ -306,7 +306,7 @@ func TestFinishInboundAsking(t *testing.T) {
 			t.Errorf("inbound = %+v, %v", c, err)
 		}
 		who, err := s.GetComplainant(ctx, ch, "o-ask")
-		if err != nil || who.ContactState != store.ContactAsked || !who.AskedAt.Equal(at(time.Second)) {
+		if err != nil || who.ContactState != cases.ContactAsked || !who.AskedAt.Equal(at(time.Second)) {
 			t.Errorf("complainant = %+v, %v", who, err)
 		}
 	})

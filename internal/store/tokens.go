@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // TokenIDLen is how many leading hex characters of a token's hash serve as
@@ -47,7 +49,7 @@ func (s *Store) TokenMember(ctx context.Context, hash string) (string, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT member_id FROM api_tokens WHERE hash = $1`, hash).Scan(&member)
 	if errors.Is(err, sql.ErrNoRows) {
 		// No hash in the message: errors end up in logs.
-		return "", fmt.Errorf("token: %w", ErrNotFound)
+		return "", fmt.Errorf("token: %w", cases.ErrNotFound)
 	}
 	if err != nil {
 		return "", fmt.Errorf("token: %w", err)
@@ -114,7 +116,7 @@ func (s *Store) DeleteToken(ctx context.Context, id string) error {
 	if matches > 1 {
 		return fmt.Errorf("delete token %s: %w", id, ErrTokenIDAmbiguous)
 	}
-	return fmt.Errorf("delete token %s: %w", id, ErrNotFound)
+	return fmt.Errorf("delete token %s: %w", id, cases.ErrNotFound)
 }
 
 // validTokenID reports whether id is a usable prefix of a SHA-256 in hex.

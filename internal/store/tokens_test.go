@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -98,7 +99,7 @@ func TestListAndDeleteTokens(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustNotFound(t, s.DeleteToken(ctx, "fedcba987654"))
-		if _, err := s.TokenMember(ctx, hashes["b"]); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.TokenMember(ctx, hashes["b"]); !errors.Is(err, cases.ErrNotFound) {
 			t.Errorf("deleted token still found: %v", err)
 		}
 		left, err := s.ListTokens(ctx, "")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -46,7 +47,7 @@ func TestUnavailable(t *testing.T) {
 		}
 	}
 	for _, err := range []error{
-		nil, store.ErrNotFound, store.ErrConflict, errors.New("boom"),
+		nil, cases.ErrNotFound, cases.ErrConflict, errors.New("boom"),
 		fmt.Errorf("insert: %w", &pgconn.PgError{Code: "22021", Message: "invalid byte sequence for encoding \"UTF8\": 0x00"}),
 	} {
 		if store.Unavailable(err) {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // bindPhone answers a mobile number: kept (sealed) for the student's
@@ -24,8 +24,8 @@ func (t *turn) bindPhone(ctx context.Context) (string, error) {
 // anonymous answers 匿名: no phone now or later, and the cases without
 // one are excluded from assessment, as the policy says.
 func (t *turn) anonymous(ctx context.Context) (string, error) {
-	if _, err := t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *store.Complainant) error {
-		p.ContactState, p.ContactSealed, p.ContactMasked = store.ContactAnonymous, "", ""
+	if _, err := t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *cases.ChatComplainant) error {
+		p.ContactState, p.ContactSealed, p.ContactMasked = cases.ContactAnonymous, "", ""
 		return nil
 	}); err != nil {
 		return "", err
@@ -40,13 +40,13 @@ func (t *turn) anonymous(ctx context.Context) (string, error) {
 // without an answer: the student's cases stay without contact.
 func (t *turn) lapseQuestion(ctx context.Context) error {
 	p := t.profile
-	if p.ContactState != store.ContactAsked || t.h.p.Clock.Now().Sub(p.AskedAt) <= t.h.p.SupplementWindow {
+	if p.ContactState != cases.ContactAsked || t.h.p.Clock.Now().Sub(p.AskedAt) <= t.h.p.SupplementWindow {
 		return nil
 	}
 	lapsed := false
-	updated, err := t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *store.Complainant) error {
-		if lapsed = p.ContactState == store.ContactAsked; lapsed {
-			p.ContactState = store.ContactUnanswered
+	updated, err := t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *cases.ChatComplainant) error {
+		if lapsed = p.ContactState == cases.ContactAsked; lapsed {
+			p.ContactState = cases.ContactUnanswered
 		}
 		return nil
 	})
@@ -75,7 +75,7 @@ func (t *turn) armSupplement(ctx context.Context) (string, error) {
 		return t.render("no_open_case", nil)
 	}
 	until := t.h.p.Clock.Now().Add(t.h.p.SupplementWindow)
-	if _, err := t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *store.Complainant) error {
+	if _, err := t.h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *cases.ChatComplainant) error {
 		p.SupplementUntil = until
 		return nil
 	}); err != nil {

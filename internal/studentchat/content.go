@@ -14,7 +14,6 @@ import (
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // content registers what the student sent as a new case, or adds it to
@@ -80,7 +79,7 @@ func (t *turn) latestOpen(ctx context.Context) (*cases.Case, error) {
 		return nil, nil // as of this turn's touch, which looked
 	}
 	c, err := t.h.p.Service.LatestOpenCase(ctx, t.ch, t.in.From.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, cases.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -123,7 +122,7 @@ func (t *turn) supplement(ctx context.Context, c cases.Case, text, what string) 
 		return "", err
 	}
 	if !t.profile.SupplementUntil.IsZero() {
-		if _, err := h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *store.Complainant) error {
+		if _, err := h.p.Service.UpdateComplainant(ctx, t.ch, t.in.From.ID, func(p *cases.ChatComplainant) error {
 			p.SupplementUntil = time.Time{} // used up
 			return nil
 		}); err != nil {
@@ -153,13 +152,13 @@ func (t *turn) register(ctx context.Context, text, place string) (string, error)
 	askPhone := false
 	if phone == "" {
 		switch t.profile.ContactState {
-		case store.ContactNeverAsked:
+		case cases.ContactNeverAsked:
 			// Ask once: the record said never; the inbox marks it asked
 			// with this reply (see service.Inbox.OnceAs).
 			askPhone, t.asksContact = true, true
-		case store.ContactAnonymous, store.ContactUnanswered:
+		case cases.ContactAnonymous, cases.ContactUnanswered:
 			note := h.p.Replies.label("note", "anonymous")
-			if t.profile.ContactState == store.ContactUnanswered {
+			if t.profile.ContactState == cases.ContactUnanswered {
 				note = h.p.Replies.label("note", "no_answer")
 			}
 			// They answered the question before: this case is without

@@ -22,7 +22,6 @@ import (
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Menu keys of the Official Account's click menu (EventKey), created by
@@ -49,22 +48,22 @@ type Service interface {
 	Create(ctx context.Context, actor cases.Actor, in service.CreateInput) (service.Created, error)
 	Act(ctx context.Context, actor cases.Actor, ref string, cmd cases.Command, primary string) (cases.Case, error)
 	Get(ctx context.Context, actor cases.Actor, ref string) (cases.Case, error)
-	List(ctx context.Context, actor cases.Actor, f store.CaseFilter) ([]cases.Case, error)
+	List(ctx context.Context, actor cases.Actor, f cases.Filter) ([]cases.Case, error)
 	Events(ctx context.Context, actor cases.Actor, ref string) ([]cases.Event, error)
-	UpdateComplainant(ctx context.Context, channel cases.Channel, identity string, fn func(*store.Complainant) error) (store.Complainant, error)
+	UpdateComplainant(ctx context.Context, channel cases.Channel, identity string, fn func(*cases.ChatComplainant) error) (cases.ChatComplainant, error)
 	LatestOpenCase(ctx context.Context, channel cases.Channel, identity string) (cases.Case, error)
-	ComplainantPhone(c store.Complainant) (string, error)
+	ComplainantPhone(c cases.ChatComplainant) (string, error)
 	BindPhone(ctx context.Context, channel cases.Channel, identity, phone string) (string, []cases.Case, error)
 	ExcludeWithoutContact(ctx context.Context, channel cases.Channel, identity, note string) ([]cases.Case, error)
-	AddAttachment(ctx context.Context, c cases.Case, a store.Attachment) (store.Attachment, error)
-	AttachmentStored(ctx context.Context, a store.Attachment) error
+	AddAttachment(ctx context.Context, c cases.Case, a cases.Attachment) (cases.Attachment, error)
+	AttachmentStored(ctx context.Context, a cases.Attachment) error
 	AttachmentFailed(ctx context.Context, id int64, err error, giveUp bool) error
-	PendingAttachments(ctx context.Context, limit int) ([]store.Attachment, error)
+	PendingAttachments(ctx context.Context, limit int) ([]cases.Attachment, error)
 }
 
 // Inbox runs a platform message's handling once; *service.Inbox is one.
 type Inbox interface {
-	OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who store.Complainant) (service.Answer, error)) (string, error)
+	OnceAs(ctx context.Context, channel cases.Channel, key, identity string, handle func(ctx context.Context, who cases.ChatComplainant) (service.Answer, error)) (string, error)
 }
 
 // MediaFetcher downloads a platform's media (WeChat's media API).
@@ -181,7 +180,7 @@ type turn struct {
 	in      bot.Inbound
 	actor   cases.Actor
 	cmd     command
-	profile store.Complainant
+	profile cases.ChatComplainant
 	// asksContact: the reply asks for a phone; the inbox records that it
 	// did together with the reply.
 	asksContact bool
@@ -214,7 +213,7 @@ func (t *turn) event(ctx context.Context) (bot.Reply, error) {
 }
 
 // run handles a message that may change something; Inbox runs it once.
-func (t *turn) run(ctx context.Context, who store.Complainant) (service.Answer, error) {
+func (t *turn) run(ctx context.Context, who cases.ChatComplainant) (service.Answer, error) {
 	t.profile = who
 	text, err := t.dispatch(ctx)
 	return service.Answer{Text: text, AsksContact: t.asksContact}, err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // attach links the message's media to case c. An image is downloaded now,
@@ -20,15 +19,15 @@ func (t *turn) attach(ctx context.Context, c cases.Case) error {
 	if m == nil || m.ID == "" || (t.in.Kind != bot.KindImage && t.in.Kind != bot.KindVoice) {
 		return nil
 	}
-	a := store.Attachment{Kind: string(t.in.Kind), Platform: t.in.Platform, MediaID: m.ID, SourceRef: t.in.MsgID, State: store.AttachmentPending}
+	a := cases.Attachment{Kind: string(t.in.Kind), Platform: t.in.Platform, MediaID: m.ID, SourceRef: t.in.MsgID, State: cases.AttachmentPending}
 	if t.in.Kind == bot.KindVoice || t.h.p.Fetchers[t.in.Platform] == nil || t.h.p.Blobs == nil {
-		a.State = store.AttachmentRemote
+		a.State = cases.AttachmentRemote
 	}
 	got, err := t.h.p.Service.AddAttachment(ctx, c, a)
 	if err != nil {
 		return fmt.Errorf("attach to %s: %w", c.Number, err)
 	}
-	if got.State != store.AttachmentPending {
+	if got.State != cases.AttachmentPending {
 		return nil
 	}
 	dctx, cancel := context.WithTimeout(ctx, downloadTimeout)
@@ -42,7 +41,7 @@ func (t *turn) attach(ctx context.Context, c cases.Case) error {
 
 // download fetches a pending attachment into the blob store and records
 // it, or counts the failure.
-func (h *Handler) download(ctx context.Context, a store.Attachment) error {
+func (h *Handler) download(ctx context.Context, a cases.Attachment) error {
 	err := h.fetch(ctx, &a)
 	if err == nil {
 		return h.p.Service.AttachmentStored(ctx, a)
@@ -56,7 +55,7 @@ func (h *Handler) download(ctx context.Context, a store.Attachment) error {
 
 var errNoFetcher = errors.New("no media fetcher for the platform")
 
-func (h *Handler) fetch(ctx context.Context, a *store.Attachment) error {
+func (h *Handler) fetch(ctx context.Context, a *cases.Attachment) error {
 	f := h.p.Fetchers[a.Platform]
 	if f == nil || h.p.Blobs == nil {
 		return fmt.Errorf("%s: %w", a.Platform, errNoFetcher)

@@ -8,7 +8,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // listLimit is how many cases 查询 shows: a passive reply holds at most
@@ -17,7 +16,7 @@ const listLimit = 10
 
 // list answers 查询: the student's latest cases with state and deadline.
 func (t *turn) list(ctx context.Context) (string, error) {
-	list, err := t.h.p.Service.List(ctx, t.actor, store.CaseFilter{Channel: t.ch, Identity: t.in.From.ID, Limit: listLimit + 1})
+	list, err := t.h.p.Service.List(ctx, t.actor, cases.Filter{Channel: t.ch, Identity: t.in.From.ID, Limit: listLimit + 1})
 	if err != nil {
 		return "", err
 	}
@@ -31,7 +30,7 @@ func (t *turn) list(ctx context.Context) (string, error) {
 // own returns the case numbered number if it is the student's, or nil.
 func (t *turn) own(ctx context.Context, number string) (*cases.Case, error) {
 	c, err := t.h.p.Service.Get(ctx, t.actor, number)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, cases.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -120,7 +119,7 @@ func (t *turn) withdraw(ctx context.Context, number string) (string, error) {
 // rate answers a digit: rates the student's case waiting for a rating
 // (the latest fed back). One rating per case: a rated case waits no more.
 func (t *turn) rate(ctx context.Context, digit int) (string, error) {
-	waiting, err := t.h.p.Service.List(ctx, t.actor, store.CaseFilter{
+	waiting, err := t.h.p.Service.List(ctx, t.actor, cases.Filter{
 		Channel: t.ch, Identity: t.in.From.ID, States: []cases.State{cases.StateFeedbackGiven}, Limit: 1,
 	})
 	if err != nil {

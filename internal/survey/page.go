@@ -13,7 +13,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Service is what the page needs of service.Service.
@@ -154,7 +153,7 @@ func (p *Page) render(w http.ResponseWriter, status int, v pageView) {
 }
 
 func (p *Page) fail(w http.ResponseWriter, err error) {
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, cases.ErrNotFound) {
 		p.render(w, http.StatusNotFound, p.view(cases.Case{}, "invalid"))
 		return
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/render"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Templates this package renders (templates/messages).
@@ -187,7 +186,7 @@ func (h *Handler) refusal(ctx context.Context, actor cases.Actor, req request, e
 	var te *cases.TransitionError
 	var ve *cases.ValidationError
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, cases.ErrNotFound):
 		return Result{Kind: "not_found", Extra: extra}, nil
 	case errors.Is(err, cases.ErrForbidden):
 		h.refused(ctx, actor, req, err)

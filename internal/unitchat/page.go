@@ -15,7 +15,6 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/render"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // TemplatePage is the case summary the page shows (templates/messages).
@@ -99,7 +98,7 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := p.h.svc.Get(ctx, actor, number)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, cases.ErrNotFound):
 		reply, _ := p.h.reply(request{number: number}, "not_found", nil)
 		http.Error(w, reply.Text, http.StatusNotFound)
 		return

@@ -10,7 +10,6 @@ import (
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // createRequest is the body of POST /api/v1/cases.
@@ -184,9 +183,9 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCt
 // filter reads the list query: unit, state (comma-separated), tier, channel,
 // overdue=true, from/to (RFC 3339 or a Shanghai date), q, triage=true,
 // limit, after.
-func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
+func (s *Server) filter(r *http.Request) (cases.Filter, error) {
 	q := r.URL.Query()
-	f := store.CaseFilter{Unit: q.Get("unit"), Tier: cases.Tier(q.Get("tier")), Channel: cases.Channel(q.Get("channel")), Text: q.Get("q"), Limit: 50}
+	f := cases.Filter{Unit: q.Get("unit"), Tier: cases.Tier(q.Get("tier")), Channel: cases.Channel(q.Get("channel")), Text: q.Get("q"), Limit: 50}
 	if v := q.Get("state"); v != "" {
 		for _, st := range strings.Split(v, ",") {
 			if !cases.State(st).Valid() {
@@ -221,13 +220,13 @@ func (s *Server) filter(r *http.Request) (store.CaseFilter, error) {
 	return f, err
 }
 
-// page reads a list's limit (1 to store.MaxListLimit, default def) and
+// page reads a list's limit (1 to cases.MaxListLimit, default def) and
 // after (the next cursor of the previous page).
 func page(q url.Values, def int) (limit int, after int64, err error) {
 	limit = def
 	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > store.MaxListLimit {
-			return 0, 0, badQuery("limit", "want 1 to "+strconv.Itoa(store.MaxListLimit))
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > cases.MaxListLimit {
+			return 0, 0, badQuery("limit", "want 1 to "+strconv.Itoa(cases.MaxListLimit))
 		}
 	}
 	if v := q.Get("after"); v != "" {

@@ -110,11 +110,11 @@ func classify(err error) *apiError {
 		return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error()}
 	case errors.Is(err, cases.ErrIllegalTransition):
 		return &apiError{Status: http.StatusConflict, Code: "illegal_transition", Message: err.Error()}
-	case errors.Is(err, store.ErrOutboxState):
+	case errors.Is(err, cases.ErrOutboxState):
 		return &apiError{Status: http.StatusConflict, Code: "wrong_state", Message: err.Error()}
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, cases.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "the case changed meanwhile; read it again and retry"}
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, cases.ErrNotFound):
 		return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "no such case"}
 	case errors.Is(err, cases.ErrInvalid):
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: err.Error()}

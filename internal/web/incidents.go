@@ -8,7 +8,6 @@ import (
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // incidentView is an incident as the API shows it.
@@ -54,10 +53,10 @@ func noIncident() *apiError {
 // noIncident when it is the incident that is missing; otherwise the
 // case it names is, and err stands.
 func (s *Server) whichMissing(r *http.Request, actor actorCtx, id int64, err error) error {
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, cases.ErrNotFound) {
 		return err
 	}
-	if _, ierr := s.svc.Incident(r.Context(), actor, id); errors.Is(ierr, store.ErrNotFound) {
+	if _, ierr := s.svc.Incident(r.Context(), actor, id); errors.Is(ierr, cases.ErrNotFound) {
 		return noIncident()
 	}
 	return err
@@ -78,7 +77,7 @@ func (s *Server) replyIncident(w http.ResponseWriter, r *http.Request, actor act
 	}
 	var v service.IncidentView
 	if err == nil {
-		if v, err = s.svc.Incident(r.Context(), actor, id); errors.Is(err, store.ErrNotFound) {
+		if v, err = s.svc.Incident(r.Context(), actor, id); errors.Is(err, cases.ErrNotFound) {
 			err = noIncident()
 		}
 	}

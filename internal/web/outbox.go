@@ -8,7 +8,6 @@ import (
 
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // messageView is an outbox message as the API shows it. The rendered data
@@ -19,7 +18,7 @@ type messageView struct {
 	Case      int64             `json:"case_id,omitempty"`
 	Template  string            `json:"template"`
 	To        recipientView     `json:"to"`
-	State     store.OutboxState `json:"state"`
+	State     cases.OutboxState `json:"state"`
 	Attempts  int               `json:"attempts"`
 	LastError string            `json:"last_error,omitempty"`
 	CreatedAt *time.Time        `json:"created_at"`
@@ -33,7 +32,7 @@ type recipientView struct {
 	ID   string              `json:"id,omitempty"`
 }
 
-func viewMessage(it store.OutboxItem) messageView {
+func viewMessage(it cases.OutboxItem) messageView {
 	return messageView{ID: it.ID, Case: it.CaseID, Template: it.Template, To: recipientView{Kind: it.To.Kind, ID: it.To.ID}, State: it.State, Attempts: it.Attempts,
 		LastError: it.LastError, CreatedAt: ts(it.CreatedAt), DeadAt: ts(it.DeadAt), SentAt: ts(it.SentAt)}
 }
@@ -49,9 +48,9 @@ var outboxParams = params{
 // limit, after.
 func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, actor actorCtx) {
 	q := r.URL.Query()
-	oq := service.OutboxQuery{State: store.OutboxDead, CaseRef: q.Get("case")}
+	oq := service.OutboxQuery{State: cases.OutboxDead, CaseRef: q.Get("case")}
 	if v := q.Get("state"); v != "" {
-		oq.State = store.OutboxState(v)
+		oq.State = cases.OutboxState(v)
 		if !oq.State.Valid() {
 			s.fail(w, r, badQuery("state", "want pending, sending, sent, dead or dropped"))
 			return
@@ -62,7 +61,7 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, actor actorC
 		s.fail(w, r, badQuery("since", "want RFC 3339 or YYYY-MM-DD"))
 		return
 	}
-	if oq.Limit, oq.After, err = page(q, store.DefaultListLimit); err != nil {
+	if oq.Limit, oq.After, err = page(q, cases.DefaultListLimit); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -112,7 +111,7 @@ func (s *Server) actOnMessage(w http.ResponseWriter, r *http.Request, actor acto
 	default:
 		err = unknownAction("no action " + r.PathValue("action") + " on a message; retry or drop")
 	}
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, cases.ErrNotFound) {
 		err = &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "no such message"}
 	}
 	if err != nil {

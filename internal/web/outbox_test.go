@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
 // deadLetter queues one message for a new case and lets it die.
-func deadLetter(t *testing.T, b *bundle) (store.OutboxItem, string) {
+func deadLetter(t *testing.T, b *bundle) (cases.OutboxItem, string) {
 	t.Helper()
 	ctx := context.Background()
 	c := storetest.Create(t, b.store, storetest.NewCase(t, t0, "logistics"))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -71,7 +72,7 @@ func TestRepeatCallerFoundByPhone(t *testing.T) {
 			t.Errorf("a text search found %v, want the two cases about the lamp", got)
 		}
 
-		list, err := st.ListCases(context.Background(), store.CaseFilter{Limit: 10})
+		list, err := st.ListCases(context.Background(), cases.Filter{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,9 +6,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/jiesu/jiesu/internal/cases"
 	"go.uber.org/zap"
-
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // Readiness reports whether the service can take traffic: the database is
@@ -109,7 +108,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		if n, err := s.outbox.OutboxCounts(r.Context()); err != nil {
 			s.log.Warn("count dead letters", zap.Error(err))
 		} else {
-			body["outbox_dead"] = n[store.OutboxDead]
+			body["outbox_dead"] = n[cases.OutboxDead]
 		}
 	}
 	writeJSON(w, http.StatusOK, body)

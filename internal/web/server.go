@@ -12,17 +12,17 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/internal/auth"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // OutboxCounter counts the outbox's messages by state; *store.Store is one.
 // /readyz shows the dead ones: they do not make the service unready (new
 // messages still go out), but a probe is where an operator looks first.
 type OutboxCounter interface {
-	OutboxCounts(ctx context.Context) (map[store.OutboxState]int, error)
+	OutboxCounts(ctx context.Context) (map[cases.OutboxState]int, error)
 }
 
 // Server is the HTTP front of jiesu.

@@ -195,7 +195,7 @@ type snapshot struct {
 func (b *bundle) snapshot(t *testing.T) snapshot {
 	t.Helper()
 	ctx := context.Background()
-	list, err := b.store.ListCases(ctx, store.CaseFilter{Limit: 500})
+	list, err := b.store.ListCases(ctx, cases.Filter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
