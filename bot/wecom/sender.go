@@ -64,7 +64,8 @@ type Group struct {
 	Tags     []string
 }
 
-// CardStore keeps the cards sent for each case; *store.Store is one.
+// CardStore keeps the cards sent for each case; the database's store is
+// one. A card or code it does not have is cases.ErrNotFound.
 type CardStore interface {
 	SaveCard(ctx context.Context, c cases.ChatCard, caseNumbers []string) error
 	SetCardCode(ctx context.Context, platform, taskID, code string, at time.Time) error
@@ -86,8 +87,8 @@ type Sender struct {
 
 // SenderConfig builds a Sender.
 type SenderConfig struct {
-	// Installation is this database's own id (store.InstallationID), part
-	// of every card's task_id. Required.
+	// Installation is this database's own id (the store's InstallationID),
+	// part of every card's task_id. Required.
 	Installation string
 	Client       *Client
 	Cards        CardStore

@@ -13,7 +13,6 @@ import (
 	"github.com/jiesu/jiesu/bot/wecom"
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
-	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
 
@@ -26,7 +25,7 @@ const robotKey = "robot-logistics-key"
 type world struct {
 	fake   *fakes.FakeWeCom
 	clock  *clock.Fake
-	store  *store.Store
+	store  wecom.CardStore
 	client *wecom.Client
 	sender *wecom.Sender
 }
