@@ -13,9 +13,9 @@ import (
 const storePath = "github.com/jiesu/jiesu/internal/store"
 
 // TestNoStorageImports keeps storage behind interfaces: the platforms under
-// bot/ import nothing from the store, tests included, and the front ends
-// know only the domain's types (internal/cases) and the interfaces they
-// declare, which *Store satisfies; their tests may still build a real store.
+// bot/ and the chat and survey front ends import nothing from the store,
+// tests included; they know the domain's types (internal/cases) and the
+// interfaces they declare, which the service or the store satisfies.
 func TestNoStorageImports(t *testing.T) {
 	t.Parallel()
 	root := filepath.Join("..", "..")
@@ -43,4 +43,7 @@ func TestNoStorageImports(t *testing.T) {
 		}
 	}
 	check("bot", true)
+	for _, dir := range []string{"internal/studentchat", "internal/unitchat", "internal/survey"} {
+		check(dir, true)
+	}
 }
