@@ -13,8 +13,8 @@ import (
 const storePath = "github.com/jiesu/jiesu/internal/store"
 
 // TestNoStorageImports keeps storage behind interfaces: the platforms under
-// bot/ and the chat and survey front ends import nothing from the store,
-// tests included; they know the domain's types (internal/cases) and the
+// bot/ and the front ends (chat, survey, the JSON API) import nothing from
+// the store; they know the domain's types (internal/cases) and the
 // interfaces they declare, which the service or the store satisfies.
 func TestNoStorageImports(t *testing.T) {
 	t.Parallel()
@@ -46,4 +46,6 @@ func TestNoStorageImports(t *testing.T) {
 	for _, dir := range []string{"internal/studentchat", "internal/unitchat", "internal/survey"} {
 		check(dir, true)
 	}
+	// The API's tests build a real store to serve from.
+	check("internal/web", false)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/jiesu/jiesu/internal/auth"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/service"
-	"github.com/jiesu/jiesu/internal/store"
 )
 
 // apiError is the body of every error response. Code is stable: clients
@@ -98,7 +97,7 @@ func classify(err error) *apiError {
 		return invalidProblems(vs)
 	case errors.As(err, &mm):
 		return &apiError{Status: http.StatusConflict, Code: "idempotency_mismatch", Message: mm.Error(), Field: strings.Join(mm.Fields, ",")}
-	case store.Unavailable(err):
+	case service.Unavailable(err):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database is unavailable; retry shortly"}
 	case errors.As(err, &mbe):
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: "request body is larger than the limit"}

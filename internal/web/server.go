@@ -18,7 +18,7 @@ import (
 	"github.com/jiesu/jiesu/internal/service"
 )
 
-// OutboxCounter counts the outbox's messages by state; *store.Store is one.
+// OutboxCounter counts the outbox's messages by state; the store is one.
 // /readyz shows the dead ones: they do not make the service unready (new
 // messages still go out), but a probe is where an operator looks first.
 type OutboxCounter interface {
