@@ -1,6 +1,9 @@
 // Package store keeps cases, their events, the outbox and API tokens in SQL:
 // PostgreSQL (pgx) in production, SQLite (modernc) as the embedded default.
 // The Go is written once; only SQL strings that must differ are per dialect.
+// It fills the domain's types (internal/cases) and returns the domain's
+// sentinels: ErrNotFound, ErrConflict and the others named bare in its
+// comments are cases.ErrNotFound and so on.
 package store
 
 import (
