@@ -1,7 +1,10 @@
 // Package cases is the domain of jiesu: a case, its states and the
 // transitions between them, its tier and deadlines. It does no I/O: given a
 // case, an actor, a command and a time it returns the new case, the events
-// to append and the messages to queue, or a typed error.
+// to append and the messages to queue, or a typed error. It also declares
+// the records kept beside cases (incidents, chat complainants, attachments,
+// chat cards, queued messages) and the sentinels, such as ErrNotFound, that
+// storage fills and returns, so that no caller needs the store's types.
 package cases
 
 import "slices"
