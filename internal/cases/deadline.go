@@ -1,7 +1,20 @@
+// This file and step_time.go are the one answer to "when is this due".
+// A case's contact-by and resolve-by times come from its tier's windows
+// (Policy.Deadlines) at dispatch and at a reopening, move with a tier
+// change (Policy.Retiered) and an approved extension, and every escalation
+// step's time hangs on them (StepTime.When). They live in the domain, not
+// in the configuration or the scheduler, because the tier, the case and
+// its extension are the domain's and the domain imports nothing: the
+// configuration only reads the numbers into a Policy and parses step
+// times with ParseStepTime, the scheduler (internal/sla) asks StepTime
+// for each step, and the store keeps only the sweep's cursor
+// (sla_next_at), made stale by every change of a case (store.updateCase).
+
 package cases
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -84,11 +97,22 @@ func (p Policy) Deadlines(t Tier, from time.Time) (contactBy, resolveBy time.Tim
 	return p.Calendar.Add(from, tp.ContactWithin), p.Calendar.Add(from, tp.ResolveWithin), nil
 }
 
-// Number formats a case number from the registration time and the day's
-// sequence: JS20261128-0042. The day is Shanghai's.
-func Number(at time.Time, seq int) string {
-	return fmt.Sprintf("JS%s-%04d", at.In(Shanghai()).Format("20060102"), seq)
+// Retiered returns the deadlines of case c, on a unit's clock, when its
+// tier changes to to at now: a lower tier's counted from its dispatch, as
+// they would have been; a higher tier's from now, since a unit cannot have
+// been late for a tier it did not know (an upgrade after two hours is not
+// overdue at once). An approved extension later than them still holds.
+func (p Policy) Retiered(c Case, to Tier, now time.Time) (contactBy, resolveBy time.Time, err error) {
+	from := c.DispatchedAt
+	if slices.Index(Tiers, to) < slices.Index(Tiers, c.Tier) { // Tiers: the most urgent first
+		from = now
+	}
+	contactBy, resolveBy, err = p.Deadlines(to, from)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if e := c.Extension; e != nil && e.Status == ExtensionApproved && e.Until.After(resolveBy) {
+		resolveBy = e.Until
+	}
+	return contactBy, resolveBy, nil
 }
-
-// Day returns the Shanghai date of at as the key of the per-day sequence.
-func Day(at time.Time) string { return at.In(Shanghai()).Format("20060102") }

@@ -38,3 +38,15 @@ func ExampleApply() {
 	// true
 	// accepted logistics-ma accept case_accepted
 }
+
+// An escalation step's time hangs on the case's own deadlines: half an
+// hour before resolve-by, wherever an extension moved it.
+func ExampleParseStepTime() {
+	at, err := cases.ParseStepTime("resolve_by-30m")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(at.Kind, at.Anchor, at.Offset)
+	// Output: offset resolve_by -30m0s
+}

@@ -1,15 +1,10 @@
 package cases
 
-import "slices"
-
 // changeTier sets the case's tier, by the school office: a tier routing
 // got wrong either way. Without a tier it undoes what the text did, going
 // back to TierRaisedFrom, which is the office's one-tap downgrade of a
 // case made urgent by words alone. A case on a unit's clock gets the new
-// tier's deadlines: a lower tier's counted from its dispatch, as they would
-// have been; a higher tier's from now, since a unit cannot have been late
-// for a tier it did not know (an upgrade after two hours is not overdue
-// at once). An approved extension later than them still holds.
+// tier's deadlines (Policy.Retiered).
 func (t *transition) changeTier() error {
 	if err := t.needOffice(); err != nil {
 		return err
@@ -35,16 +30,9 @@ func (t *transition) changeTier() error {
 		data["reason"] = t.cmd.Reason
 	}
 	if t.c.State != StateRegistered {
-		from := t.c.DispatchedAt
-		if slices.Index(Tiers, to) < slices.Index(Tiers, t.c.Tier) { // Tiers: the most urgent first
-			from = t.now
-		}
-		contactBy, resolveBy, err := t.policy.Deadlines(to, from)
+		contactBy, resolveBy, err := t.policy.Retiered(t.c, to, t.now)
 		if err != nil {
 			return err
-		}
-		if e := t.c.Extension; e != nil && e.Status == ExtensionApproved && e.Until.After(resolveBy) {
-			resolveBy = e.Until
 		}
 		t.c.ContactBy, t.c.ResolveBy = contactBy, resolveBy
 		t.c.CoUnits = append([]Assignment(nil), t.c.CoUnits...)

@@ -70,7 +70,7 @@ func (c *Config) durationBounds() []durationBound {
 func (c *Config) validateDurations(ps *problems) {
 	for _, b := range c.durationBounds() {
 		if b.d < b.min || b.d > b.max {
-			ps.add(b.key, "%s: want %s to %s: %s", b.d, shortDuration(b.min), shortDuration(b.max), b.why)
+			ps.add(b.key, "%s: want %s to %s: %s", b.d, cases.ShortDuration(b.min), cases.ShortDuration(b.max), b.why)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jiesu/jiesu/configs"
+	"github.com/jiesu/jiesu/internal/cases"
 )
 
 // A duration key set to a bare 0 in the file takes its default, as 0s and
@@ -79,7 +80,7 @@ func TestExampleStatesTheBounds(t *testing.T) {
 	bounds := map[string][2]string{}
 	for _, b := range example(t).durationBounds() {
 		key := b.key[strings.LastIndex(b.key, ".")+1:]
-		bounds[key] = [2]string{shortDuration(b.min), shortDuration(b.max)}
+		bounds[key] = [2]string{cases.ShortDuration(b.min), cases.ShortDuration(b.max)}
 	}
 	stated := 0
 	for _, l := range strings.Split(string(configs.Example), "\n") {

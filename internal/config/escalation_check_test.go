@@ -42,18 +42,3 @@ func TestValidateChainsAcceptsDistinctSteps(t *testing.T) {
 		t.Errorf("unexpected problems:\n%v", err)
 	}
 }
-
-// An at reads back as the file would write it, which is also how the
-// sweep's records name the step.
-func TestAtStringIsShort(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"dispatch+10m": "dispatch+10m", "resolve_by-24h": "resolve_by-24h", "contact_by+1h30m": "contact_by+1h30m",
-		"resolve_by+90s": "resolve_by+1m30s", "resolve_by+0": "resolve_by", "80 %": "80%",
-	} {
-		at, err := ParseAt(in)
-		if err != nil || at.String() != want {
-			t.Errorf("ParseAt(%q).String() = %q, %v; want %q", in, at.String(), err, want)
-		}
-	}
-}

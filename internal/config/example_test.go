@@ -18,13 +18,3 @@ func ExampleLoad() {
 	fmt.Println(c.Server.Listen, c.TierLabel(cases.TierUrgent), c.Policy().Tiers[cases.TierUrgent].ResolveWithin)
 	// Output: :9090 紧急事项 2h0m0s
 }
-
-func ExampleParseAt() {
-	at, err := config.ParseAt("resolve_by-30m")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(at.Kind, at.Anchor, at.Offset)
-	// Output: offset resolve_by -30m0s
-}

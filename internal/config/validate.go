@@ -304,7 +304,7 @@ func (c *Config) validateEscalation(ps *problems) {
 		tier, _ := c.Tier(t)
 		for i, s := range c.Steps(t) {
 			key := fmt.Sprintf("escalation.%s[%d]", t, i)
-			if at, err := ParseAt(s.At); err != nil {
+			if at, err := cases.ParseStepTime(s.At); err != nil {
 				ps.add(key+".at", "%v", err)
 			} else if tier.ContactWithin > 0 && tier.ResolveWithin > 0 && at.After(tier.ContactWithin, tier.ResolveWithin) < 0 {
 				ps.add(key+".at", "%q falls before dispatch in tier %s", s.At, t)

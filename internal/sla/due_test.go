@@ -50,7 +50,7 @@ func TestMeasure(t *testing.T) {
 	t.Parallel()
 	c := clockCase(cases.StateAccepted)
 	step := func(at, cond string) Step {
-		a, err := config.ParseAt(at)
+		a, err := cases.ParseStepTime(at)
 		if err != nil {
 			t.Fatal(err)
 		}

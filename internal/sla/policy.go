@@ -15,7 +15,7 @@ import (
 // Step is one rung of a tier's escalation chain, parsed.
 type Step struct {
 	Tier     cases.Tier
-	At       config.At
+	At       cases.StepTime
 	If       string
 	Notify   []string
 	Template string
@@ -45,7 +45,7 @@ func PolicyFrom(cfg *config.Config) (Policy, error) {
 	var fp strings.Builder
 	for _, t := range cases.Tiers {
 		for i, cs := range cfg.Steps(t) {
-			at, err := config.ParseAt(cs.At)
+			at, err := cases.ParseStepTime(cs.At)
 			if err != nil {
 				return Policy{}, fmt.Errorf("escalation.%s[%d].at: %w", t, i, err)
 			}
