@@ -6,6 +6,10 @@ package cases
 // and a resolved one has stopped it.
 var ClockStates = []State{StateDispatched, StateAccepted, StateContacted, StateReopened}
 
+// AwaitingAcceptance are the states in which a case waits for a member of
+// its lead unit to accept it: just dispatched, or reopened (二次办理).
+var AwaitingAcceptance = []State{StateDispatched, StateReopened}
+
 // OnClock reports whether the lead unit's clock runs in state s.
 func (s State) OnClock() bool {
 	for _, k := range ClockStates {

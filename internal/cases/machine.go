@@ -22,7 +22,7 @@ type rule struct {
 
 var rules = map[Action]rule{
 	ActionDispatch:         {from: []State{StateRegistered}},
-	ActionAccept:           {from: []State{StateDispatched, StateReopened}},
+	ActionAccept:           {from: AwaitingAcceptance},
 	ActionReturn:           {from: []State{StateDispatched, StateAccepted, StateContacted}},
 	ActionContact:          {from: []State{StateAccepted}},
 	ActionResolve:          {from: []State{StateAccepted, StateContacted}},

@@ -16,7 +16,7 @@ func pastDue(p string) string {
 
 // lateOpen is the SQL for "open and overdue at p".
 func lateOpen(p string) string {
-	return `(state IN ` + openStatesSQL + ` AND ` + pastDue(p) + `)`
+	return `(state IN ` + openStatesSQL() + ` AND ` + pastDue(p) + `)`
 }
 
 // CountOpenCases returns, for every tier, the open cases and the overdue
@@ -30,7 +30,7 @@ func (s *Store) CountOpenCases(ctx context.Context, now time.Time) (map[cases.Ti
 		counts[t] = cases.OpenCount{}
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT tier, count(*), coalesce(sum(CASE WHEN `+pastDue("$1")+` THEN 1 ELSE 0 END), 0)
-		FROM cases WHERE state IN `+openStatesSQL+` GROUP BY tier`, s.d.time(now))
+		FROM cases WHERE state IN `+openStatesSQL()+` GROUP BY tier`, s.d.time(now))
 	if err != nil {
 		return nil, fmt.Errorf("count open cases: %w", err)
 	}

@@ -31,11 +31,6 @@ func (w *where) String() string {
 	return "WHERE " + strings.Join(w.conds, " AND ")
 }
 
-// openStatesSQL is cases.OpenStates as an SQL list; it matches the
-// predicate of the cases_resolve_by_open index so the overdue filter can
-// use it.
-const openStatesSQL = `('registered', 'dispatched', 'accepted', 'contacted', 'reopened')`
-
 // ListCases returns the cases f selects, newest first, with their co-units.
 // Page on with f.After set to the last id of the previous page.
 func (s *Store) ListCases(ctx context.Context, f cases.Filter) ([]cases.Case, error) {

@@ -39,7 +39,7 @@ func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, ide
 	}
 	// SQLite's RETURNING cannot look at another table; a second query costs
 	// no round trip there.
-	if err := s.db.QueryRowContext(ctx, `SELECT `+hasOpenCaseSQL, string(channel), identity).Scan(&c.HasOpenCase); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT `+hasOpenCaseSQL(), string(channel), identity).Scan(&c.HasOpenCase); err != nil {
 		return cases.ChatComplainant{}, fmt.Errorf("touch complainant: %w", err)
 	}
 	return c, nil
@@ -47,14 +47,16 @@ func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, ide
 
 // hasOpenCaseSQL says whether complainant $2 on channel $1 has a case still
 // with a unit.
-const hasOpenCaseSQL = `EXISTS (SELECT 1 FROM cases WHERE complainant_identity = $2 AND channel = $1
-	AND complainant_identity <> '' AND state IN ` + openStatesSQL + `)`
+func hasOpenCaseSQL() string {
+	return `EXISTS (SELECT 1 FROM cases WHERE complainant_identity = $2 AND channel = $1
+	AND complainant_identity <> '' AND state IN ` + openStatesSQL() + `)`
+}
 
 // touchStmt is TouchComplainant on PostgreSQL: committed without waiting
 // for the disk (migration 0003), with the look for an open case in the
 // same round trip.
 func (s *Store) touchStmt(channel cases.Channel, identity string, at time.Time) stmt {
-	return stmt{q: `SELECT ` + complainantColumns + `, ` + hasOpenCaseSQL + ` FROM jiesu_touch_complainant($1, $2, $3)`,
+	return stmt{q: `SELECT ` + complainantColumns + `, ` + hasOpenCaseSQL() + ` FROM jiesu_touch_complainant($1, $2, $3)`,
 		args: []any{string(channel), identity, s.d.time(at)}}
 }
 
@@ -172,7 +174,7 @@ func (s *Store) AskContact(ctx context.Context, channel cases.Channel, identity 
 // is this an addition to it?), or ErrNotFound.
 func (s *Store) LatestOpenCase(ctx context.Context, channel cases.Channel, identity string) (cases.Case, error) {
 	c, err := scanCase(s.db.QueryRowContext(ctx, selectCase+` WHERE complainant_identity = $1 AND channel = $2
-		AND state IN `+openStatesSQL+` ORDER BY id DESC LIMIT 1`, identity, string(channel)))
+		AND state IN `+openStatesSQL()+` ORDER BY id DESC LIMIT 1`, identity, string(channel)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return cases.Case{}, cases.ErrNotFound
 	}

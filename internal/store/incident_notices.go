@@ -33,8 +33,8 @@ func (t *SweepTx) DueIncidentNotices(ctx context.Context, now time.Time, limit i
 		n := &out[i]
 		var first *int64
 		err := t.tx.QueryRowContext(ctx, `SELECT count(*),
-				COALESCE(SUM(CASE WHEN c.state IN ('dispatched', 'reopened') THEN 1 ELSE 0 END), 0),
-				MIN(CASE WHEN c.lead_unit = $2 AND c.state IN `+clockStatesSQL+` THEN c.id END)
+				COALESCE(SUM(CASE WHEN c.state IN `+awaitingStatesSQL()+` THEN 1 ELSE 0 END), 0),
+				MIN(CASE WHEN c.lead_unit = $2 AND c.state IN `+clockStatesSQL()+` THEN c.id END)
 			FROM incident_cases ic JOIN cases c ON c.id = ic.case_id WHERE ic.incident_id = $1`,
 			n.Incident.ID, n.Incident.LeadUnit).Scan(&n.Count, &n.Pending, &first)
 		if err != nil {

@@ -190,7 +190,7 @@ func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey, 
 // an open case other than $2.
 func openMembersSQL(incident string) string {
 	return `EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
-		WHERE ic.incident_id = ` + incident + ` AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL + `)`
+		WHERE ic.incident_id = ` + incident + ` AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL() + `)`
 }
 
 // openIncidentStmt reads the key's open incident, locked, and whether a
@@ -240,7 +240,7 @@ func (s *Store) peers(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID 
 func (s *Store) peersStmt(k cases.GroupKey, caseID int64, since time.Time, unlessOpen bool) stmt {
 	q := `SELECT id, state, registered_at, content FROM cases c
 		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
-		AND c.state IN ` + clockStatesSQL + ` AND c.registered_at >= $4 AND c.id <> $5
+		AND c.state IN ` + clockStatesSQL() + ` AND c.registered_at >= $4 AND c.id <> $5
 		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)`
 	args := []any{k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID}
 	if unlessOpen {

@@ -13,13 +13,6 @@ import (
 	"github.com/jiesu/jiesu/internal/cases"
 )
 
-// clockStatesSQL are the states in which a unit's clock runs: dispatched
-// and not yet resolved. It matches the predicate of the cases_sla_due index
-// word for word, so that both dialects' planners use it. The cases_group
-// index and jiesu_has_company (PostgreSQL migration 0007) repeat the list:
-// changing it takes a migration.
-const clockStatesSQL = `('dispatched', 'accepted', 'contacted', 'reopened')`
-
 // slaStale is the sla_next_at that means "look at this case at the next
 // sweep": the distant past (year 1, the zero time.Time), which the
 // migration's trigger writes whenever a transition bumps the case's
@@ -106,7 +99,7 @@ func (t *SweepTx) SLAPolicy(ctx context.Context, fingerprint string) (changed bo
 	if have == fingerprint {
 		return false, nil
 	}
-	if _, err := t.tx.ExecContext(ctx, `UPDATE cases SET sla_next_at = `+t.s.d.slaStale()+` WHERE state IN `+clockStatesSQL); err != nil {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE cases SET sla_next_at = `+t.s.d.slaStale()+` WHERE state IN `+clockStatesSQL()); err != nil {
 		return false, fmt.Errorf("sla policy: reset cursors: %w", err)
 	}
 	if _, err := t.tx.ExecContext(ctx, `INSERT INTO sla_settings (name, value) VALUES ('policy', $1)
@@ -124,7 +117,7 @@ func (t *SweepTx) DueCases(ctx context.Context, now time.Time, limit int) ([]SLA
 			c.complainant_no_contact, c.dispatched_at, c.contact_by, c.resolve_by, c.version,
 			COALESCE(ic.incident_id, 0), ic.added_at
 		FROM cases c LEFT JOIN incident_cases ic ON ic.case_id = c.id
-		WHERE c.state IN `+clockStatesSQL+` AND c.sla_next_at <= $1
+		WHERE c.state IN `+clockStatesSQL()+` AND c.sla_next_at <= $1
 		ORDER BY c.sla_next_at, c.id LIMIT $2`, t.s.d.time(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due cases: %w", err)
