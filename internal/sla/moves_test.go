@@ -167,3 +167,36 @@ func TestQueuedReminderDroppedWhenTheCaseLeavesTheClock(t *testing.T) {
 		}
 	})
 }
+
+// A change of tier moves a case's steps earlier: a general case made
+// urgent an hour after its dispatch is at once past the urgent chain's
+// dispatch+10m and dispatch+20m. The sweep that parked the case until
+// general's dispatch+4h must see it at its next run, not at 4 h.
+func TestUpgradeIsSeenAtTheNextSweep(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, st *store.Store) {
+		b := setup(t, st, nil, nil)
+		c := storetest.Create(t, st, storetest.NewCase(t, t0, "logistics", func(in *cases.Intake) { in.Tier = cases.TierGeneral }))
+		ctx := context.Background()
+		if _, err := b.sweeper.RunAt(ctx, t0.Add(hour)); err != nil {
+			t.Fatal(err)
+		}
+		storetest.Transition(t, st, c, storetest.Office(), cases.Command{Action: cases.ActionChangeTier, Tier: cases.TierUrgent}, t0.Add(hour+5*minute))
+		if _, err := b.sweeper.RunAt(ctx, t0.Add(hour+6*minute)); err != nil {
+			t.Fatal(err)
+		}
+		evs, err := st.Events(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fired []string
+		for _, e := range evs {
+			if e.Kind == escalate && e.At.Equal(t0.Add(hour+6*minute)) {
+				fired = append(fired, fmt.Sprint(e.Data["step"]))
+			}
+		}
+		if want := []string{"dispatch+10m", "dispatch+20m"}; fmt.Sprint(fired) != fmt.Sprint(want) {
+			t.Errorf("at the sweep after the upgrade fired %v, want %v", fired, want)
+		}
+	})
+}

@@ -180,8 +180,7 @@ func (s *Store) ApplyOutcome(ctx context.Context, prevVersion int, out cases.Out
 	}
 	n := caseColumnCount()
 	args = append(args, c.ID, prevVersion)
-	q := `UPDATE cases SET (` + caseColumns + `) = ` + values(0, 1, n) +
-		fmt.Sprintf(` WHERE id = $%d AND version = $%d`, n+1, n+2)
+	q := s.d.updateCase(`(`+caseColumns+`) = `+values(0, 1, n), fmt.Sprintf(`id = $%d AND version = $%d`, n+1, n+2))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {

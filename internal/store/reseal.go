@@ -13,9 +13,10 @@ type sealedTable struct {
 	name    string
 	key     []string
 	columns []string
-	// versioned tables get a new version when a value is rewritten, so
-	// that a writer that read the row before cannot put the old value
-	// back (cases: ApplyOutcome checks the version).
+	// versioned is the cases table, which gets a new version when a value
+	// is rewritten, so that a writer that read the row before cannot put
+	// the old value back (ApplyOutcome checks the version); the rewrite
+	// goes through updateCase, as every change of a case does.
 	versioned bool
 	// index, when set, is the blind index of one sealed column's
 	// plaintext, derived from the key as well: it moves with the key, and
@@ -207,13 +208,13 @@ func (s *Store) resealRows(ctx context.Context, t sealedTable, rows [][]any, key
 		set = append(set, fmt.Sprintf("%s = $%d", c, i+1))
 		where = append(where, fmt.Sprintf("%s = $%d", c, len(written)+i+1))
 	}
-	if t.versioned {
-		set = append(set, `version = version + 1`)
-	}
 	for i, k := range t.key {
 		where = append(where, fmt.Sprintf("%s = $%d", k, 2*len(written)+i+1))
 	}
 	q := `UPDATE ` + t.name + ` SET ` + strings.Join(set, ", ") + ` WHERE ` + strings.Join(where, " AND ")
+	if t.versioned {
+		q = s.d.updateCase(strings.Join(append(set, `version = version + 1`), ", "), strings.Join(where, " AND "))
+	}
 	n := make([]int, len(written))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, row := range rows {

@@ -14,9 +14,9 @@ import (
 )
 
 // slaStale is the sla_next_at that means "look at this case at the next
-// sweep": the distant past (year 1, the zero time.Time), which the
-// migration's trigger writes whenever a transition bumps the case's
-// version. It is a literal because d.time turns the zero time into NULL.
+// sweep": the distant past (year 1, the zero time.Time), which updateCase
+// writes whenever a change bumps the case's version. It is a literal
+// because d.time turns the zero time into NULL.
 func (d dialect) slaStale() string {
 	if d.postgres() {
 		return `'0001-01-01 00:00:00+00'`
@@ -220,7 +220,7 @@ func (t *SweepTx) Enqueue(ctx context.Context, items []cases.OutboxItem, now tim
 }
 
 // SetNext moves the cases' sweep cursors. A case whose version moved on
-// meanwhile is left alone: the trigger already made it due.
+// meanwhile is left alone: updateCase already made it due.
 func (t *SweepTx) SetNext(ctx context.Context, next []SLANext) error {
 	// VALUES columns are column1, column2… in both dialects; PostgreSQL
 	// needs the types spelled out, SQLite must not have a timestamptz
