@@ -317,7 +317,7 @@ type Escalation struct {
 type EscalationStep struct {
 	// At is a fraction of the resolve window, dispatch to resolve_by
 	// ("50%"), or an offset from dispatch or a deadline ("contact_by",
-	// "resolve_by-30m", "resolve_by+0", "dispatch+10m"). See ParseAt.
+	// "resolve_by-30m", "resolve_by+0", "dispatch+10m"). See cases.ParseStepTime.
 	At string `yaml:"at"`
 	// If is not_accepted, not_contacted or not_resolved.
 	If string `yaml:"if"`

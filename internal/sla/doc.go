@@ -7,10 +7,12 @@
 // The sweep derives what is due from each case's state and its own
 // deadlines at the moment it runs: nothing is scheduled per case, so an
 // approved extension, a return and re-dispatch, a reopening or a merge
-// changes what is due without anyone rescheduling anything. The store
-// keeps a cursor per case (the time of its next step, reset by a trigger
-// whenever the case changes) so that a sweep reads only the cases that
-// are due, never the closed ones.
+// changes what is due without anyone rescheduling anything. When each
+// step is due is the domain's answer (cases.StepTime, beside the case's
+// deadlines); the sweep only asks it. The store keeps a cursor per case
+// (the time of its next step, made stale by the store in the statement
+// that changes the case) so that a sweep reads only the cases that are
+// due, never the closed ones.
 //
 // Exactly once. A step is claimed by inserting its key (case, dispatch,
 // tier, at, if) into sla_marks in the transaction that queues its
