@@ -47,6 +47,10 @@ type Calendar interface {
 	Add(from time.Time, window time.Duration) time.Time
 }
 
+// DefaultCalendar is the policy's calendar: natural days, in
+// Asia/Shanghai. The configuration sets the windows, never the calendar.
+func DefaultCalendar() Calendar { return NaturalCalendar{Location: Shanghai()} }
+
 // NaturalCalendar counts every hour of every day.
 type NaturalCalendar struct{ Location *time.Location }
 
@@ -82,7 +86,7 @@ func DefaultPolicy() Policy {
 			TierEssential: {ContactWithin: 2 * time.Hour, ResolveWithin: 24 * time.Hour},
 			TierGeneral:   {ContactWithin: 24 * time.Hour, ResolveWithin: 5 * 24 * time.Hour},
 		},
-		Calendar:    NaturalCalendar{Location: Shanghai()},
+		Calendar:    DefaultCalendar(),
 		SurveyDelay: DefaultSurveyDelay,
 	}
 }

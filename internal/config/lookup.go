@@ -140,7 +140,7 @@ func (c *Config) Policy() cases.Policy {
 		tier, _ := c.Tier(t)
 		tiers[t] = cases.TierPolicy{ContactWithin: tier.ContactWithin, ResolveWithin: tier.ResolveWithin}
 	}
-	return cases.Policy{Tiers: tiers, Calendar: cases.NaturalCalendar{Location: cases.Shanghai()}, SurveyDelay: c.Survey.Delay}
+	return cases.Policy{Tiers: tiers, Calendar: cases.DefaultCalendar(), SurveyDelay: c.Survey.Delay}
 }
 
 // TextMask is the masking rule for complaint text with the school's
