@@ -2,35 +2,41 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/bot/logsender"
+	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/outbox"
-	"github.com/jiesu/jiesu/internal/render"
-	"github.com/jiesu/jiesu/internal/store"
-	"github.com/jiesu/jiesu/templates"
 )
 
-// newOutbox builds the delivery worker with the templates parsed now, so a
-// broken template stops the start rather than a delivery.
-// opts add platforms' senders and the like.
-func newOutbox(cfg *config.Config, st *store.Store, m *metrics.Metrics, log *zap.Logger, opts ...func(*outbox.Params)) (*outbox.Worker, error) {
-	r, err := render.New(templates.FS, cfg.Server.TemplatesDir, render.BaseFrom(cfg))
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
-	p := outbox.Params{
-		Config: outbox.ConfigFrom(cfg.Outbox), Store: st, Renderer: r, Resolver: outbox.NewDirectory(cfg),
-		Senders: []bot.Sender{logsender.New(log.Named("send"))}, Log: log, Metrics: m,
-	}
-	for _, o := range opts {
-		o(&p)
-	}
-	w, err := outbox.New(p)
+// outboxDeps are what the delivery worker is built from, every one given
+// by build.
+type outboxDeps struct {
+	Config   *config.Config
+	Store    outbox.Store
+	Renderer outbox.Renderer
+	// Senders are the chat platforms that are on; the log sender is added
+	// for the members without a chat.
+	Senders []bot.Sender
+	Limiter outbox.Limiter
+	Clock   clock.Clock
+	Jitter  func(ceiling time.Duration) time.Duration // nil: at random
+	Metrics *metrics.Metrics
+	Log     *zap.Logger
+}
+
+// newOutbox builds the delivery worker.
+func newOutbox(d outboxDeps) (*outbox.Worker, error) {
+	w, err := outbox.New(outbox.Params{
+		Config: outbox.ConfigFrom(d.Config.Outbox), Store: d.Store, Renderer: d.Renderer, Resolver: outbox.NewDirectory(d.Config),
+		Senders: append([]bot.Sender{logsender.New(d.Log.Named("send"))}, d.Senders...),
+		Limiter: d.Limiter, Clock: d.Clock, Jitter: d.Jitter, Log: d.Log, Metrics: d.Metrics,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}

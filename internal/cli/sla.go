@@ -70,15 +70,3 @@ func numberSequences(st *store.Store, log *zap.Logger) sla.Job {
 		return nil
 	})
 }
-
-// runAll runs long-lived workers until ctx ends and closes the channel it
-// returns when all of them have returned.
-func runAll(ctx context.Context, runs ...func(ctx context.Context) error) <-chan struct{} {
-	var wg sync.WaitGroup
-	for _, run := range runs {
-		wg.Go(func() { _ = run(ctx) })
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	return done
-}

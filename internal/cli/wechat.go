@@ -15,10 +15,9 @@ import (
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/metrics"
-	"github.com/jiesu/jiesu/internal/outbox"
 	"github.com/jiesu/jiesu/internal/render"
-	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
+	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/studentchat"
 	"github.com/jiesu/jiesu/internal/survey"
 	"github.com/jiesu/jiesu/internal/web"
@@ -29,37 +28,21 @@ import (
 // again.
 const attachmentRetry = time.Minute
 
-// students is the student side of jiesu: the WeChat Official Account
-// channel when wechat.app_id is set (callback, conversation, sender), and
-// the survey page, which serves every chat channel. It is wired in two
-// steps because the outbox worker (which needs the sender) is built before
-// the service (which needs the worker).
+// students is the sending half of the WeChat Official Account channel,
+// which the outbox worker needs before the service exists. Both fields
+// are nil when wechat.app_id is unset.
 type students struct {
-	cfg     *config.Config
-	clock   clock.Clock
-	log     *zap.Logger
-	keys    *secret.Keyring
-	links   *survey.Links
-	cache   cache.Cache
-	closers []func() error // what newStudents opened
-	api     *wechat.API
-	sender  *wechat.Sender
-	windows *complainantWindows
-	chat    *studentchat.Handler
+	api    *wechat.API
+	sender *wechat.Sender
 }
 
-// newStudents builds the parts the outbox needs. With no app id the
-// WeChat channel is off and only the survey page remains. The cache (the
-// access token, the callback's dedup) is c, shared with the unit side;
-// nil: an in-process one. apiErrors hears WeChat's errcodes.
-func newStudents(cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log *zap.Logger, c cache.Cache, apiErrors func(code int64)) (*students, error) {
-	s := &students{cfg: cfg, clock: clk, log: log, keys: keys, links: survey.NewLinks(keys, cfg.Server.BaseURL), windows: &complainantWindows{}, cache: c}
-	if s.cache == nil {
-		s.cache = cache.NewMemory(clk)
-	}
+// newStudents builds the WeChat API client and sender on the shared cache
+// (the access token). The sender learns when each student last wrote from
+// the complainants' records in st. apiErrors hears WeChat's errcodes.
+func newStudents(cfg *config.Config, st *store.Store, clk clock.Clock, log *zap.Logger, c cache.Cache, apiErrors func(code int64)) *students {
 	if !cfg.WeChat.Enabled() {
 		log.Info("wechat channel off: no wechat.app_id")
-		return s, nil
+		return &students{}
 	}
 	if cfg.WeChat.EncodingAESKey == "" {
 		// Validation let it through only with wechat.allow_plaintext; say
@@ -69,73 +52,89 @@ func newStudents(cfg *config.Config, keys *secret.Keyring, clk clock.Clock, log 
 	}
 	wc := wechat.ConfigFrom(cfg.WeChat)
 	wc.OnAPIError = apiErrors
-	s.api = wechat.NewAPI(wc, s.cache, nil)
+	api := wechat.NewAPI(wc, c, nil)
 	// Constructed for its token handle and cache, which library features
 	// used later share; the callback and the sender need no more of it.
-	_ = wechat.NewOfficialAccount(wc, s.cache, s.api)
-	s.sender = wechat.NewSender(wc, s.api, s.windows, clk, log)
-	return s, nil
+	_ = wechat.NewOfficialAccount(wc, c, api)
+	return &students{api: api, sender: wechat.NewSender(wc, api, complainantWindows{st}, clk, log)}
 }
 
-// outboxOptions adds the student side to the outbox worker: the WeChat
-// sender, and the survey link that the complainant's messages carry.
-func (s *students) outboxOptions(p *outbox.Params) {
-	if r, ok := p.Renderer.(*render.Renderer); ok {
-		r.SetSurveyLink(s.links.Link)
+// senders is what the outbox sends to students through: the Official
+// Account's sender, when the channel is on.
+func (s *students) senders() []bot.Sender {
+	if s.sender == nil {
+		return nil
 	}
-	if s.sender != nil {
-		p.Senders = append(p.Senders, s.sender)
-	}
+	return []bot.Sender{s.sender}
 }
 
-// mount wires the conversation onto the service and serves the callback
-// and the survey page.
-func (s *students) mount(srv *web.Server, svc *service.Service, m *metrics.Metrics) error {
-	units := render.BaseFrom(s.cfg).Units
+// studentChat is the receiving half of the student side, built on the
+// service: the survey page, which serves every chat channel, and the
+// Official Account's callback and conversation when the channel is on.
+type studentChat struct {
+	routes []web.Route
+	chat   *studentchat.Handler // nil: the WeChat channel is off
+	log    *zap.Logger
+}
+
+// studentChatDeps are what newStudentChat builds from.
+type studentChatDeps struct {
+	Config  *config.Config
+	Service *service.Service
+	Out     *students
+	Links   *survey.Links
+	Cache   cache.Cache // the callback's dedup
+	Clock   clock.Clock
+	Log     *zap.Logger
+	Metrics *metrics.Metrics
+}
+
+func newStudentChat(d studentChatDeps) (*studentChat, error) {
+	units := render.BaseFrom(d.Config).Units
 	unitName := func(id string) string {
 		if n := units[id]; n != "" {
 			return n
 		}
 		return id
 	}
-	page, err := survey.NewPage(templates.Pages, svc, s.links, unitName, s.log)
+	page, err := survey.NewPage(templates.Pages, d.Service, d.Links, unitName, d.Log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	srv.Handle(survey.PagePath+"{token}", page)
-	if s.sender == nil {
-		return nil
+	s := &studentChat{routes: []web.Route{{Pattern: survey.PagePath + "{token}", Handler: page}}, log: d.Log}
+	if d.Out.sender == nil {
+		return s, nil
 	}
-	s.windows.svc = svc
-	replies, err := studentchat.NewReplies(templates.Student, templates.FS, replyNames(s.cfg), s.cfg.Policy())
+	cfg := d.Config
+	replies, err := studentchat.NewReplies(templates.Student, templates.FS, replyNames(cfg), cfg.Policy())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	blobs, err := attach.NewDir(s.cfg.AttachmentsDir())
+	blobs, err := attach.NewDir(cfg.AttachmentsDir())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.chat, err = studentchat.New(studentchat.Params{
-		Service: svc, Inbox: service.NewInbox(svc, s.cache), Replies: replies,
+		Service: d.Service, Inbox: service.NewInbox(d.Service, d.Cache), Replies: replies,
 		Channels: map[string]cases.Channel{bot.PlatformWeChat: cases.ChannelWeChatOA},
-		Fetchers: map[string]studentchat.MediaFetcher{bot.PlatformWeChat: wechat.NewMedia(s.api)},
-		Blobs:    blobs, SupplementWindow: s.cfg.WeChat.SupplementWindow, Clock: s.clock, Log: s.log,
+		Fetchers: map[string]studentchat.MediaFetcher{bot.PlatformWeChat: wechat.NewMedia(d.Out.api)},
+		Blobs:    blobs, SupplementWindow: cfg.WeChat.SupplementWindow, Clock: d.Clock, Log: d.Log,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cb := wechat.NewCallback(wechat.ConfigFrom(s.cfg.WeChat), s.chat, wechat.CallbackOptions{
-		Clock: s.clock, Log: s.log,
-		Rejected: func(reason string) { m.CallbackRejected(string(cases.ChannelWeChatOA), reason) },
+	cb := wechat.NewCallback(wechat.ConfigFrom(cfg.WeChat), s.chat, wechat.CallbackOptions{
+		Clock: d.Clock, Log: d.Log,
+		Rejected: func(reason string) { d.Metrics.CallbackRejected(string(cases.ChannelWeChatOA), reason) },
 	})
-	srv.Handle(s.cfg.WeChat.Path, cb)
-	s.log.Info("wechat channel on", zap.String("path", s.cfg.WeChat.Path), zap.Bool("safe_mode", s.cfg.WeChat.EncodingAESKey != ""))
-	return nil
+	s.routes = append(s.routes, web.Route{Pattern: cfg.WeChat.Path, Handler: cb})
+	d.Log.Info("wechat channel on", zap.String("path", cfg.WeChat.Path), zap.Bool("safe_mode", cfg.WeChat.EncodingAESKey != ""))
+	return s, nil
 }
 
 // run retries attachment downloads until ctx ends. (The survey sweep runs
 // on the SLA scheduler.)
-func (s *students) run(ctx context.Context) error {
+func (s *studentChat) run(ctx context.Context) error {
 	if s.chat == nil {
 		return nil
 	}
@@ -153,31 +152,21 @@ func (s *students) run(ctx context.Context) error {
 	}
 }
 
-// close lets go of the token cache's Redis connection.
-func (s *students) close() error {
-	var errs []error
-	for _, c := range s.closers {
-		errs = append(errs, c())
-	}
-	return errors.Join(errs...)
-}
-
 func replyNames(cfg *config.Config) studentchat.Names {
 	b := render.BaseFrom(cfg)
 	return studentchat.Names{Units: b.Units, TierLabels: b.TierLabels, SupplementWindow: cfg.WeChat.SupplementWindow, Mask: b.Mask}
 }
 
 // complainantWindows answers the sender from the complainants' records:
-// when each student last wrote. The service is set when it exists.
+// when each student last wrote. It reads the store, not the service, so
+// that the sender exists before the service, which needs the outbox
+// worker the sender belongs to.
 type complainantWindows struct {
-	svc *service.Service
+	store *store.Store
 }
 
-func (w *complainantWindows) LastMessageAt(ctx context.Context, openid string) (time.Time, bool, error) {
-	if w.svc == nil {
-		return time.Time{}, false, nil
-	}
-	c, err := w.svc.GetComplainant(ctx, cases.ChannelWeChatOA, openid)
+func (w complainantWindows) LastMessageAt(ctx context.Context, openid string) (time.Time, bool, error) {
+	c, err := w.store.GetComplainant(ctx, cases.ChannelWeChatOA, openid)
 	if errors.Is(err, cases.ErrNotFound) {
 		return time.Time{}, false, nil
 	}

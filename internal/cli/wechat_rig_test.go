@@ -38,18 +38,17 @@ var studentStart = time.Date(2026, 11, 28, 9, 0, 0, 0, cases.Shanghai())
 // rig is one running jiesu with the WeChat channel on, wired as serve
 // wires it, on a fake clock, against the fake WeChat.
 type studentRig struct {
-	t        testing.TB
-	st       *store.Store
-	clock    *clock.Fake
-	cfg      *config.Config
-	fake     *fakes.FakeWeChat
-	svc      *service.Service
-	worker   *outbox.Worker
-	students *students
-	url      string
-	metrics  *metrics.Metrics
-	logs     *observer.ObservedLogs
-	tokens   map[string]string
+	t       testing.TB
+	st      *store.Store
+	clock   *clock.Fake
+	cfg     *config.Config
+	fake    *fakes.FakeWeChat
+	svc     *service.Service
+	worker  *outbox.Worker
+	url     string
+	metrics *metrics.Metrics
+	logs    *observer.ObservedLogs
+	tokens  map[string]string
 	// sameBuilding makes the benchmarks' complaints all about one building.
 	sameBuilding bool
 }
@@ -109,15 +108,12 @@ func newStudentRig(t testing.TB, st *store.Store, o studentRigOpts) *studentRig 
 		r.logs, log = logs, zap.New(core)
 	}
 	a, err := build(ctx, r.cfg, wiring{log: log, clock: r.clock, store: st, keys: studentKeys(t), cache: o.cache,
-		outbox: []func(*outbox.Params){func(p *outbox.Params) {
-			p.Clock = r.clock
-			p.Jitter = func(time.Duration) time.Duration { return 0 }
-		}}})
+		jitter: func(time.Duration) time.Duration { return 0 }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.close)
-	r.students, r.worker, r.svc, r.metrics = a.students, a.worker, a.svc, a.metrics
+	r.worker, r.svc, r.metrics = a.worker, a.svc, a.metrics
 	tokens := auth.New(st, r.cfg, auth.Options{Clock: r.clock})
 	ts := httptest.NewServer(a.web)
 	t.Cleanup(ts.Close)

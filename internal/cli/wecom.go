@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,9 +15,6 @@ import (
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/metrics"
-	"github.com/jiesu/jiesu/internal/outbox"
-	"github.com/jiesu/jiesu/internal/render"
-	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/unitchat"
@@ -33,69 +28,40 @@ const (
 	weComOAuthPath = "/wecom/oauth"
 )
 
-// unitChat is how unit members reach jiesu from their chats: the WeCom app
-// (callback, sender, case page) when wecom.corp_id is set, and the outbox
-// options every platform's members need (the revealing renderer, the
-// shared rate limiter).
+// unitChat is the WeCom app through which unit members reach jiesu from
+// their chats (callback, sender, case page). Its client and sender are
+// nil when wecom.corp_id is unset.
 type unitChat struct {
-	cfg     *config.Config
-	store   *store.Store
-	keys    *secret.Keyring
-	clock   clock.Clock
-	log     *zap.Logger
-	cache   cache.Cache
-	limiter outbox.Limiter
-	render  *render.Renderer
-	client  *wecom.Client // nil: WeCom is off
-	sender  *wecom.Sender
-	closers []func() error
+	cfg    *config.Config
+	clock  clock.Clock
+	log    *zap.Logger
+	cache  cache.Cache
+	client *wecom.Client
+	sender *wecom.Sender
 }
 
-// unitChatDeps are what newUnitChat builds from; HTTP and Cache are for
-// tests (default: a client with a timeout, and memory or Redis by
-// redis.url).
+// unitChatDeps are what newUnitChat builds from.
 type unitChatDeps struct {
 	Config *config.Config
-	Store  *store.Store
-	Keys   *secret.Keyring
+	Store  *store.Store // the installation id, and the cards the sender keeps
 	Clock  clock.Clock
 	Log    *zap.Logger
-	HTTP   *http.Client
-	// Cache and Limiter are shared with the student side (Redis, or in
-	// process); nil: in-process ones of the unit side's own.
-	Cache   cache.Cache
-	Limiter outbox.Limiter
+	HTTP   *http.Client // nil: the client's own, with a timeout
+	// Cache is shared with the student side: Redis when redis.url is set,
+	// so replicas share the access token and the callback dedup.
+	Cache cache.Cache
 	// APIErrors hears WeCom's errcodes, for /metrics; nil: none.
 	APIErrors func(code int64)
 }
 
-// newUnitChat builds the WeCom client and sender on the cache and limiter
-// it is given (build makes them: Redis when redis.url is set, so replicas
-// share the access token, the callback dedup and the rate limits).
-func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
-	u := &unitChat{cfg: d.Config, store: d.Store, keys: d.Keys, clock: d.Clock, log: d.Log, cache: d.Cache}
-	defer func() {
-		if err != nil {
-			_ = u.close() // the Redis connection, if it was opened
-		}
-	}()
-	if u.clock == nil {
-		u.clock = clock.Real{}
-	}
-	u.limiter = d.Limiter
-	if u.cache == nil {
-		u.cache = cache.NewMemory(u.clock)
-	}
-	if u.limiter == nil {
-		u.limiter = outbox.NewMemoryLimiter()
-	}
-	if u.render, err = render.New(templates.FS, d.Config.Server.TemplatesDir, render.BaseFrom(d.Config)); err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
+// newUnitChat builds the WeCom client and sender.
+func newUnitChat(ctx context.Context, d unitChatDeps) (*unitChat, error) {
+	u := &unitChat{cfg: d.Config, clock: d.Clock, log: d.Log, cache: d.Cache}
 	w := d.Config.WeCom
 	if !w.Enabled() {
 		return u, nil
 	}
+	var err error
 	u.client, err = wecom.NewClient(wecom.ClientConfig{APIBase: w.APIBase, CorpID: w.CorpID, Secret: w.Secret, AgentID: w.AgentID,
 		HTTP: d.HTTP, Cache: u.cache, Clock: u.clock, Log: u.log, OnAPIError: d.APIErrors})
 	if err != nil {
@@ -121,24 +87,12 @@ func newUnitChat(ctx context.Context, d unitChatDeps) (_ *unitChat, err error) {
 	return u, nil
 }
 
-// close releases the Redis connection.
-func (u *unitChat) close() error {
-	var errs []error
-	for _, c := range u.closers {
-		errs = append(errs, c())
+// senders is what the outbox sends to WeCom units through.
+func (u *unitChat) senders() []bot.Sender {
+	if u.sender == nil {
+		return nil
 	}
-	return errors.Join(errs...)
-}
-
-// outboxOptions add the WeCom sender, the shared limiter and the renderer
-// that reveals the complainant to the member who accepted. It wraps
-// p.Renderer: an option that needs the *render.Renderer must run before.
-func (u *unitChat) outboxOptions(p *outbox.Params) {
-	if u.sender != nil {
-		p.Senders = append(p.Senders, u.sender)
-	}
-	p.Limiter = u.limiter
-	p.Renderer = unitchat.Revealer{Next: p.Renderer, Keys: u.keys, Mask: u.cfg.TextMask()}
+	return []bot.Sender{u.sender}
 }
 
 // ready adds WeCom's configuration errors (60020: IP not trusted…) to the
@@ -155,10 +109,20 @@ func (u *unitChat) ready(next web.Readiness) web.Readiness {
 	}
 }
 
-// mount serves the app's callback, the OAuth return and the case page.
-func (u *unitChat) mount(srv *web.Server, svc *service.Service, m *metrics.Metrics) error {
+// unitRoutesDeps are what the app's handlers are built on.
+type unitRoutesDeps struct {
+	Service  *service.Service
+	Renderer unitchat.Renderer
+	Codes    wecom.CodeKeeper
+	Sealer   wecom.Sealer // seals the OAuth state
+	Metrics  *metrics.Metrics
+}
+
+// routes are the app's callback, the OAuth return and the case page; none
+// when WeCom is off.
+func (u *unitChat) routes(d unitRoutesDeps) ([]web.Route, error) {
 	if u.client == nil {
-		return nil
+		return nil, nil
 	}
 	w := u.cfg.WeCom
 	var units []wecom.UnitDepartments
@@ -177,29 +141,30 @@ func (u *unitChat) mount(srv *web.Server, svc *service.Service, m *metrics.Metri
 	if len(units) > 0 {
 		books[bot.PlatformWeCom] = wecom.NewAddressBook(u.client, units, u.cache, 0)
 	}
-	handler := unitchat.NewHandler(svc, unitchat.NewPeople(u.cfg, books), u.render, u.clock, u.log)
+	handler := unitchat.NewHandler(d.Service, unitchat.NewPeople(u.cfg, books), d.Renderer, u.clock, u.log)
 	crypto, err := wecom.NewCrypto(w.Token, w.CorpID, w.EncodingAESKey)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cb, err := wecom.NewCallback(wecom.CallbackConfig{Crypto: crypto, AgentID: w.AgentID, Handler: handler, Codes: u.store,
+	cb, err := wecom.NewCallback(wecom.CallbackConfig{Crypto: crypto, AgentID: w.AgentID, Handler: handler, Codes: d.Codes,
 		Dedup: u.cache, Clock: u.clock, ReplayWindow: w.ReplayWindow, Log: u.log,
-		Rejected: func(reason string) { m.CallbackRejected(bot.PlatformWeCom, reason) }})
+		Rejected: func(reason string) { d.Metrics.CallbackRejected(bot.PlatformWeCom, reason) }})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	oauth, err := wecom.NewOAuth(wecom.OAuthConfig{Client: u.client, CorpID: w.CorpID, AgentID: w.AgentID, OAuthBase: w.OAuthBase,
-		CallbackURL: strings.TrimRight(u.cfg.Server.BaseURL, "/") + weComOAuthPath, Sealer: u.keys, Clock: u.clock, Log: u.log})
+		CallbackURL: strings.TrimRight(u.cfg.Server.BaseURL, "/") + weComOAuthPath, Sealer: d.Sealer, Clock: u.clock, Log: u.log})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	page, err := unitchat.NewPage(handler, bot.PlatformWeCom, oauth, templates.Pages)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	srv.Handle(w.Path, cb)
-	srv.Handle("GET "+weComOAuthPath, oauth)
-	srv.Handle("GET "+weComPagePath+"{number}", page)
-	srv.Handle("POST "+weComPagePath+"{number}", page)
-	return nil
+	return []web.Route{
+		{Pattern: w.Path, Handler: cb},
+		{Pattern: "GET " + weComOAuthPath, Handler: oauth},
+		{Pattern: "GET " + weComPagePath + "{number}", Handler: page},
+		{Pattern: "POST " + weComPagePath + "{number}", Handler: page},
+	}, nil
 }

@@ -48,7 +48,6 @@ type harness struct {
 	worker *outbox.Worker
 	web    *web.Server
 	wechat *recordingSender
-	units  *unitChat
 	app    *app
 }
 
@@ -92,8 +91,8 @@ type harnessSetup struct {
 	// app is the WeCom app of another harness, which this one shares
 	// (another installation); its fake and clock are used.
 	app *harness
-	// outbox adjusts the worker's parameters last.
-	outbox func(*outbox.Params)
+	// outboxStore is where the worker records its sends, instead of st.
+	outboxStore outbox.Store
 }
 
 func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
@@ -133,6 +132,7 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 			cfg.Members[i].WeComUser = userWang
 		}
 	}
+	cfg.Outbox.Batch = 100
 	for _, o := range setup.config {
 		o(cfg)
 	}
@@ -151,22 +151,13 @@ func buildHarness(t testing.TB, st *store.Store, setup harnessSetup) *harness {
 	}
 	a, err := build(context.Background(), cfg, wiring{clock: now, store: st, keys: keys,
 		http: &http.Client{Timeout: 5 * time.Second}, cache: shared,
-		outbox: []func(*outbox.Params){func(p *outbox.Params) {
-			p.Clock = now
-			p.Senders = append(p.Senders, wx)
-			p.Jitter = func(c time.Duration) time.Duration { return c }
-			p.Config.Batch = 100
-			if setup.outbox != nil {
-				setup.outbox(p)
-			}
-		}}})
+		jitter: func(c time.Duration) time.Duration { return c }, senders: []bot.Sender{wx}, outboxStore: setup.outboxStore})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.close)
-	units, svc, worker, srv := a.units, a.svc, a.worker, a.web
-	fake.Callback, fake.CallbackPath = srv, cfg.WeCom.Path
-	return &harness{t: t, clock: clk, fake: fake, cfg: cfg, store: st, svc: svc, worker: worker, web: srv, wechat: wx, units: units, app: a}
+	fake.Callback, fake.CallbackPath = a.web, cfg.WeCom.Path
+	return &harness{t: t, clock: clk, fake: fake, cfg: cfg, store: st, svc: a.svc, worker: a.worker, web: a.web, wechat: wx, app: a}
 }
 
 // newHarnessFake is the WeCom app of the tests, or the one setup shares.

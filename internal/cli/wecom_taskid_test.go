@@ -9,7 +9,7 @@ import (
 
 	"github.com/jiesu/jiesu/bot/wecom"
 	"github.com/jiesu/jiesu/internal/cases"
-	"github.com/jiesu/jiesu/internal/outbox"
+	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -50,10 +50,8 @@ func killHarness(t *testing.T, st *store.Store, kill func(wecom.TemplateCard) bo
 	var armed atomic.Bool
 	armed.Store(true)
 	h := buildHarness(t, st, harnessSetup{
-		outbox: func(p *outbox.Params) {
-			p.Store = k
-			p.Config.Lease = 10 * time.Second
-		},
+		outboxStore: k,
+		config:      []harnessOption{func(c *config.Config) { c.Outbox.Lease = 10 * time.Second }},
 	})
 	h.fake.OnCard = func(c wecom.TemplateCard, _ time.Time) {
 		if armed.Load() && kill(c) {

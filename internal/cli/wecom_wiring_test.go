@@ -28,11 +28,11 @@ func TestBuildSharesRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(local.close)
-	if _, ok := local.units.limiter.(*outbox.MemoryLimiter); !ok {
-		t.Errorf("without redis.url the limiter is %T", local.units.limiter)
+	if _, ok := local.limiter.(*outbox.MemoryLimiter); !ok {
+		t.Errorf("without redis.url the limiter is %T", local.limiter)
 	}
-	if _, ok := local.units.cache.(*cache.Memory); !ok {
-		t.Errorf("without redis.url the cache is %T", local.units.cache)
+	if _, ok := local.cache.(*cache.Memory); !ok {
+		t.Errorf("without redis.url the cache is %T", local.cache)
 	}
 
 	cfg.Redis.URL = cachetest.RedisURL()
@@ -46,13 +46,10 @@ func TestBuildSharesRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(shared.close)
-	if _, ok := shared.units.limiter.(*outbox.FallbackLimiter); !ok {
-		t.Errorf("with redis.url the limiter is %T", shared.units.limiter)
+	if _, ok := shared.limiter.(*outbox.FallbackLimiter); !ok {
+		t.Errorf("with redis.url the limiter is %T", shared.limiter)
 	}
-	if _, ok := shared.units.cache.(*cache.Shared); !ok {
-		t.Errorf("with redis.url the cache is %T", shared.units.cache)
-	}
-	if shared.units.cache != shared.students.cache {
-		t.Error("the unit and student sides have caches of their own: replicas would hold two Redis clients")
+	if _, ok := shared.cache.(*cache.Shared); !ok {
+		t.Errorf("with redis.url the cache is %T", shared.cache)
 	}
 }

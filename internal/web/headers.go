@@ -10,7 +10,7 @@ import "net/http"
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // securityHeaders are set on every response, not only the HTML pages', so
-// a page mounted later (Handle) cannot be forgotten; on JSON they cost
+// a page given in Options.Routes cannot be forgotten; on JSON they cost
 // nothing.
 func securityHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", contentSecurityPolicy)

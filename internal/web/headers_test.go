@@ -15,18 +15,19 @@ import (
 	"github.com/jiesu/jiesu/internal/web"
 )
 
-// Every response carries the headers, so an HTML page mounted with Handle
+// Every response carries the headers, so an HTML page given in Routes
 // cannot be served without them; the pages' stylesheets are the only
 // assets, served as CSS.
 func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 	t.Parallel()
 	st := storetest.NewSQLite(t)
-	srv := web.New(web.Options{Log: zap.NewNop(), Metrics: metrics.New(metrics.Options{Source: st}),
-		Ready: func(ctx context.Context) error { return nil }, MaxBodyBytes: 1 << 10})
-	srv.Handle("GET /page", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	page := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = io.WriteString(w, "<!DOCTYPE html><p>页</p>")
-	}))
+	})
+	srv := web.New(web.Options{Log: zap.NewNop(), Metrics: metrics.New(metrics.Options{Source: st}),
+		Ready: func(ctx context.Context) error { return nil }, MaxBodyBytes: 1 << 10,
+		Routes: []web.Route{{Pattern: "GET /page", Handler: page}}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	// A redirect is shown as it is answered.

@@ -1,6 +1,7 @@
 // Package web serves jiesu over HTTP: the JSON API under /api/v1, and the
-// health and readiness probes. Chat callbacks mount their own handlers on
-// the same mux; /metrics has a listener of its own (cli.metricsServer).
+// health and readiness probes. Chat callbacks and pages are given to New
+// as Routes and share the mux; /metrics has a listener of its own
+// (cli.metricsServer).
 package web
 
 import (
@@ -58,6 +59,15 @@ type Options struct {
 	// client's address from X-Forwarded-For past them.
 	TrustedProxies []netip.Prefix
 	MaxBodyBytes   int64
+	// Routes are the chat platforms' callbacks and pages, served beside
+	// the API with the same request id, logging, metrics and body limit.
+	Routes []Route
+}
+
+// Route is one handler another package serves on the server.
+type Route struct {
+	Pattern string // as http.ServeMux takes it
+	Handler http.Handler
 }
 
 // New builds the server and its routes.
@@ -68,6 +78,9 @@ func New(o Options) *Server {
 		mux: http.NewServeMux(),
 	}
 	s.routes()
+	for _, r := range o.Routes {
+		s.mount(r.Pattern, r.Handler)
+	}
 	return s
 }
 
@@ -122,19 +135,19 @@ func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusNotFound, map[string]any{"error": apiError{Code: "not_found", Message: "no such endpoint"}})
 }
 
-// Handle mounts another handler (a chat callback) on the server's mux, with
-// the same request id, logging, metrics and body limit.
-func (s *Server) Handle(pattern string, h http.Handler) {
+// mount serves h at pattern with the same request id, logging, metrics and
+// body limit as the API.
+func (s *Server) mount(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, s.wrap(pattern, h))
 }
 
-func (s *Server) handle(pattern string, h http.HandlerFunc) { s.Handle(pattern, h) }
+func (s *Server) handle(pattern string, h http.HandlerFunc) { s.mount(pattern, h) }
 
 // api mounts an authenticated JSON endpoint that takes the query
 // parameters ps; its query and path are checked before h runs.
 func (s *Server) api(pattern string, ps params, h func(http.ResponseWriter, *http.Request, actorCtx)) {
 	wild := wildcards(pattern)
-	s.Handle(pattern, s.authenticated(func(w http.ResponseWriter, r *http.Request, actor actorCtx) {
+	s.mount(pattern, s.authenticated(func(w http.ResponseWriter, r *http.Request, actor actorCtx) {
 		if err := checkRequest(r, wild, ps); err != nil {
 			s.fail(w, r, err)
 			return
