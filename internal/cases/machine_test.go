@@ -2,9 +2,10 @@ package cases
 
 import (
 	"errors"
-	"reflect"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, Shanghai())
@@ -109,8 +110,8 @@ func TestEveryStateTimesEveryAction(t *testing.T) {
 			cmd := a.cmd
 			cmd.Action = action
 			out, err := Apply(c, a.actor, cmd, now, p)
-			if !reflect.DeepEqual(c, before) {
-				t.Errorf("%s from %s: Apply changed its input case", action, state)
+			if d := cmp.Diff(before, c); d != "" {
+				t.Errorf("%s from %s: Apply changed its input case (-before +after):\n%s", action, state, d)
 			}
 			if contains(allowed[action], state) {
 				if err != nil {

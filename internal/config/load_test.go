@@ -3,10 +3,11 @@ package config
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/jiesu/jiesu/configs"
 )
@@ -39,8 +40,8 @@ func TestExampleEscalationIsTheDefault(t *testing.T) {
 			chain[i].Template = DefaultEscalationTemplate
 		}
 	}
-	if !reflect.DeepEqual(c.Escalation, def) {
-		t.Errorf("example escalation differs from DefaultEscalation:\nexample %+v\ndefault %+v", c.Escalation, def)
+	if d := cmp.Diff(def, c.Escalation); d != "" {
+		t.Errorf("example escalation differs from DefaultEscalation (-default +example):\n%s", d)
 	}
 }
 

@@ -199,7 +199,7 @@ func TestOutboxRetrySentDead(t *testing.T) {
 		}
 		counts, _ := s.OutboxCounts(ctx)
 		if want := (map[cases.OutboxState]int{cases.OutboxDead: 1, cases.OutboxPending: 0, cases.OutboxSending: 0}); !maps.Equal(counts, want) {
-			t.Errorf("counts %v, want %v (sent is not counted)", counts, want)
+			t.Errorf("counts (-want +got; sent is not counted):\n%s", storetest.Diff(want, counts))
 		}
 		for _, err := range []error{
 			s.MarkSent(ctx, 999, "x", "y", at(0)),

@@ -100,7 +100,7 @@ func TestResealMovesEverySealedColumnToTheActiveKey(t *testing.T) {
 			{Column: "inbound_messages.reply_sealed", Resealed: 1},
 		}
 		if !slices.Equal(rep.Columns, want) {
-			t.Errorf("counts %+v, want %+v", rep.Columns, want)
+			t.Errorf("counts (-want +got):\n%s", storetest.Diff(want, rep.Columns))
 		}
 		if len(rep.Failed) != 1 || rep.Failed[0].KeyID != "k0" || rep.Failed[0].Column != "cases.complainant_name_sealed" ||
 			rep.Failed[0].Row != fmt.Sprintf("[%d]", ids[3]) || !errors.Is(rep.Failed[0].Err, secret.ErrUnknownKey) {

@@ -65,7 +65,7 @@ func TestListAndDeleteTokens(t *testing.T) {
 			{ID: "fedcba987654", MemberID: "m-1", CreatedAt: at(2 * time.Minute)},
 		}
 		if !slices.EqualFunc(all, want, tokenInfoEqual) {
-			t.Fatalf("all tokens = %+v, want %+v", all, want)
+			t.Fatalf("all tokens (-want +got):\n%s", storetest.Diff(want, all))
 		}
 		mine, err := s.ListTokens(ctx, "m-1")
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
@@ -79,7 +81,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 				}
 			}
 			if after := b.snapshot(t); !before.equal(after) {
-				t.Errorf("%s: changed the store: %+v → %+v", tt.name, before, after)
+				t.Errorf("%s: changed the store (-before +after):\n%s", tt.name, cmp.Diff(before, after, cmp.AllowUnexported(snapshot{})))
 			}
 		}
 	})

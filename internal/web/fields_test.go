@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
 )
@@ -115,7 +117,7 @@ func TestEveryFieldRefusesBadText(t *testing.T) {
 				http.StatusUnprocessableEntity, "Idempotency-Key")
 		}
 		if after := b.snapshot(t); !before.equal(after) {
-			t.Errorf("bad input changed the store: %+v → %+v", before, after)
+			t.Errorf("bad input changed the store (-before +after):\n%s", cmp.Diff(before, after, cmp.AllowUnexported(snapshot{})))
 		}
 	})
 }
