@@ -21,6 +21,7 @@ import (
 	"github.com/jiesu/jiesu/internal/routing"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
+	"github.com/jiesu/jiesu/internal/sla"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/survey"
 	"github.com/jiesu/jiesu/internal/unitchat"
@@ -56,19 +57,20 @@ type wiring struct {
 
 // app is every long-lived part of a running jiesu.
 type app struct {
-	store   *store.Store
-	web     *web.Server
-	metrics *metrics.Metrics
-	svc     *service.Service
-	worker  *outbox.Worker
-	cache   cache.Cache // both chat sides'
-	limiter outbox.Limiter
-	workers []worker // what serve runs beside the HTTP servers
-	clock   clock.Clock
-	wait    waitFunc
-	redis   *sharedRedis  // nil: no redis.url
-	lock    *dirlock.Lock // the data directory's, held while it runs on SQLite
-	ownsDB  bool          // build opened the store, so close closes it
+	store     *store.Store
+	web       *web.Server
+	metrics   *metrics.Metrics
+	svc       *service.Service
+	worker    *outbox.Worker
+	cache     cache.Cache // both chat sides'
+	limiter   outbox.Limiter
+	scheduler *sla.Scheduler
+	workers   []worker // what serve runs beside the HTTP servers
+	clock     clock.Clock
+	wait      waitFunc
+	redis     *sharedRedis  // nil: no redis.url
+	lock      *dirlock.Lock // the data directory's, held while it runs on SQLite
+	ownsDB    bool          // build opened the store, so close closes it
 }
 
 func (a *app) close() {
@@ -174,8 +176,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (_ *app, err error
 		return nil, err
 	}
 	a.svc = service.New(service.Deps{Store: st, Config: cfg, Router: router, Keys: keys, Clock: clk, Log: log, Committed: a.worker.Notify})
-	scheduler, err := newScheduler(cfg, st, a.svc, a.worker.Notify, m.NewScheduler(), log)
-	if err != nil {
+	if a.scheduler, err = newScheduler(cfg, st, a.svc, a.worker.Notify, m.NewScheduler(), log); err != nil {
 		return nil, err
 	}
 
@@ -194,7 +195,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (_ *app, err error
 	}
 	a.web = web.New(web.Options{
 		Service: a.svc, Tokens: auth.New(st, cfg, auth.Options{Clock: clk}), Clock: clk, Log: log.Named("http"), Metrics: m,
-		Ready: web.AllReady(units.ready(ready(st)), scheduler.Check), Redis: redisState, Outbox: st, TrustedProxies: cfg.Server.TrustedProxyRanges(),
+		Ready: web.AllReady(units.ready(ready(st)), a.scheduler.Check), Redis: redisState, Outbox: st, TrustedProxies: cfg.Server.TrustedProxyRanges(),
 		MaxBodyBytes: cfg.Server.MaxBodyBytes, Routes: append(studentSide.routes, unitRoutes...),
 	})
 	a.workers = []worker{
@@ -209,7 +210,7 @@ func build(ctx context.Context, cfg *config.Config, w wiring) (_ *app, err error
 		// an error only when it cannot schedule at all, which running it
 		// again would not mend; a replica without it would serve on and
 		// escalate nothing, so the process stops and says why.
-		{name: "scheduler", run: scheduler.Run},
+		{name: "scheduler", run: a.scheduler.Run},
 		// Attachment downloads are best-effort, retried each minute;
 		// their failure must not take the callbacks down.
 		{name: "attachments", run: studentSide.run, restart: true},

@@ -16,7 +16,6 @@ import (
 	"github.com/jiesu/jiesu/internal/metrics"
 	"github.com/jiesu/jiesu/internal/store"
 	"github.com/jiesu/jiesu/internal/storetest"
-	"github.com/jiesu/jiesu/internal/web"
 )
 
 // scrapeApp reads the app's /metrics as the metrics listener serves it.
@@ -121,7 +120,12 @@ func TestReadyzDatabaseDownShowsNoConnectionDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	srv := web.New(web.Options{Log: zap.NewNop(), Metrics: metrics.New(metrics.Options{}), Ready: ready(st)})
+	a, err := build(context.Background(), embeddedConfig(t), wiring{store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.close)
+	srv := a.web
 
 	_ = ln.Close()
 	mu.Lock()

@@ -279,8 +279,8 @@ func TestFollowUpsAndTheSurveyPage(t *testing.T) {
 		if status, _ := list("logistics"); status != http.StatusForbidden {
 			t.Errorf("a unit reads the follow-up list: %d", status)
 		}
-		sweeper := survey.NewSweeper(r.svc, r.cfg.WeChat.SupplementWindow, nil)
-		if err := sweeper.Sweep(context.Background(), r.clock.Now()); err != nil {
+		// The scheduler serve runs, survey follow-ups among its jobs.
+		if err := r.app.scheduler.RunOnce(context.Background(), r.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if c := r.caseOf(numbers[0]); c.State != cases.StateFeedbackGiven {
@@ -288,7 +288,7 @@ func TestFollowUpsAndTheSurveyPage(t *testing.T) {
 		}
 		r.clock.Advance(r.cfg.Survey.CloseUnratedAfter)
 		for i := 0; i < 2; i++ { // twice: the second sweep finds nothing to do
-			if err := sweeper.Sweep(context.Background(), r.clock.Now()); err != nil {
+			if err := r.app.scheduler.RunOnce(context.Background(), r.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

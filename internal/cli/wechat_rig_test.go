@@ -45,6 +45,7 @@ type studentRig struct {
 	fake    *fakes.FakeWeChat
 	svc     *service.Service
 	worker  *outbox.Worker
+	app     *app
 	url     string
 	metrics *metrics.Metrics
 	logs    *observer.ObservedLogs
@@ -113,7 +114,7 @@ func newStudentRig(t testing.TB, st *store.Store, o studentRigOpts) *studentRig 
 		t.Fatal(err)
 	}
 	t.Cleanup(a.close)
-	r.worker, r.svc, r.metrics = a.worker, a.svc, a.metrics
+	r.app, r.worker, r.svc, r.metrics = a, a.worker, a.svc, a.metrics
 	tokens := auth.New(st, r.cfg, auth.Options{Clock: r.clock})
 	ts := httptest.NewServer(a.web)
 	t.Cleanup(ts.Close)
