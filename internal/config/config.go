@@ -320,13 +320,13 @@ type EscalationStep struct {
 	// "resolve_by-30m", "resolve_by+0", "dispatch+10m"). See cases.ParseStepTime.
 	At string `yaml:"at"`
 	// If is not_accepted, not_contacted or not_resolved.
-	If string `yaml:"if"`
+	If Condition `yaml:"if"`
 	// Notify lists who is told: unit_group (the lead unit's group chat),
 	// handler (the first handler), unit_head (units[].head),
 	// school_office (members with role school_office), vice_president
 	// (units[].leader of the lead unit), discipline_office (members with
 	// role supervisor) or member:<id>.
-	Notify []string `yaml:"notify"`
+	Notify []Target `yaml:"notify"`
 	// Template names the message template; default "escalation".
 	Template string `yaml:"template"`
 }

@@ -18,7 +18,7 @@ func (c *Config) validateChains(ps *problems) {
 		for i, s := range c.Steps(t) {
 			key := fmt.Sprintf("escalation.%s[%d]", t, i)
 			if at, err := cases.ParseStepTime(s.At); err == nil {
-				id := at.String() + "/" + s.If
+				id := at.String() + "/" + string(s.If)
 				if j, dup := seen[id]; dup {
 					ps.add(key, "same at (%s) and if (%s) as escalation.%s[%d]: it would never fire on its own; merge their notify lists", s.At, s.If, t, j)
 				} else {

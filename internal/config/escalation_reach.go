@@ -30,17 +30,17 @@ func (s stop) reachable(noContact bool) bool {
 
 // aboveUnit reports whether a target is someone above the case's unit:
 // escalation (督办) is a push to them, not to the unit itself.
-func aboveUnit(target string) bool {
+func aboveUnit(target Target) bool {
 	return target != NotifyUnitGroup && target != NotifyHandler
 }
 
 // reaches reports the targets the chain's steps tell on a case that
 // stops at s, its complainant with or without contact: the notify lists
 // of every step whose condition holds there, each target once.
-func reaches(chain []EscalationStep, s stop, noContact bool) []string {
-	var out []string
+func reaches(chain []EscalationStep, s stop, noContact bool) []Target {
+	var out []Target
 	for _, step := range chain {
-		if !ConditionHolds(step.If, s.state, noContact) {
+		if !step.If.Holds(s.state, noContact) {
 			continue
 		}
 		for _, t := range step.Notify {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -21,8 +22,8 @@ func TestValidateReachRefusesAGap(t *testing.T) {
 		}, []string{"escalation.urgent: a case never accepted (complainant without contact) never reaches the school office"}},
 		{"office not at all", func(c *Config) {
 			c.Escalation.General = []EscalationStep{
-				{At: "dispatch+4h", If: IfNotAccepted, Notify: []string{NotifyUnitGroup, NotifyUnitHead}},
-				{At: "resolve_by", If: IfNotResolved, Notify: []string{NotifyVicePresident}},
+				{At: "dispatch+4h", If: IfNotAccepted, Notify: []Target{NotifyUnitGroup, NotifyUnitHead}},
+				{At: "resolve_by", If: IfNotResolved, Notify: []Target{NotifyVicePresident}},
 			}
 		}, []string{"escalation.general: a case never accepted (complainant with contact, without contact) never reaches the school office"}},
 		{"no chain", func(c *Config) { c.Escalation.Essential = []EscalationStep{} }, []string{
@@ -32,9 +33,9 @@ func TestValidateReachRefusesAGap(t *testing.T) {
 		}},
 		{"only the unit once accepted", func(c *Config) {
 			c.Escalation.Urgent = []EscalationStep{
-				{At: "dispatch+10m", If: IfNotAccepted, Notify: []string{NotifySchoolOffice}},
-				{At: "contact_by", If: IfNotContacted, Notify: []string{NotifyUnitHead}},
-				{At: "80%", If: IfNotResolved, Notify: []string{NotifyHandler, NotifyUnitGroup}},
+				{At: "dispatch+10m", If: IfNotAccepted, Notify: []Target{NotifySchoolOffice}},
+				{At: "contact_by", If: IfNotContacted, Notify: []Target{NotifyUnitHead}},
+				{At: "80%", If: IfNotResolved, Notify: []Target{NotifyHandler, NotifyUnitGroup}},
 			}
 		}, []string{"escalation.urgent: a case accepted but not contacted (complainant without contact) is never escalated above its unit",
 			"escalation.urgent: a case contacted but not resolved (complainant with contact) is never escalated above its unit"}},
@@ -66,12 +67,12 @@ func TestDefaultChainsReachEveryPath(t *testing.T) {
 				if !s.reachable(noContact) {
 					continue
 				}
-				got := strings.Join(reaches(chain, s, noContact), " ")
+				got := fmt.Sprint(reaches(chain, s, noContact))
 				want := NotifyUnitHead
 				if s.name == "never accepted" {
 					want = NotifySchoolOffice
 				}
-				if !strings.Contains(got, want) {
+				if !strings.Contains(got, string(want)) {
 					t.Errorf("%s, %s, no contact %v: reaches %q, want %s", tier, s.name, noContact, got, want)
 				}
 			}

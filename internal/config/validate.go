@@ -309,7 +309,7 @@ func (c *Config) validateEscalation(ps *problems) {
 			} else if tier.ContactWithin > 0 && tier.ResolveWithin > 0 && at.After(tier.ContactWithin, tier.ResolveWithin) < 0 {
 				ps.add(key+".at", "%q falls before dispatch in tier %s", s.At, t)
 			}
-			if !knownCondition(s.If) {
+			if !s.If.Known() {
 				ps.add(key+".if", "%q: want not_accepted, not_contacted or not_resolved", s.If)
 			}
 			if len(s.Notify) == 0 {
@@ -317,14 +317,14 @@ func (c *Config) validateEscalation(ps *problems) {
 			}
 			for j, target := range s.Notify {
 				nk := fmt.Sprintf("%s.notify[%d]", key, j)
-				if id, ok := NotifyMember(target); ok {
+				if id, ok := target.Member(); ok {
 					if _, ok := c.Member(id); !ok {
 						ps.add(nk, "unknown member %q", id)
 					}
 					continue
 				}
 				switch {
-				case !knownTarget(target):
+				case !target.Known():
 					ps.add(nk, "unknown target %q: want unit_group, handler, unit_head, school_office, vice_president, discipline_office or member:<id>", target)
 				case target == NotifySchoolOffice && !hasRole(cases.RoleSchoolOffice):
 					ps.add(nk, "no member has role school_office")
@@ -337,7 +337,7 @@ func (c *Config) validateEscalation(ps *problems) {
 }
 
 // notifies reports whether any escalation step notifies target.
-func (c *Config) notifies(target string) bool {
+func (c *Config) notifies(target Target) bool {
 	for _, t := range cases.Tiers {
 		for _, s := range c.Steps(t) {
 			if slices.Contains(s.Notify, target) {

@@ -112,9 +112,9 @@ func TestValidateProblems(t *testing.T) {
 			`escalation.urgent[0].if: "not_done"`},
 		{"step notify empty", func(t *testing.T, c *Config) { c.Escalation.Urgent[1].Notify = nil },
 			"escalation.urgent[1].notify: at least one target"},
-		{"step notify unknown", func(t *testing.T, c *Config) { c.Escalation.Essential[1].Notify = []string{"unit_head", "dean"} },
+		{"step notify unknown", func(t *testing.T, c *Config) { c.Escalation.Essential[1].Notify = []Target{"unit_head", "dean"} },
 			`escalation.essential[1].notify[1]: unknown target "dean"`},
-		{"step notify member unknown", func(t *testing.T, c *Config) { c.Escalation.General[0].Notify = []string{"member:ghost"} },
+		{"step notify member unknown", func(t *testing.T, c *Config) { c.Escalation.General[0].Notify = []Target{"member:ghost"} },
 			`escalation.general[0].notify[0]: unknown member "ghost"`},
 		{"step at unparsable", func(t *testing.T, c *Config) { c.Escalation.General[0].At = "soon" }, `escalation.general[0].at: "soon"`},
 		{"step at beyond 100%", func(t *testing.T, c *Config) { c.Escalation.Urgent[2].At = "120%" },
@@ -222,12 +222,12 @@ func TestValidateAcceptsGoodVariants(t *testing.T) {
 		}},
 		{"rediss url", func(c *Config) { c.Redis.URL = "rediss://redis:6380/0" }},
 		{"two keys", func(c *Config) { c.Security.EncryptionKeys = key32("2025") + ", " + key32("2024") }},
-		{"member target", func(c *Config) { c.Escalation.Urgent[0].Notify = []string{"member:office-wang"} }},
+		{"member target", func(c *Config) { c.Escalation.Urgent[0].Notify = []Target{"member:office-wang"} }},
 		{"chains without vice_president need no leaders", func(c *Config) {
 			office := func() []EscalationStep {
 				return []EscalationStep{
-					{At: "contact_by", If: IfNotAccepted, Notify: []string{NotifySchoolOffice}},
-					{At: "resolve_by", If: IfNotResolved, Notify: []string{NotifySchoolOffice}},
+					{At: "contact_by", If: IfNotAccepted, Notify: []Target{NotifySchoolOffice}},
+					{At: "resolve_by", If: IfNotResolved, Notify: []Target{NotifySchoolOffice}},
 				}
 			}
 			c.Escalation = Escalation{Urgent: office(), Essential: office(), General: office()}

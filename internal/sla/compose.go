@@ -56,7 +56,7 @@ func compose(items []item) []cases.OutboxItem {
 // much, who holds it (the case's unit and first handler) and its link.
 func single(it item) cases.OutboxItem {
 	data := map[string]string{
-		"condition": it.f.step.If,
+		"condition": string(it.f.step.If),
 		"kind":      it.f.kind,
 		it.f.phrase: it.f.by.String(),
 	}
@@ -96,7 +96,7 @@ func digest(to cases.Recipient, its []item) cases.OutboxItem {
 		if it.count > 0 {
 			count = strconv.Itoa(it.count)
 		}
-		rows = append(rows, strings.Join([]string{it.f.c.Number, it.f.c.LeadUnit, it.f.step.If,
+		rows = append(rows, strings.Join([]string{it.f.c.Number, it.f.c.LeadUnit, string(it.f.step.If),
 			it.f.phrase, it.f.by.String(), count}, "\t"))
 	}
 	slices.Sort(keys)

@@ -30,9 +30,9 @@ func TestHolds(t *testing.T) {
 	}
 	for _, s := range cases.States {
 		var got []string
-		for _, cond := range []string{config.IfNotAccepted, config.IfNotContacted, config.IfNotResolved} {
-			if Holds(cond, clockCase(s)) {
-				got = append(got, cond)
+		for _, cond := range []config.Condition{config.IfNotAccepted, config.IfNotContacted, config.IfNotResolved} {
+			if Holds(string(cond), clockCase(s)) {
+				got = append(got, string(cond))
 			}
 		}
 		if strings.Join(got, " ") != want[s] {
@@ -41,7 +41,7 @@ func TestHolds(t *testing.T) {
 	}
 	c := clockCase(cases.StateAccepted)
 	c.NoContact = true
-	if Holds(config.IfNotContacted, c) {
+	if Holds(string(config.IfNotContacted), c) {
 		t.Error("not_contacted holds for a complainant without contact")
 	}
 }
@@ -49,7 +49,7 @@ func TestHolds(t *testing.T) {
 func TestMeasure(t *testing.T) {
 	t.Parallel()
 	c := clockCase(cases.StateAccepted)
-	step := func(at, cond string) Step {
+	step := func(at string, cond config.Condition) Step {
 		a, err := cases.ParseStepTime(at)
 		if err != nil {
 			t.Fatal(err)

@@ -16,8 +16,8 @@ import (
 type Step struct {
 	Tier     cases.Tier
 	At       cases.StepTime
-	If       string
-	Notify   []string
+	If       config.Condition
+	Notify   []config.Target
 	Template string
 }
 
@@ -31,7 +31,7 @@ func (s Step) When(c store.SLACase) time.Time {
 // id names the step independently of its place in the chain, so that
 // reordering the configuration does not make a fired step fire again.
 // Validation refuses two steps of one tier with the same at and if.
-func (s Step) id() string { return string(s.Tier) + "/" + s.At.String() + "/" + s.If }
+func (s Step) id() string { return string(s.Tier) + "/" + s.At.String() + "/" + string(s.If) }
 
 // Policy is the escalation chains of the three tiers.
 type Policy struct {
@@ -54,7 +54,7 @@ func PolicyFrom(cfg *config.Config) (Policy, error) {
 				s.Template = config.DefaultEscalationTemplate
 			}
 			p.chains[t] = append(p.chains[t], s)
-			fmt.Fprintf(&fp, "%s|%s|%s|%s\n", s.id(), strings.Join(s.Notify, ","), s.Template, at)
+			fmt.Fprintf(&fp, "%s|%s|%s|%s\n", s.id(), joinTargets(s.Notify), s.Template, at)
 		}
 	}
 	sum := sha256.Sum256([]byte(fp.String()))
@@ -83,4 +83,14 @@ func (p Policy) Templates() []string {
 		}
 	}
 	return out
+}
+
+// joinTargets lists targets as the configuration writes them, for the
+// fingerprint.
+func joinTargets(ts []config.Target) string {
+	ss := make([]string, len(ts))
+	for i, t := range ts {
+		ss[i] = string(t)
+	}
+	return strings.Join(ss, ",")
 }

@@ -159,7 +159,7 @@ func (s *Sweeper) plan(due []store.SLACase, now time.Time) (fired []firing, mark
 		next = append(next, store.SLANext{CaseID: c.ID, Version: c.Version, At: at})
 		for _, st := range steps {
 			outcome := store.SLASkipped
-			if Holds(st.If, c) {
+			if Holds(string(st.If), c) {
 				outcome = store.SLASent
 				kind, phrase, by := measure(c, st, now)
 				fired = append(fired, firing{c: c, step: st, due: st.When(c), kind: kind, phrase: phrase, by: by})
