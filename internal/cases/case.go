@@ -158,7 +158,7 @@ type Event struct {
 // the outbox in the transition's transaction and rendered from its template
 // by the platform that delivers it.
 type Message struct {
-	Template string
+	Template Template
 	To       Recipient
 	Data     map[string]string
 	// Delay holds the message back this long after the transition (the

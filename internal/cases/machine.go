@@ -137,7 +137,7 @@ func (t *transition) record(kind Action, data map[string]any) {
 	t.from = t.c.State
 }
 
-func (t *transition) send(template string, to Recipient, data map[string]string) {
+func (t *transition) send(template Template, to Recipient, data map[string]string) {
 	t.messages = append(t.messages, Message{Template: template, To: to, Data: data})
 }
 
@@ -217,9 +217,9 @@ func (t *transition) dispatch() error {
 		data["previous_unit"] = previous
 	}
 	t.record(ActionDispatch, data)
-	t.send("case_dispatched", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, nil)
+	t.send(TemplateCaseDispatched, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, nil)
 	for _, u := range t.cmd.CoUnits {
-		t.send("case_co_dispatched", Recipient{Kind: ToUnit, ID: u}, map[string]string{"lead_unit": t.c.LeadUnit})
+		t.send(TemplateCaseCoDispatched, Recipient{Kind: ToUnit, ID: u}, map[string]string{"lead_unit": t.c.LeadUnit})
 	}
 	return nil
 }
@@ -232,7 +232,7 @@ func (t *transition) accept() error {
 	t.c.FirstHandler = t.actor.MemberID
 	t.c.AcceptedAt = t.now
 	t.record(ActionAccept, map[string]any{"first_handler": t.actor.MemberID})
-	t.send("case_accepted", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"member": t.actor.MemberID, "member_name": t.actor.Name})
+	t.send(TemplateCaseAccepted, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"member": t.actor.MemberID, "member_name": t.actor.Name})
 	return nil
 }
 
@@ -253,7 +253,7 @@ func (t *transition) returnCase() error {
 	t.c.Extension = nil
 	t.c.CoUnits = nil
 	t.record(ActionReturn, map[string]any{"unit": unit, "reason": t.cmd.Reason})
-	t.send("case_returned", Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"unit": unit, "reason": t.cmd.Reason})
+	t.send(TemplateCaseReturned, Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"unit": unit, "reason": t.cmd.Reason})
 	return nil
 }
 
@@ -304,10 +304,10 @@ func (t *transition) resolve() error {
 		t.c.State = StateFeedbackGiven
 		t.c.FeedbackAt = t.now
 		t.record(ActionFeedback, map[string]any{"via": string(t.c.Channel)})
-		t.send("case_result", Recipient{Kind: ToComplainant}, map[string]string{"result": t.cmd.Result})
+		t.send(TemplateCaseResult, Recipient{Kind: ToComplainant}, map[string]string{"result": t.cmd.Result})
 		t.survey()
 	} else {
-		t.send("case_resolved", Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"result": t.cmd.Result})
+		t.send(TemplateCaseResolved, Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"result": t.cmd.Result})
 	}
 	return nil
 }
@@ -320,7 +320,7 @@ func (t *transition) survey() {
 		return
 	}
 	t.messages = append(t.messages, Message{
-		Template: "case_survey", To: Recipient{Kind: ToComplainant},
+		Template: TemplateCaseSurvey, To: Recipient{Kind: ToComplainant},
 		Delay: t.policy.SurveyDelay, OnlyWhile: StateFeedbackGiven,
 	})
 }
@@ -375,8 +375,8 @@ func (t *transition) rate() error {
 	data["reopened"] = true
 	t.record(ActionRate, data)
 	extra := map[string]string{"rating": string(t.cmd.Rating)}
-	t.send("case_reopened", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, extra)
-	t.send("case_reopened_office", Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, extra)
+	t.send(TemplateCaseReopened, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, extra)
+	t.send(TemplateCaseReopenedOffice, Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, extra)
 	return nil
 }
 
@@ -409,7 +409,7 @@ func (t *transition) merge() error {
 	t.c.ClosedAt = t.now
 	t.record(ActionMerge, map[string]any{"primary_id": p.ID, "primary": p.Number})
 	if t.c.LeadUnit != "" && t.from != StateRegistered {
-		t.send("case_merged", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"primary": p.Number})
+		t.send(TemplateCaseMerged, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"primary": p.Number})
 	}
 	return nil
 }
@@ -422,7 +422,7 @@ func (t *transition) withdraw() error {
 	t.c.ClosedAt = t.now
 	t.record(ActionWithdraw, map[string]any{"reason": t.cmd.Reason})
 	if t.c.LeadUnit != "" && t.from != StateRegistered {
-		t.send("case_withdrawn", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"reason": t.cmd.Reason})
+		t.send(TemplateCaseWithdrawn, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"reason": t.cmd.Reason})
 	}
 	return nil
 }
@@ -451,7 +451,7 @@ func (t *transition) requestExtension() error {
 	}
 	t.c.Extension = &Extension{Until: t.cmd.Until, Reason: t.cmd.Reason, RequestedBy: t.actor.MemberID, RequestedAt: t.now, Status: ExtensionPending}
 	t.record(ActionRequestExtension, map[string]any{"until": t.cmd.Until, "reason": t.cmd.Reason})
-	t.send("extension_requested", Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"reason": t.cmd.Reason, "until": t.cmd.Until.In(Shanghai()).Format("2006-01-02 15:04")})
+	t.send(TemplateExtensionRequested, Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"reason": t.cmd.Reason, "until": t.cmd.Until.In(Shanghai()).Format("2006-01-02 15:04")})
 	return nil
 }
 
@@ -465,12 +465,12 @@ func (t *transition) decideExtension() error {
 	ext := *t.c.Extension
 	ext.DecidedBy, ext.DecidedAt, ext.Note = t.actor.MemberID, t.now, t.cmd.Note
 	data := map[string]any{"until": ext.Until}
-	template := "extension_rejected"
+	template := TemplateExtensionRejected
 	if t.cmd.Action == ActionApproveExtension {
 		ext.Status = ExtensionApproved
 		data["previous_resolve_by"] = t.c.ResolveBy
 		t.c.ResolveBy = ext.Until
-		template = "extension_approved"
+		template = TemplateExtensionApproved
 	} else {
 		ext.Status = ExtensionRejected
 	}
@@ -549,7 +549,7 @@ func (t *transition) coReport() error {
 	}
 	a.State, a.Report, a.ReportedAt = AssignmentReported, t.cmd.Report, t.now
 	t.record(ActionCoReport, map[string]any{"unit": a.Unit, "report": t.cmd.Report, "on_time": !t.now.After(a.DueBy)})
-	t.send("co_reported", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"unit": a.Unit, "report": t.cmd.Report})
+	t.send(TemplateCoReported, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"unit": a.Unit, "report": t.cmd.Report})
 	return nil
 }
 
@@ -562,7 +562,7 @@ func (t *transition) supplement() error {
 	}
 	t.record(ActionSupplement, nil)
 	if t.c.LeadUnit != "" && t.c.State != StateRegistered {
-		t.send("case_supplemented", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, nil)
+		t.send(TemplateCaseSupplemented, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, nil)
 	}
 	return nil
 }

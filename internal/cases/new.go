@@ -57,10 +57,10 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 		out.Events[0].Data["tier_evidence"] = c.TierEvidence
 	}
 	if in.AccusesOfficial {
-		out.Messages = append(out.Messages, Message{Template: "case_accuses_official", To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
+		out.Messages = append(out.Messages, Message{Template: TemplateCaseAccusesOfficial, To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
 	}
 	if in.LeadUnit == "" || in.Hold {
-		out.Messages = append(out.Messages, Message{Template: "case_triage", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
+		out.Messages = append(out.Messages, Message{Template: TemplateCaseTriage, To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}})
 		out.Messages = append(out.Messages, raisedByText(c)...)
 		return out, nil
 	}
@@ -86,7 +86,7 @@ func raisedByText(c Case) []Message {
 	if c.TierRaisedFrom == "" {
 		return nil
 	}
-	return []Message{{Template: "case_urgent_by_text", To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}}}
+	return []Message{{Template: TemplateCaseUrgentByText, To: Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}}}
 }
 
 // Problems are all that is wrong with the intake's own fields, at once:

@@ -35,7 +35,7 @@ func (st OutboxState) Valid() bool { return slices.Contains(OutboxStates, st) }
 type OutboxItem struct {
 	ID            int64
 	CaseID        int64
-	Template      string
+	Template      Template
 	To            Recipient
 	Data          map[string]string
 	DedupKey      string

@@ -45,7 +45,7 @@ func (t *transition) changeTier() error {
 	t.c.TierRaisedFrom, t.c.TierEvidence = "", nil
 	t.record(ActionChangeTier, data)
 	if t.c.State != StateRegistered && t.c.LeadUnit != "" {
-		t.send("case_tier_changed", Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"from_tier": data["from_tier"].(string)})
+		t.send(TemplateCaseTierChanged, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"from_tier": data["from_tier"].(string)})
 	}
 	return nil
 }

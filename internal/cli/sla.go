@@ -29,7 +29,7 @@ func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, que
 		return nil, err
 	}
 	for _, name := range append(sweeper.Policy().Templates(), sla.DigestTemplate, sla.IncidentOpenedTemplate, sla.IncidentUpdatedTemplate) {
-		if _, err := fs.Stat(templates.FS, "messages/"+name+".tmpl"); err != nil {
+		if _, err := fs.Stat(templates.FS, "messages/"+string(name)+".tmpl"); err != nil {
 			return nil, fmt.Errorf("escalation: template %q: %w", name, err)
 		}
 	}

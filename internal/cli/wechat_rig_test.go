@@ -233,7 +233,7 @@ func (r *studentRig) outboxOf(number string) map[string]cases.OutboxItem {
 	}
 	out := map[string]cases.OutboxItem{}
 	for _, it := range items {
-		out[it.Template] = it
+		out[string(it.Template)] = it
 	}
 	return out
 }

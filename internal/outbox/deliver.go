@@ -75,7 +75,7 @@ func (w *Worker) deliver(ctx context.Context, it cases.OutboxItem) error {
 
 func (w *Worker) newAttempt(it cases.OutboxItem) *attempt {
 	return &attempt{it: it, log: w.log.With(
-		zap.Int64("outbox_id", it.ID), zap.Int64("case_id", it.CaseID), zap.String("template", it.Template),
+		zap.Int64("outbox_id", it.ID), zap.Int64("case_id", it.CaseID), zap.String("template", string(it.Template)),
 		zap.String("to", string(it.To.Kind)+":"+it.To.ID), zap.Int("attempt", it.Attempts),
 	)}
 }

@@ -36,7 +36,7 @@ func (s *fakeStore) addCase(c cases.Case) {
 	s.cases[c.ID] = c
 }
 
-func (s *fakeStore) queue(caseID int64, template string, to cases.Recipient, data map[string]string, at time.Time) int64 {
+func (s *fakeStore) queue(caseID int64, template cases.Template, to cases.Recipient, data map[string]string, at time.Time) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID++

@@ -147,7 +147,7 @@ func (w *Worker) sendFolded(ctx context.Context, parts []folded, key string) (he
 		}
 		return true, errors.Join(errs...)
 	}
-	digest, err := w.digest(first.d.DigestTemplate, parts, key)
+	digest, err := w.digest(cases.Template(first.d.DigestTemplate), parts, key)
 	if err != nil {
 		// The digest template is broken: each message waits on its own,
 		// which the operator sees as a backlog and the dead digest log.
@@ -161,7 +161,7 @@ func (w *Worker) sendFolded(ctx context.Context, parts []folded, key string) (he
 }
 
 // digest renders the digest's introduction and puts the messages under it.
-func (w *Worker) digest(template string, parts []folded, key string) (bot.Message, error) {
+func (w *Worker) digest(template cases.Template, parts []folded, key string) (bot.Message, error) {
 	d, err := w.render.Render(template, render.Data{Extra: map[string]string{"count": strconv.Itoa(len(parts))}, Now: w.clock.Now()})
 	if err != nil {
 		return bot.Message{}, err

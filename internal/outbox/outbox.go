@@ -47,7 +47,7 @@ type Store interface {
 // Renderer turns a template and a case into a message; *render.Renderer is
 // one.
 type Renderer interface {
-	Render(name string, d render.Data) (bot.Message, error)
+	Render(name cases.Template, d render.Data) (bot.Message, error)
 }
 
 // Resolver says where a recipient is; *Directory is one.

@@ -294,7 +294,7 @@ func TestPermanentErrorDeadAtOnce(t *testing.T) {
 func TestNothingToSendIsDead(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
-		template string
+		template cases.Template
 		to       cases.Recipient
 		noWeCom  bool
 		want     string

@@ -149,7 +149,7 @@ func (w *Worker) split(ctx context.Context, a *attempt, ps []planned, msg bot.Me
 		data[deliveryKey] = ref
 		template := a.it.Template
 		if p.d.Template != "" {
-			template = p.d.Template
+			template = cases.Template(p.d.Template)
 		}
 		items[i] = cases.OutboxItem{CaseID: a.it.CaseID, Template: template, To: a.it.To, Data: data,
 			DedupKey: a.it.DedupKey + "/" + ref, NextAttemptAt: now, OnlyWhile: a.it.OnlyWhile}

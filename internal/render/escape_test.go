@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/jiesu/jiesu/internal/cases"
 	"strings"
 	"testing"
 	"unicode"
@@ -23,7 +24,7 @@ func TestDataCannotChangeAMessagesShape(t *testing.T) {
 		d.Extra["place"], d.Extra["category"], d.Extra["name"], d.Extra["number"] = s, s, s, s
 		return d
 	}
-	clean := map[string]shape{}
+	clean := map[cases.Template]shape{}
 	for _, name := range r.Names() {
 		if m, err := r.Render(name, with("正常的文字")); err == nil {
 			clean[name] = shapeOf(m.Text, len(m.Fields), len(m.Actions), len(m.Links))
@@ -91,7 +92,7 @@ func TestPlaceIsCutInGroupMessages(t *testing.T) {
 	d := sample()
 	d.Case.Place = hostile.Texts["very long"]
 	d.Extra["place"], d.Extra["count"], d.Extra["pending"], d.Extra["action"] = d.Case.Place, "2", "1", "accept"
-	for _, name := range []string{"case_dispatched", "case_co_dispatched", "case_triage", "incident_opened", "incident_updated", "incident_handled"} {
+	for _, name := range []cases.Template{"case_dispatched", "case_co_dispatched", "case_triage", "incident_opened", "incident_updated", "incident_handled"} {
 		m, err := r.Render(name, d)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/jiesu/jiesu/internal/cases"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestCategoriesShowByName(t *testing.T) {
 	d := sample()
 	d.Case.Category = "water_power"
 	d.Extra["category"], d.Extra["place"], d.Extra["count"], d.Extra["pending"] = "water_power", "3号楼", "2", "1"
-	for _, name := range []string{"case_dispatched", "case_co_dispatched", "case_triage", "unit_case_page", "incident_opened", "incident_updated"} {
+	for _, name := range []cases.Template{"case_dispatched", "case_co_dispatched", "case_triage", "unit_case_page", "incident_opened", "incident_updated"} {
 		m, err := r.Render(name, d)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

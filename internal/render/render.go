@@ -1,7 +1,8 @@
 // Package render turns a queued message (a template name, a case and the
-// message's own data) into a bot.Message. Templates are parsed, and tried
-// once against a sample case, when the Renderer is built, so a broken
-// template stops the start instead of a delivery.
+// message's own data) into a bot.Message. Templates are parsed, checked
+// against their data (data.go) and tried once against a sample case when
+// the Renderer is built, so a broken template, or one that reads a field
+// its data does not have, stops the start instead of a delivery.
 //
 // templates/messages/README.md describes how a template's output becomes a
 // message: title line, text, 标签：值 fields, an "actions" block of buttons.
@@ -30,9 +31,9 @@ var (
 )
 
 const (
-	dir        = "messages"
-	ext        = ".tmpl"
-	labelsName = "labels"
+	dir                       = "messages"
+	ext                       = ".tmpl"
+	labelsName cases.Template = "labels"
 )
 
 // Base is what every rendering shares, taken from the configuration.
@@ -63,7 +64,8 @@ type Base struct {
 type Data struct {
 	Case cases.Case
 	// Extra is the message's own data from the transition (reason, result,
-	// until…). A missing key renders empty.
+	// until…): the keys of the template's data struct (dataOf). A key of
+	// that struct the message lacks renders empty.
 	Extra map[string]string
 	// Link is the case page. Empty: derived from Base.BaseURL.
 	Link string
@@ -78,13 +80,15 @@ type Data struct {
 type Renderer struct {
 	base   Base
 	labels map[string]string
-	sets   map[string]*template.Template
+	sets   map[cases.Template]*template.Template
+	keys   map[cases.Template][]string // of each template's data
 }
 
 // New parses the templates under messages/ in fsys, with any file of the
 // same name in overrideDir/messages replacing the embedded one (and new
-// names added). It fails on a template that does not parse, one that fails
-// on a sample case, or a missing label.
+// names added). It fails on a template that does not parse, one that reads
+// a key of Extra its data struct does not have, one that fails on a sample
+// case, or a missing label.
 func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 	sources, err := readSources(fsys, overrideDir)
 	if err != nil {
@@ -93,12 +97,12 @@ func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 	if base.Policy.Tiers == nil {
 		base.Policy = cases.DefaultPolicy()
 	}
-	r := &Renderer{base: base, sets: make(map[string]*template.Template)}
+	r := &Renderer{base: base, sets: make(map[cases.Template]*template.Template), keys: make(map[cases.Template][]string)}
 	labelSrc, ok := sources[labelsName]
 	if !ok {
 		return nil, fmt.Errorf("render: %s/%s%s is missing", dir, labelsName, ext)
 	}
-	root, err := template.New(labelsName).Funcs(r.funcs()).Option("missingkey=zero").Parse(labelSrc.text)
+	root, err := template.New(string(labelsName)).Funcs(r.funcs()).Option("missingkey=error").Parse(labelSrc.text)
 	if err != nil {
 		return nil, fmt.Errorf("render: parse %s: %w", labelSrc.from, err)
 	}
@@ -113,8 +117,12 @@ func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("render: %w", err)
 		}
-		if _, err := t.New(name).Parse(src.text); err != nil {
+		if _, err := t.New(string(name)).Parse(src.text); err != nil {
 			return nil, fmt.Errorf("render: parse %s: %w", src.from, err)
+		}
+		r.keys[name] = extraKeys(dataOf(name))
+		if err := checkReads(t, r.keys[name]); err != nil {
+			return nil, fmt.Errorf("render: %s: template %s %w", src.from, name, err)
 		}
 		escapeActions(t)
 		r.sets[name] = t
@@ -128,8 +136,8 @@ func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 }
 
 // Names lists the message templates, sorted.
-func (r *Renderer) Names() []string {
-	names := make([]string, 0, len(r.sets))
+func (r *Renderer) Names() []cases.Template {
+	names := make([]cases.Template, 0, len(r.sets))
 	for n := range r.sets {
 		names = append(names, n)
 	}
@@ -138,21 +146,22 @@ func (r *Renderer) Names() []string {
 }
 
 // Has reports whether a template of that name exists.
-func (r *Renderer) Has(name string) bool { _, ok := r.sets[name]; return ok }
+func (r *Renderer) Has(name cases.Template) bool { _, ok := r.sets[name]; return ok }
 
 // Render renders template name with d.
-func (r *Renderer) Render(name string, d Data) (bot.Message, error) {
+func (r *Renderer) Render(name cases.Template, d Data) (bot.Message, error) {
 	t, ok := r.sets[name]
 	if !ok {
 		return bot.Message{}, fmt.Errorf("render %q: %w", name, ErrUnknownTemplate)
 	}
+	d.Extra = onlyKeys(d.Extra, r.keys[name])
 	if d.TierLabel == "" {
 		d.TierLabel = r.tierLabel(d.Case.Tier)
 	}
 	if d.Link == "" {
 		d.Link = string(r.caseLink(d.Case.Number))
 	}
-	body, err := execute(t, name, d)
+	body, err := execute(t, string(name), d)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("render %q: %w", name, err)
 	}
@@ -182,7 +191,7 @@ func (r *Renderer) Render(name string, d Data) (bot.Message, error) {
 			return bot.Message{}, fmt.Errorf("render %q kind: %w", name, err)
 		}
 	}
-	m.Template = name
+	m.Template = string(name)
 	m.CaseNumber = d.Case.Number
 	return m, nil
 }
@@ -202,8 +211,8 @@ type source struct {
 
 // readSources reads messages/*.tmpl from fsys, then lets overrideDir's
 // files of the same layout replace or add to them.
-func readSources(fsys fs.FS, overrideDir string) (map[string]source, error) {
-	out := make(map[string]source)
+func readSources(fsys fs.FS, overrideDir string) (map[cases.Template]source, error) {
+	out := make(map[cases.Template]source)
 	if err := readDir(fsys, "embedded", out); err != nil {
 		return nil, err
 	}
@@ -218,7 +227,7 @@ func readSources(fsys fs.FS, overrideDir string) (map[string]source, error) {
 	return out, nil
 }
 
-func readDir(fsys fs.FS, origin string, out map[string]source) error {
+func readDir(fsys fs.FS, origin string, out map[cases.Template]source) error {
 	files, err := fs.Glob(fsys, dir+"/*"+ext)
 	if err != nil {
 		return fmt.Errorf("render: list %s templates: %w", origin, err)
@@ -228,7 +237,7 @@ func readDir(fsys fs.FS, origin string, out map[string]source) error {
 		if err != nil {
 			return fmt.Errorf("render: read %s %s: %w", origin, f, err)
 		}
-		name := strings.TrimSuffix(path.Base(f), ext)
+		name := cases.Template(strings.TrimSuffix(path.Base(f), ext))
 		out[name] = source{text: string(b), from: origin + ":" + f}
 	}
 	return nil

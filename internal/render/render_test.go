@@ -17,7 +17,7 @@ import (
 
 // machineTemplates are the names the case machine and the sweeps ask for;
 // each must exist in the embedded set.
-var machineTemplates = []string{
+var machineTemplates = []cases.Template{
 	"case_dispatched", "case_co_dispatched", "case_accepted", "case_returned", "case_result",
 	"case_resolved", "case_reopened", "case_reopened_office", "case_merged", "case_withdrawn",
 	"extension_requested", "extension_approved", "extension_rejected", "co_reported",
@@ -72,7 +72,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		if !strings.Contains(m.Title, d.Case.Number) {
 			t.Errorf("%s: title %q lacks the case number", name, m.Title)
 		}
-		if m.Template != name || m.CaseNumber != d.Case.Number || m.Link == "" {
+		if m.Template != string(name) || m.CaseNumber != d.Case.Number || m.Link == "" {
 			t.Errorf("%s: template %q, case %q, link %q", name, m.Template, m.CaseNumber, m.Link)
 		}
 		if strings.Contains(m.PlainText(), "<no value>") {
@@ -218,7 +218,7 @@ func TestTierLabelFromConfig(t *testing.T) {
 func TestUnknownTemplate(t *testing.T) {
 	t.Parallel()
 	r := newRenderer(t, "")
-	for _, name := range []string{"no_such_template", "labels"} {
+	for _, name := range []cases.Template{"no_such_template", "labels"} {
 		if _, err := r.Render(name, sample()); !errors.Is(err, ErrUnknownTemplate) {
 			t.Errorf("Render(%q) = %v, want ErrUnknownTemplate", name, err)
 		}

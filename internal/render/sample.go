@@ -24,11 +24,20 @@ func sample() Data {
 			ContactBy: at.Add(2 * time.Hour), ResolveBy: at.Add(24 * time.Hour), UpdatedAt: at,
 			Result: "已更换供水阀门，恢复供水。", Reopens: 1, Version: 3,
 		},
+		// A value for every key of every template's data (data.go), so that
+		// the try at start takes each branch that a value opens.
 		Extra: map[string]string{
 			"lead_unit": "logistics", "unit": "student_affairs", "member": "logistics-li", "member_name": "李老师",
 			"reason": "不属于本单位职责", "result": "已更换供水阀门，恢复供水。", "rating": string(cases.RatingUnsatisfied),
 			"primary": "JS20261127-0007", "until": "2026-11-30 18:00", "report": "已配合检修管道。",
 			"condition": "not_resolved", "from_tier": string(cases.TierUrgent),
+			"complainant_name": "张三", "complainant_contact": "13812345678",
+			"kind": "reminder", "elapsed": "35m0s", "late_by": "1h30m0s", "left": "2h0m0s", "incident_count": "3",
+			"count": "3", "escalations": "1", "reminders": "2", "more": "1",
+			"rows":     "JS20261128-0042\tlogistics\tnot_resolved\tlate_by\t1h30m0s\t3\nJS20261128-0043\tlogistics\tnot_contacted\tleft\t20m0s\t",
+			"incident": "7", "pending": "2", "place": "学生公寓3号楼", "category": "水电", "added": "1", "removed": "1",
+			"action": "accept", "skipped": "1", "field": "reason", "name": "李老师", "number": "JS20261128-0042",
+			"state": string(cases.StateAccepted), "first_handler": "李老师",
 		},
 		Now: at.Add(time.Hour),
 	}

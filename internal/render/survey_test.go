@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/jiesu/jiesu/internal/cases"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ func TestComplainantMessagesCarryTheSurveyLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"case_result", "case_survey"} {
+	for _, name := range []cases.Template{"case_result", "case_survey"} {
 		m, err := r.Render(name, sample())
 		if err != nil {
 			t.Fatal(err)

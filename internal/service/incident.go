@@ -21,7 +21,7 @@ import (
 
 // IncidentHandledTemplate is the notice to the unit that one action moved
 // the whole incident.
-const IncidentHandledTemplate = "incident_handled"
+const IncidentHandledTemplate = cases.TemplateIncidentHandled
 
 // grouping is the incident timing of the configuration (sla.incident_*).
 func (s *Service) grouping() store.Grouping {
@@ -240,7 +240,7 @@ func ownNotices(id int64, c cases.Case, now time.Time) []cases.OutboxItem {
 	}
 	var out []cases.OutboxItem
 	if c.State == cases.StateDispatched {
-		out = append(out, cases.OutboxItem{CaseID: c.ID, Template: "case_dispatched",
+		out = append(out, cases.OutboxItem{CaseID: c.ID, Template: cases.TemplateCaseDispatched,
 			To: cases.Recipient{Kind: cases.ToUnit, ID: c.LeadUnit}, DedupKey: key(c.LeadUnit)})
 	}
 	if !c.State.OnClock() {
@@ -248,7 +248,7 @@ func ownNotices(id int64, c cases.Case, now time.Time) []cases.OutboxItem {
 	}
 	for _, a := range c.CoUnits {
 		if a.State == cases.AssignmentDispatched {
-			out = append(out, cases.OutboxItem{CaseID: c.ID, Template: "case_co_dispatched",
+			out = append(out, cases.OutboxItem{CaseID: c.ID, Template: cases.TemplateCaseCoDispatched,
 				To: cases.Recipient{Kind: cases.ToUnit, ID: a.Unit}, Data: map[string]string{"lead_unit": c.LeadUnit}, DedupKey: key(a.Unit)})
 		}
 	}

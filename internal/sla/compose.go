@@ -13,7 +13,7 @@ import (
 
 // DigestTemplate is the message a recipient gets instead of one message per
 // case when one sweep escalates several cases (or incidents) to them.
-const DigestTemplate = "escalation_digest"
+const DigestTemplate = cases.TemplateEscalationDigest
 
 // DigestRows is how many cases a digest lists by number; the rest it
 // counts. A leader wants the size of the problem and where to look, and

@@ -40,7 +40,10 @@ func TestCoUnitsGetTheIncidentNotice(t *testing.T) {
 		}
 
 		const coUnit, lead = "unit:student_affairs", "unit:dormitory"
-		for _, who := range []struct{ label, own string }{{lead, "case_dispatched"}, {coUnit, "case_co_dispatched"}} {
+		for _, who := range []struct {
+			label string
+			own   cases.Template
+		}{{lead, "case_dispatched"}, {coUnit, "case_co_dispatched"}} {
 			if got := b.platforms.to(who.label, who.own); len(got) != 1 || got[0].Message.CaseNumber != all[0].Number {
 				t.Errorf("%s got %d %s cards, want the first case's alone", who.label, len(got), who.own)
 			}
@@ -76,7 +79,10 @@ func TestCoUnitsGetTheIncidentNotice(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.drain(t)
-		for _, who := range []struct{ label, own string }{{lead, "case_dispatched"}, {coUnit, "case_co_dispatched"}} {
+		for _, who := range []struct {
+			label string
+			own   cases.Template
+		}{{lead, "case_dispatched"}, {coUnit, "case_co_dispatched"}} {
 			got := b.platforms.to(who.label, who.own)
 			if len(got) != 2 || got[1].Message.CaseNumber != all[50].Number {
 				t.Errorf("after the removal %s got %d %s cards, want the removed case's too", who.label, len(got), who.own)

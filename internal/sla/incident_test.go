@@ -82,9 +82,9 @@ func TestPowerCutBecomesOneIncident(t *testing.T) {
 		next = t0.Add(29 * minute)
 		sweepUntil(t0.Add(40 * minute))
 		unit := b.platforms.to(unitGroup)
-		byTemplate := map[string]int{}
+		byTemplate := map[cases.Template]int{}
 		for _, o := range unit {
-			byTemplate[o.Message.Template]++
+			byTemplate[cases.Template(o.Message.Template)]++
 		}
 		if byTemplate["case_dispatched"] != 1 || byTemplate[sla.IncidentOpenedTemplate] != 1 || byTemplate[sla.IncidentUpdatedTemplate] != 1 ||
 			byTemplate["escalation"] != 1 || len(unit) != 4 {
@@ -142,7 +142,7 @@ func TestPowerCutBecomesOneIncident(t *testing.T) {
 		// 200 results now, 200 surveys a day later, each to its student.
 		b.clock.Set(t0.Add(90*minute + b.cfg.Survey.Delay))
 		b.drain(t)
-		for _, template := range []string{"case_result", "case_survey"} {
+		for _, template := range []cases.Template{"case_result", "case_survey"} {
 			reached := map[string]bool{}
 			for _, o := range b.platforms.to("complainant", template) {
 				reached[o.Address.IDs[0]] = true

@@ -16,8 +16,8 @@ import (
 
 // Templates of incident notices.
 const (
-	IncidentOpenedTemplate  = "incident_opened"
-	IncidentUpdatedTemplate = "incident_updated"
+	IncidentOpenedTemplate  = cases.TemplateIncidentOpened
+	IncidentUpdatedTemplate = cases.TemplateIncidentUpdated
 )
 
 // IncidentNotices sends the unit the notice of each incident whose

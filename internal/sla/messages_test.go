@@ -93,7 +93,7 @@ func TestLeadersGetOneDigestPerSweep(t *testing.T) {
 		before := len(b.platforms.shown())
 		b.tick(t)
 		vp := only(t, b.platforms, vicePres, 0)
-		if vp.Template != sla.DigestTemplate || field(vp, "件数") != "3" || field(vp, "督办") != "3" {
+		if vp.Template != string(sla.DigestTemplate) || field(vp, "件数") != "3" || field(vp, "督办") != "3" {
 			t.Fatalf("vice-president's digest: %+v", vp)
 		}
 		for _, c := range all[:3] {

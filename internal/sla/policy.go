@@ -18,7 +18,7 @@ type Step struct {
 	At       cases.StepTime
 	If       config.Condition
 	Notify   []config.Target
-	Template string
+	Template cases.Template
 }
 
 // When is the instant the step is due for c, from c's own deadlines: an
@@ -49,7 +49,7 @@ func PolicyFrom(cfg *config.Config) (Policy, error) {
 			if err != nil {
 				return Policy{}, fmt.Errorf("escalation.%s[%d].at: %w", t, i, err)
 			}
-			s := Step{Tier: t, At: at, If: cs.If, Notify: cs.Notify, Template: cs.Template}
+			s := Step{Tier: t, At: at, If: cs.If, Notify: cs.Notify, Template: cases.Template(cs.Template)}
 			if s.Template == "" {
 				s.Template = config.DefaultEscalationTemplate
 			}
@@ -71,9 +71,9 @@ func (p Policy) Fingerprint() string { return p.fingerprint }
 
 // Templates lists the message templates the chains name, for the start to
 // check that each exists.
-func (p Policy) Templates() []string {
-	seen := map[string]bool{}
-	var out []string
+func (p Policy) Templates() []cases.Template {
+	seen := map[cases.Template]bool{}
+	var out []cases.Template
 	for _, t := range cases.Tiers {
 		for _, s := range p.chains[t] {
 			if !seen[s.Template] {

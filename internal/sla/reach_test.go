@@ -97,7 +97,7 @@ func TestEveryPathIsEscalated(t *testing.T) {
 		for _, o := range b.platforms.shown() {
 			m := o.Message
 			switch {
-			case m.Template == sla.DigestTemplate:
+			case m.Template == string(sla.DigestTemplate):
 				if strings.Contains(m.Text, "未列出") {
 					t.Fatalf("a digest to %s left cases out; the walk cannot tell whom it spoke of:\n%s", o.Address.Label, m.Text)
 				}

@@ -152,10 +152,10 @@ func (ps *platforms) shown() []bot.Outbound {
 // to returns the messages shown to a recipient (its address label:
 // unit:logistics, member:logistics-li, role:school_office, complainant)
 // of the given templates (all when none).
-func (ps *platforms) to(label string, templates ...string) []bot.Outbound {
+func (ps *platforms) to(label string, templates ...cases.Template) []bot.Outbound {
 	var out []bot.Outbound
 	for _, o := range ps.shown() {
-		if o.Address.Label == label && (len(templates) == 0 || slices.Contains(templates, o.Message.Template)) {
+		if o.Address.Label == label && (len(templates) == 0 || slices.Contains(templates, cases.Template(o.Message.Template))) {
 			out = append(out, o)
 		}
 	}
@@ -216,7 +216,7 @@ func field(m bot.Message, label string) string {
 // a message about one case, the 件数 of a digest.
 func caseCount(t testing.TB, m bot.Message) int {
 	t.Helper()
-	if m.Template != sla.DigestTemplate {
+	if m.Template != string(sla.DigestTemplate) {
 		return 1
 	}
 	n, err := strconv.Atoi(field(m, "件数"))

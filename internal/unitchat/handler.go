@@ -24,12 +24,12 @@ import (
 // Templates this package renders (templates/messages).
 const (
 	// TemplateReply answers a member.
-	TemplateReply = "unit_reply"
+	TemplateReply = cases.TemplateUnitReply
 	// TemplateAccepted is the private message to the member who accepted:
 	// the complainant's contact and the buttons of the next steps.
-	TemplateAccepted = "case_accepted_member"
+	TemplateAccepted = cases.TemplateCaseAcceptedMember
 	// TemplateCardClosed closes a returned case's cards.
-	TemplateCardClosed = "card_closed"
+	TemplateCardClosed = cases.TemplateCardClosed
 )
 
 // Service is the part of *service.Service the handler uses.
@@ -43,7 +43,7 @@ type Service interface {
 
 // Renderer renders the replies; *render.Renderer is one.
 type Renderer interface {
-	Render(name string, d render.Data) (bot.Message, error)
+	Render(name cases.Template, d render.Data) (bot.Message, error)
 }
 
 // Handler is the bot.Handler of unit members' messages and presses.

@@ -18,7 +18,7 @@ import (
 )
 
 // TemplatePage is the case summary the page shows (templates/messages).
-const TemplatePage = "unit_case_page"
+const TemplatePage = cases.TemplateUnitCasePage
 
 // pageFile is the page's HTML (templates/pages).
 const pageFile = "pages/unit_case.html"

@@ -73,7 +73,7 @@ func (opener) Open(s string) (string, error) { return "open(" + s + ")", nil }
 
 type spy struct{ got render.Data }
 
-func (s *spy) Render(_ string, d render.Data) (bot.Message, error) {
+func (s *spy) Render(_ cases.Template, d render.Data) (bot.Message, error) {
 	s.got = d
 	return bot.Message{Title: "x"}, nil
 }
@@ -83,7 +83,7 @@ func TestRevealerOpensForTheFirstHandlerOnly(t *testing.T) {
 	c := cases.Case{Number: "JS1", FirstHandler: "logistics-ma", Complainant: cases.Complainant{NameSealed: "n", ContactSealed: "p"}}
 	for _, tc := range []struct {
 		name     string
-		template string
+		template cases.Template
 		c        func(cases.Case) cases.Case
 		member   string
 		want     string
@@ -116,7 +116,8 @@ func TestRevealerMasksTheTextOfEveryOtherMessage(t *testing.T) {
 	c := cases.Case{Number: "JS1", FirstHandler: "logistics-ma", Content: "张三：电话138-1234-5678，灯不亮",
 		Complainant: cases.Complainant{NameSealed: "n", ContactSealed: "p"}}
 	for _, tc := range []struct {
-		template, member, want string
+		template     cases.Template
+		member, want string
 	}{
 		{"case_dispatched", "", "张*：电话138****5678，灯不亮"},
 		{"escalation", "logistics-ma", "张*：电话138****5678，灯不亮"},

@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/render"
 	"github.com/jiesu/jiesu/internal/secret"
 	"github.com/jiesu/jiesu/internal/service"
@@ -23,7 +24,7 @@ type Revealer struct {
 }
 
 // Render implements the outbox's Renderer.
-func (r Revealer) Render(name string, d render.Data) (bot.Message, error) {
+func (r Revealer) Render(name cases.Template, d render.Data) (bot.Message, error) {
 	c := d.Case
 	// Only the first handler, only while they are: a case returned and
 	// taken by someone else meanwhile shows them nothing.
@@ -60,4 +61,4 @@ func (r Revealer) Render(name string, d render.Data) (bot.Message, error) {
 
 // toComplainant are the messages to the complainant, whose own words and
 // the result meant for them go as written.
-var toComplainant = map[string]bool{"case_result": true, "case_survey": true}
+var toComplainant = map[cases.Template]bool{cases.TemplateCaseResult: true, cases.TemplateCaseSurvey: true}

@@ -21,7 +21,10 @@ func TestRevealerMasksTheTransitionsTexts(t *testing.T) {
 	c := cases.Case{ID: 1, Number: "JS20261128-0001", LeadUnit: "logistics", Content: "路灯坏了",
 		Complainant: cases.Complainant{NameSealed: "n", NameMasked: "张*"}, State: cases.StateAccepted, Tier: cases.TierGeneral}
 	const typed = "已致电张三13812345678，已处理"
-	for _, tc := range []struct{ tmpl, key string }{
+	for _, tc := range []struct {
+		tmpl cases.Template
+		key  string
+	}{
 		{"co_reported", "report"}, {"case_resolved", "result"}, {"case_returned", "reason"},
 		{"case_withdrawn", "reason"}, {"extension_requested", "reason"},
 	} {

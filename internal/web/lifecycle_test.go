@@ -70,7 +70,7 @@ func TestWholeLifecycleOverHTTP(t *testing.T) {
 		}
 		var templates []string
 		for _, m := range msgs {
-			templates = append(templates, m.Template)
+			templates = append(templates, string(m.Template))
 		}
 		if len(msgs) < 3 || templates[0] != "case_triage" || templates[1] != "case_dispatched" || templates[2] != "case_accepted" {
 			t.Errorf("outbox = %v", templates)

@@ -33,7 +33,7 @@ type recipientView struct {
 }
 
 func viewMessage(it cases.OutboxItem) messageView {
-	return messageView{ID: it.ID, Case: it.CaseID, Template: it.Template, To: recipientView{Kind: it.To.Kind, ID: it.To.ID}, State: it.State, Attempts: it.Attempts,
+	return messageView{ID: it.ID, Case: it.CaseID, Template: string(it.Template), To: recipientView{Kind: it.To.Kind, ID: it.To.ID}, State: it.State, Attempts: it.Attempts,
 		LastError: it.LastError, CreatedAt: ts(it.CreatedAt), DeadAt: ts(it.DeadAt), SentAt: ts(it.SentAt)}
 }
 
