@@ -128,11 +128,11 @@ type transition struct {
 
 // record appends the event for the action that moved the case from t.from to
 // its current state.
-func (t *transition) record(kind Action, data map[string]any) {
+func (t *transition) record(kind Action, p Payload) {
 	note := strings.TrimSpace(t.cmd.Note)
 	t.events = append(t.events, Event{
 		CaseID: t.c.ID, Kind: string(kind), Actor: t.actor.MemberID, ActorUnit: t.actor.Unit,
-		At: t.now, From: t.from, To: t.c.State, Note: note, Data: data,
+		At: t.now, From: t.from, To: t.c.State, Note: note, Data: payloadData(p),
 	})
 	t.from = t.c.State
 }
@@ -209,12 +209,9 @@ func (t *transition) dispatch() error {
 	for _, u := range t.cmd.CoUnits {
 		t.c.CoUnits = append(t.c.CoUnits, Assignment{Unit: u, State: AssignmentDispatched, DueBy: resolveBy})
 	}
-	data := map[string]any{"lead_unit": t.c.LeadUnit, "tier": string(tier), "contact_by": contactBy, "resolve_by": resolveBy}
-	if len(t.cmd.CoUnits) > 0 {
-		data["co_units"] = t.cmd.CoUnits
-	}
-	if previous != "" && previous != t.c.LeadUnit {
-		data["previous_unit"] = previous
+	data := DispatchPayload{LeadUnit: t.c.LeadUnit, Tier: string(tier), ContactBy: contactBy, ResolveBy: resolveBy, CoUnits: t.cmd.CoUnits}
+	if previous != t.c.LeadUnit {
+		data.PreviousUnit = previous
 	}
 	t.record(ActionDispatch, data)
 	t.send(TemplateCaseDispatched, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, nil)
@@ -231,7 +228,7 @@ func (t *transition) accept() error {
 	t.c.State = StateAccepted
 	t.c.FirstHandler = t.actor.MemberID
 	t.c.AcceptedAt = t.now
-	t.record(ActionAccept, map[string]any{"first_handler": t.actor.MemberID})
+	t.record(ActionAccept, AcceptPayload{FirstHandler: t.actor.MemberID})
 	t.send(TemplateCaseAccepted, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"member": t.actor.MemberID, "member_name": t.actor.Name})
 	return nil
 }
@@ -252,7 +249,7 @@ func (t *transition) returnCase() error {
 	t.c.AcceptedAt, t.c.ContactedAt = time.Time{}, time.Time{}
 	t.c.Extension = nil
 	t.c.CoUnits = nil
-	t.record(ActionReturn, map[string]any{"unit": unit, "reason": t.cmd.Reason})
+	t.record(ActionReturn, ReturnPayload{Unit: unit, Reason: t.cmd.Reason})
 	t.send(TemplateCaseReturned, Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"unit": unit, "reason": t.cmd.Reason})
 	return nil
 }
@@ -266,7 +263,7 @@ func (t *transition) contact() error {
 	}
 	t.c.State = StateContacted
 	t.c.ContactedAt = t.now
-	t.record(ActionContact, map[string]any{"on_time": !t.now.After(t.c.ContactBy)})
+	t.record(ActionContact, ContactPayload{OnTime: !t.now.After(t.c.ContactBy)})
 	return nil
 }
 
@@ -294,16 +291,12 @@ func (t *transition) resolve() error {
 	t.c.State = StateResolved
 	t.c.ResolvedAt = t.now
 	t.c.Result = t.cmd.Result
-	data := map[string]any{"result": t.cmd.Result, "on_time": !t.now.After(t.c.ResolveBy)}
-	if len(pending) > 0 {
-		data["unreported_co_units"] = pending
-	}
-	t.record(ActionResolve, data)
+	t.record(ActionResolve, ResolvePayload{Result: t.cmd.Result, OnTime: !t.now.After(t.c.ResolveBy), UnreportedCoUnits: pending})
 	if t.c.Channel.Chat() {
 		// 原渠道直接反馈: a chat channel carries the result back itself.
 		t.c.State = StateFeedbackGiven
 		t.c.FeedbackAt = t.now
-		t.record(ActionFeedback, map[string]any{"via": string(t.c.Channel)})
+		t.record(ActionFeedback, FeedbackPayload{Via: string(t.c.Channel)})
 		t.send(TemplateCaseResult, Recipient{Kind: ToComplainant}, map[string]string{"result": t.cmd.Result})
 		t.survey()
 	} else {
@@ -337,11 +330,7 @@ func (t *transition) feedback() error {
 	}
 	t.c.State = StateFeedbackGiven
 	t.c.FeedbackAt = t.now
-	data := map[string]any{"via": string(t.c.Channel)}
-	if t.cmd.Report != "" {
-		data["report"] = t.cmd.Report
-	}
-	t.record(ActionFeedback, data)
+	t.record(ActionFeedback, FeedbackPayload{Via: string(t.c.Channel), Report: t.cmd.Report})
 	return nil
 }
 
@@ -354,7 +343,7 @@ func (t *transition) rate() error {
 	}
 	t.c.Rating = t.cmd.Rating
 	t.c.RatedAt = t.now
-	data := map[string]any{"rating": string(t.cmd.Rating), "score": t.cmd.Rating.Score()}
+	data := RatePayload{Rating: string(t.cmd.Rating), Score: t.cmd.Rating.Score()}
 	if !t.cmd.Rating.Unsatisfied() {
 		t.c.State = StateRated
 		t.record(ActionRate, data)
@@ -372,7 +361,7 @@ func (t *transition) rate() error {
 	t.c.DispatchedAt = t.now
 	t.c.ContactBy, t.c.ResolveBy = contactBy, resolveBy
 	t.c.Extension = nil
-	data["reopened"] = true
+	data.Reopened = true
 	t.record(ActionRate, data)
 	extra := map[string]string{"rating": string(t.cmd.Rating)}
 	t.send(TemplateCaseReopened, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, extra)
@@ -386,7 +375,7 @@ func (t *transition) close() error {
 	}
 	t.c.State = StateClosed
 	t.c.ClosedAt = t.now
-	t.record(ActionClose, map[string]any{"rated": t.from == StateRated})
+	t.record(ActionClose, ClosePayload{Rated: t.from == StateRated})
 	return nil
 }
 
@@ -407,7 +396,7 @@ func (t *transition) merge() error {
 	t.c.State = StateMerged
 	t.c.MergedInto = p.ID
 	t.c.ClosedAt = t.now
-	t.record(ActionMerge, map[string]any{"primary_id": p.ID, "primary": p.Number})
+	t.record(ActionMerge, MergePayload{PrimaryID: p.ID, Primary: p.Number})
 	if t.c.LeadUnit != "" && t.from != StateRegistered {
 		t.send(TemplateCaseMerged, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"primary": p.Number})
 	}
@@ -420,7 +409,7 @@ func (t *transition) withdraw() error {
 	}
 	t.c.State = StateWithdrawn
 	t.c.ClosedAt = t.now
-	t.record(ActionWithdraw, map[string]any{"reason": t.cmd.Reason})
+	t.record(ActionWithdraw, WithdrawPayload{Reason: t.cmd.Reason})
 	if t.c.LeadUnit != "" && t.from != StateRegistered {
 		t.send(TemplateCaseWithdrawn, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"reason": t.cmd.Reason})
 	}
@@ -450,7 +439,7 @@ func (t *transition) requestExtension() error {
 		return invalid("until", "must be later than the current resolve-by time")
 	}
 	t.c.Extension = &Extension{Until: t.cmd.Until, Reason: t.cmd.Reason, RequestedBy: t.actor.MemberID, RequestedAt: t.now, Status: ExtensionPending}
-	t.record(ActionRequestExtension, map[string]any{"until": t.cmd.Until, "reason": t.cmd.Reason})
+	t.record(ActionRequestExtension, ExtensionRequestPayload{Until: t.cmd.Until, Reason: t.cmd.Reason})
 	t.send(TemplateExtensionRequested, Recipient{Kind: ToRole, ID: string(RoleSchoolOffice)}, map[string]string{"reason": t.cmd.Reason, "until": t.cmd.Until.In(Shanghai()).Format("2006-01-02 15:04")})
 	return nil
 }
@@ -464,11 +453,11 @@ func (t *transition) decideExtension() error {
 	}
 	ext := *t.c.Extension
 	ext.DecidedBy, ext.DecidedAt, ext.Note = t.actor.MemberID, t.now, t.cmd.Note
-	data := map[string]any{"until": ext.Until}
+	data := ExtensionDecisionPayload{Until: ext.Until}
 	template := TemplateExtensionRejected
 	if t.cmd.Action == ActionApproveExtension {
 		ext.Status = ExtensionApproved
-		data["previous_resolve_by"] = t.c.ResolveBy
+		data.PreviousResolveBy = t.c.ResolveBy
 		t.c.ResolveBy = ext.Until
 		template = TemplateExtensionApproved
 	} else {
@@ -495,7 +484,7 @@ func (t *transition) exclude() error {
 		return invalid("reason", "must be legal, praise, no_contact or unsuitable")
 	}
 	t.c.Exclusion = &Exclusion{Reason: t.cmd.Exclusion, Note: t.cmd.Note, ApprovedBy: t.actor.MemberID, At: t.now}
-	t.record(ActionExclude, map[string]any{"reason": string(t.cmd.Exclusion), "approved_by": t.actor.MemberID})
+	t.record(ActionExclude, ExcludePayload{Reason: string(t.cmd.Exclusion), ApprovedBy: t.actor.MemberID})
 	return nil
 }
 
@@ -527,7 +516,7 @@ func (t *transition) coAccept() error {
 	t.c.CoUnits = append([]Assignment(nil), t.c.CoUnits...)
 	a = &t.c.CoUnits[i]
 	a.State, a.AcceptedBy, a.AcceptedAt = AssignmentAccepted, t.actor.MemberID, t.now
-	t.record(ActionCoAccept, map[string]any{"unit": a.Unit})
+	t.record(ActionCoAccept, CoAcceptPayload{Unit: a.Unit})
 	return nil
 }
 
@@ -548,7 +537,7 @@ func (t *transition) coReport() error {
 		a.AcceptedBy, a.AcceptedAt = t.actor.MemberID, t.now
 	}
 	a.State, a.Report, a.ReportedAt = AssignmentReported, t.cmd.Report, t.now
-	t.record(ActionCoReport, map[string]any{"unit": a.Unit, "report": t.cmd.Report, "on_time": !t.now.After(a.DueBy)})
+	t.record(ActionCoReport, CoReportPayload{Unit: a.Unit, Report: t.cmd.Report, OnTime: !t.now.After(a.DueBy)})
 	t.send(TemplateCoReported, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"unit": a.Unit, "report": t.cmd.Report})
 	return nil
 }

@@ -49,13 +49,8 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	out := Outcome{Case: c}
 	out.Events = append(out.Events, Event{
 		Kind: string(ActionRegister), Actor: actor.MemberID, ActorUnit: actor.Unit, At: now, To: StateRegistered,
-		Data: map[string]any{"channel": string(c.Channel), "category": c.Category, "tier": string(c.Tier), "reasons": c.RouteReasons},
+		Data: payloadData(registered(c)),
 	})
-	if c.TierRaisedFrom != "" {
-		// Every tier a case has is in its events: this one came from the text.
-		out.Events[0].Data["tier_raised_from"] = string(c.TierRaisedFrom)
-		out.Events[0].Data["tier_evidence"] = c.TierEvidence
-	}
 	if in.AccusesOfficial {
 		out.Messages = append(out.Messages, Message{Template: TemplateCaseAccusesOfficial, To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})
 	}
@@ -116,4 +111,14 @@ func (in Intake) Problems() Problems {
 		ps.Text("tier_evidence", w, MaxContentLength)
 	}
 	return ps
+}
+
+// registered is the data of c's register event.
+func registered(c Case) RegisterPayload {
+	p := RegisterPayload{Channel: string(c.Channel), Category: c.Category, Tier: string(c.Tier), Reasons: c.RouteReasons}
+	if c.TierRaisedFrom != "" {
+		// Every tier a case has is in its events: this one came from the text.
+		p.TierRaisedFrom, p.TierEvidence = string(c.TierRaisedFrom), c.TierEvidence
+	}
+	return p
 }

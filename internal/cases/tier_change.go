@@ -22,12 +22,9 @@ func (t *transition) changeTier() error {
 	if to == t.c.Tier {
 		return illegal(ActionChangeTier, t.c.State, "the case is "+string(to)+" already")
 	}
-	data := map[string]any{"from_tier": string(t.c.Tier), "to_tier": string(to)}
+	data := ChangeTierPayload{FromTier: string(t.c.Tier), ToTier: string(to), Reason: t.cmd.Reason}
 	if t.c.TierRaisedFrom != "" {
-		data["tier_evidence"] = t.c.TierEvidence
-	}
-	if t.cmd.Reason != "" {
-		data["reason"] = t.cmd.Reason
+		data.TierEvidence = t.c.TierEvidence
 	}
 	if t.c.State != StateRegistered {
 		contactBy, resolveBy, err := t.policy.Retiered(t.c, to, t.now)
@@ -39,13 +36,13 @@ func (t *transition) changeTier() error {
 		for i := range t.c.CoUnits {
 			t.c.CoUnits[i].DueBy = resolveBy
 		}
-		data["contact_by"], data["resolve_by"] = contactBy, resolveBy
+		data.ContactBy, data.ResolveBy = contactBy, resolveBy
 	}
 	t.c.Tier = to
 	t.c.TierRaisedFrom, t.c.TierEvidence = "", nil
 	t.record(ActionChangeTier, data)
 	if t.c.State != StateRegistered && t.c.LeadUnit != "" {
-		t.send(TemplateCaseTierChanged, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"from_tier": data["from_tier"].(string)})
+		t.send(TemplateCaseTierChanged, Recipient{Kind: ToUnit, ID: t.c.LeadUnit}, map[string]string{"from_tier": data.FromTier})
 	}
 	return nil
 }

@@ -78,8 +78,10 @@ func (t *turn) detail(ctx context.Context, number string) (string, error) {
 			continue
 		}
 		l := eventLine{At: e.At, Kind: e.Kind}
-		if e.Kind == string(cases.ActionDispatch) {
-			l.Unit, _ = e.Data["lead_unit"].(string)
+		if p, err := e.Payload(); err == nil {
+			if d, ok := p.(*cases.DispatchPayload); ok {
+				l.Unit = d.LeadUnit
+			}
 		}
 		lines = append(lines, l)
 	}
