@@ -162,7 +162,7 @@ func (w *Worker) sendFolded(ctx context.Context, parts []folded, key string) (he
 
 // digest renders the digest's introduction and puts the messages under it.
 func (w *Worker) digest(template cases.Template, parts []folded, key string) (bot.Message, error) {
-	d, err := w.render.Render(template, render.Data{Extra: map[string]string{"count": strconv.Itoa(len(parts))}, Now: w.clock.Now()})
+	d, err := w.render.Render(template, render.Data{Extra: render.Extra(render.DigestData{Count: strconv.Itoa(len(parts))}), Now: w.clock.Now()})
 	if err != nil {
 		return bot.Message{}, err
 	}

@@ -124,7 +124,7 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	view.Summary, err = p.h.render.Render(TemplatePage, render.Data{Case: c, Now: p.h.clock.Now(),
-		Extra: map[string]string{"first_handler": p.h.people.Name(ctx, c.FirstHandler)}})
+		Extra: render.Extra(render.CasePageData{FirstHandler: p.h.people.Name(ctx, c.FirstHandler)})})
 	if err != nil {
 		p.fail(w, err)
 		return
