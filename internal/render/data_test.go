@@ -39,6 +39,13 @@ func TestOverrideWithAWrongFieldFailsStart(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "reson") {
 		t.Errorf("read through with: New = %v", err)
 	}
+	// A template that fails when a key is empty, as a message without it
+	// renders, fails the start too.
+	_, err = New(templates.FS, writeOverride(t, map[string]string{
+		"escalation_digest.tmpl": "督办汇总 {{index (split .Extra.rows \"\\t\") 3}}"}), base())
+	if err == nil || !strings.Contains(err.Error(), "empty data") {
+		t.Errorf("fails on empty data: New = %v", err)
+	}
 }
 
 // Every key of every template's data has a value in the sample, so the

@@ -88,7 +88,7 @@ type Renderer struct {
 // same name in overrideDir/messages replacing the embedded one (and new
 // names added). It fails on a template that does not parse, one that reads
 // a key of Extra its data struct does not have, one that fails on a sample
-// case, or a missing label.
+// case with every key set or with none, or a missing label.
 func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 	sources, err := readSources(fsys, overrideDir)
 	if err != nil {
@@ -128,8 +128,14 @@ func New(fsys fs.FS, overrideDir string, base Base) (*Renderer, error) {
 		r.sets[name] = t
 	}
 	for _, name := range r.Names() {
-		if _, err := r.Render(name, sample()); err != nil {
+		d := sample()
+		if _, err := r.Render(name, d); err != nil {
 			return nil, fmt.Errorf("render: try %s on a sample case: %w", sources[name].from, err)
+		}
+		// A message may lack any key of its data, which then reads empty.
+		d.Extra = nil
+		if _, err := r.Render(name, d); err != nil {
+			return nil, fmt.Errorf("render: try %s on a sample case with empty data: %w", sources[name].from, err)
 		}
 	}
 	return r, nil
