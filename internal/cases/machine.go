@@ -132,7 +132,7 @@ func (t *transition) record(kind Action, p Payload) {
 	note := strings.TrimSpace(t.cmd.Note)
 	t.events = append(t.events, Event{
 		CaseID: t.c.ID, Kind: string(kind), Actor: t.actor.MemberID, ActorUnit: t.actor.Unit,
-		At: t.now, From: t.from, To: t.c.State, Note: note, Data: payloadData(p),
+		At: t.now, From: t.from, To: t.c.State, Note: note, Data: PayloadData(p),
 	})
 	t.from = t.c.State
 }

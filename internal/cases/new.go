@@ -49,7 +49,7 @@ func New(in Intake, actor Actor, now time.Time, p Policy) (Outcome, error) {
 	out := Outcome{Case: c}
 	out.Events = append(out.Events, Event{
 		Kind: string(ActionRegister), Actor: actor.MemberID, ActorUnit: actor.Unit, At: now, To: StateRegistered,
-		Data: payloadData(registered(c)),
+		Data: PayloadData(registered(c)),
 	})
 	if in.AccusesOfficial {
 		out.Messages = append(out.Messages, Message{Template: TemplateCaseAccusesOfficial, To: Recipient{Kind: ToRole, ID: string(RoleSupervisor)}})

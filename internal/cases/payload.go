@@ -7,13 +7,18 @@ import (
 	"time"
 )
 
-// Payload is the data of one kind of event, a struct per kind below. Its
-// json names are the keys of the event's data as stored and as the API
-// shows it (fields in the order of their names, as encoding/json writes a
-// map's keys); a field tagged omitempty or omitzero is a key written only
-// when it has a value. The field types are those the events always held,
-// so an event's Data reads as it did.
-type Payload interface{ eventPayload() }
+// Payload is the data of one kind of event, a struct per kind: the
+// domain's below, those of the events recorded around it beside their
+// recorders (internal/service, internal/sla). Its json names are the keys
+// of the event's data as stored and as the API shows it (fields in the
+// order of their names, as encoding/json writes a map's keys); a field
+// tagged omitempty or omitzero is a key written only when it has a value.
+// The field types are those the events always held, so an event's Data
+// reads as it did.
+type Payload interface {
+	// EventPayload marks the payload types.
+	EventPayload()
+}
 
 // ErrNoPayload is an event that carries no payload of the domain's.
 var ErrNoPayload = errors.New("no payload")
@@ -137,23 +142,23 @@ type ChangeTierPayload struct {
 	ToTier       string    `json:"to_tier"`
 }
 
-func (RegisterPayload) eventPayload()          {}
-func (DispatchPayload) eventPayload()          {}
-func (AcceptPayload) eventPayload()            {}
-func (ReturnPayload) eventPayload()            {}
-func (ContactPayload) eventPayload()           {}
-func (ResolvePayload) eventPayload()           {}
-func (FeedbackPayload) eventPayload()          {}
-func (RatePayload) eventPayload()              {}
-func (ClosePayload) eventPayload()             {}
-func (MergePayload) eventPayload()             {}
-func (WithdrawPayload) eventPayload()          {}
-func (ExtensionRequestPayload) eventPayload()  {}
-func (ExtensionDecisionPayload) eventPayload() {}
-func (ExcludePayload) eventPayload()           {}
-func (CoAcceptPayload) eventPayload()          {}
-func (CoReportPayload) eventPayload()          {}
-func (ChangeTierPayload) eventPayload()        {}
+func (RegisterPayload) EventPayload()          {}
+func (DispatchPayload) EventPayload()          {}
+func (AcceptPayload) EventPayload()            {}
+func (ReturnPayload) EventPayload()            {}
+func (ContactPayload) EventPayload()           {}
+func (ResolvePayload) EventPayload()           {}
+func (FeedbackPayload) EventPayload()          {}
+func (RatePayload) EventPayload()              {}
+func (ClosePayload) EventPayload()             {}
+func (MergePayload) EventPayload()             {}
+func (WithdrawPayload) EventPayload()          {}
+func (ExtensionRequestPayload) EventPayload()  {}
+func (ExtensionDecisionPayload) EventPayload() {}
+func (ExcludePayload) EventPayload()           {}
+func (CoAcceptPayload) EventPayload()          {}
+func (CoReportPayload) EventPayload()          {}
+func (ChangeTierPayload) EventPayload()        {}
 
 // PayloadOf is a new zero payload of the events of kind (nil for a kind
 // whose events carry no data, or that the domain does not record), to

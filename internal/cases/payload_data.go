@@ -5,10 +5,10 @@ import (
 	"strings"
 )
 
-// payloadData is p as an event's Data: each field under its json name,
+// PayloadData is p as an event's Data: each field under its json name,
 // holding the field's own value, and a field tagged omitempty or omitzero
 // left out when empty, as encoding/json writes p. nil for no payload.
-func payloadData(p Payload) map[string]any {
+func PayloadData(p Payload) map[string]any {
 	if p == nil {
 		return nil
 	}

@@ -100,7 +100,7 @@ func TestPayloadDataEncodesAsThePayload(t *testing.T) {
 		ChangeTierPayload{FromTier: "general", ToTier: "urgent", Reason: "r", ContactBy: at, ResolveBy: at, TierEvidence: []string{"e"}},
 		MergePayload{Primary: "JS1", PrimaryID: 1},
 	} {
-		a, err := json.Marshal(payloadData(p))
+		a, err := json.Marshal(PayloadData(p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestPayloadDataEncodesAsThePayload(t *testing.T) {
 func TestEventPayload(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 28, 9, 30, 0, 0, Shanghai())
-	made := Event{Kind: string(ActionMerge), Data: payloadData(MergePayload{Primary: "JS1", PrimaryID: 7})}
+	made := Event{Kind: string(ActionMerge), Data: PayloadData(MergePayload{Primary: "JS1", PrimaryID: 7})}
 	var stored map[string]any
 	if err := json.Unmarshal([]byte(`{"contact_by":"2026-11-28T09:30:00+08:00","lead_unit":"logistics","resolve_by":"2026-11-28T09:30:00+08:00","tier":"general"}`), &stored); err != nil {
 		t.Fatal(err)

@@ -18,8 +18,8 @@ func (s *Service) AddAttachment(ctx context.Context, c cases.Case, a cases.Attac
 		return cases.Attachment{}, err
 	}
 	if created {
-		ev := cases.Event{CaseID: c.ID, Kind: "attach", Actor: cases.SystemActor().MemberID, At: a.CreatedAt,
-			From: c.State, To: c.State, Data: map[string]any{"attachment": got.ID, "kind": got.Kind}}
+		ev := cases.Event{CaseID: c.ID, Kind: EventAttach, Actor: cases.SystemActor().MemberID, At: a.CreatedAt,
+			From: c.State, To: c.State, Data: cases.PayloadData(AttachPayload{Attachment: got.ID, Kind: got.Kind})}
 		if err := s.store.AppendEvent(ctx, ev); err != nil {
 			return got, fmt.Errorf("record attachment of %s: %w", c.Number, err)
 		}

@@ -24,7 +24,7 @@ func (s *Service) RecordRefusal(ctx context.Context, actor cases.Actor, ref stri
 		return err
 	}
 	ev := cases.Event{CaseID: c.ID, Kind: EventRefused, Actor: actor.MemberID, ActorUnit: actor.Unit, At: s.clock.Now(),
-		From: c.State, To: c.State, Note: why.Error(), Data: map[string]any{"action": string(action)}}
+		From: c.State, To: c.State, Note: why.Error(), Data: cases.PayloadData(RefusedPayload{Action: string(action)})}
 	if err := s.store.AppendEvent(ctx, ev); err != nil {
 		return fmt.Errorf("record refusal on %s: %w", c.Number, err)
 	}

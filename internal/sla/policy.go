@@ -54,7 +54,7 @@ func PolicyFrom(cfg *config.Config) (Policy, error) {
 				s.Template = config.DefaultEscalationTemplate
 			}
 			p.chains[t] = append(p.chains[t], s)
-			fmt.Fprintf(&fp, "%s|%s|%s|%s\n", s.id(), joinTargets(s.Notify), s.Template, at)
+			fmt.Fprintf(&fp, "%s|%s|%s|%s\n", s.id(), strings.Join(targetNames(s.Notify), ","), s.Template, at)
 		}
 	}
 	sum := sha256.Sum256([]byte(fp.String()))
@@ -83,14 +83,4 @@ func (p Policy) Templates() []cases.Template {
 		}
 	}
 	return out
-}
-
-// joinTargets lists targets as the configuration writes them, for the
-// fingerprint.
-func joinTargets(ts []config.Target) string {
-	ss := make([]string, len(ts))
-	for i, t := range ts {
-		ss[i] = string(t)
-	}
-	return strings.Join(ss, ",")
 }

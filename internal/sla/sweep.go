@@ -259,18 +259,6 @@ func stepEvent(f firing, sent, digested, covered []string, now time.Time) cases.
 	if f.kind == KindReminder {
 		kind = EventRemind
 	}
-	data := map[string]any{
-		"step": f.step.At.String(), "if": f.step.If, "due_at": f.due, "notify": f.step.Notify,
-		"recipients": sent, f.phrase: f.by.String(),
-	}
-	if len(digested) > 0 {
-		data["digest"] = digested
-	}
-	if len(covered) > 0 {
-		data["covered"] = covered
-	}
-	if grouped(f.c) {
-		data["incident"] = f.c.Incident
-	}
-	return cases.Event{CaseID: f.c.ID, Kind: kind, Actor: "system", At: now, From: f.c.State, To: f.c.State, Data: data}
+	return cases.Event{CaseID: f.c.ID, Kind: kind, Actor: "system", At: now, From: f.c.State, To: f.c.State,
+		Data: cases.PayloadData(stepPayload(f, sent, digested, covered))}
 }
