@@ -40,7 +40,7 @@ func TestStoredStepPayloadsRoundTrip(t *testing.T) {
 // the measured phrase under its own key.
 func TestStepEventData(t *testing.T) {
 	t.Parallel()
-	at, err := config.ParseAt("resolve_by")
+	at, err := cases.ParseStepTime("resolve_by")
 	if err != nil {
 		t.Fatal(err)
 	}
