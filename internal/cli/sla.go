@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
-	"time"
 
 	"go.uber.org/zap"
 
-	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/config"
 	"github.com/jiesu/jiesu/internal/service"
 	"github.com/jiesu/jiesu/internal/sla"
@@ -40,33 +38,6 @@ func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, que
 	followUps := survey.NewSweeper(svc, cfg.WeChat.SupplementWindow, log)
 	return sla.NewScheduler(sla.SchedulerParams{
 		Interval: cfg.SLA.SweepInterval, Leases: st, Log: log, Recorder: rec,
-		Jobs: []sla.Job{sweeper, incidents, sla.JobFunc("survey", followUps.Sweep), numberSequences(st, log)},
-	})
-}
-
-// numberSequences is the job that drops the case number sequences of past
-// days (store.DropNumberSequences). Only a new day makes one droppable, so
-// a replica tries once a day, not on every tick.
-func numberSequences(st *store.Store, log *zap.Logger) sla.Job {
-	var (
-		mu   sync.Mutex
-		done string // the day whose drop succeeded
-	)
-	return sla.JobFunc("case-numbers", func(ctx context.Context, now time.Time) error {
-		mu.Lock()
-		defer mu.Unlock()
-		day := cases.Day(now)
-		if day == done {
-			return nil
-		}
-		n, err := st.DropNumberSequences(ctx, now)
-		if err != nil {
-			return err
-		}
-		done = day
-		if n > 0 {
-			log.Info("dropped the case number sequences of past days", zap.Int("count", n))
-		}
-		return nil
+		Jobs: []sla.Job{sweeper, incidents, sla.JobFunc("survey", followUps.Sweep)},
 	})
 }

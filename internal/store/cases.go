@@ -22,12 +22,12 @@ var errDuplicate = errors.New("duplicate case")
 // indexes decide, and on PostgreSQL the loser's insert waits for the
 // winner's commit.
 //
-// Numbers never repeat but may skip: a registration that fails, or loses a
-// race to a duplicate, has used its number. On PostgreSQL a store takes
-// numbers ahead, a block at a time (see create_numbers.go): numbers it held
-// when it stopped are skipped, and replicas hand out a day's numbers in
-// interleaved blocks, so a later case may have a smaller number. SQLite's
-// numbers are gapless and in order.
+// One path for both databases: the number comes from the day's counter
+// row (case_sequences), taken in the registration's own transaction, so
+// numbers are gapless unless a registration fails, and in the order of
+// commit: the row stays locked until the commit, so a case committed later
+// never carries a smaller number of the same day, whichever replica
+// registered it.
 func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey, opts ...CreateOption) (c cases.Case, created bool, err error) {
 	var o createOptions
 	for _, opt := range opts {
@@ -42,12 +42,10 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 		return cases.Case{}, false, fmt.Errorf("create case: %w", err)
 	}
 	args = append(args, key.IdempotencyKey, key.MemberID)
-	if s.d.postgres() {
-		return s.createPostgres(ctx, out, args, key, o)
-	}
 	deduplicated := c.ChannelRef != "" || key.IdempotencyKey != ""
-	// A winner that vanished (deleted by hand) sends us round again; twice is
-	// already more than the database should ever need.
+	// A winner that vanished (deleted by hand) or a deadlock's victim sends
+	// us round again; three times is already more than the database should
+	// ever need.
 	for attempt := 0; attempt < 3; attempt++ {
 		if deduplicated {
 			// A retry usually finds its case here, before it spends a number.
@@ -60,7 +58,7 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 			}
 		}
 		err = s.createOnce(ctx, out, args, &c, o)
-		if !errors.Is(err, errDuplicate) {
+		if !errors.Is(err, errDuplicate) && !retryableTx(err) {
 			break
 		}
 	}
@@ -77,21 +75,20 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 	return c, true, nil
 }
 
-// createOnce numbers and inserts the case on SQLite, which has one writer
-// anyway: numbering inside the transaction keeps the sequence gapless
-// there. PostgreSQL registers through createPostgres.
+// createOnce numbers and inserts the case in one transaction.
 func (s *Store) createOnce(ctx context.Context, out cases.Outcome, args []any, c *cases.Case, o createOptions) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		seq, err := nextNumber(ctx, tx, cases.Day(out.Case.RegisteredAt))
-		if err != nil {
-			return err
-		}
-		*c, err = s.insertCase(ctx, tx, out, args, 0, cases.Number(out.Case.RegisteredAt, seq), o)
+		var err error
+		*c, err = s.insertCase(ctx, tx, out, args, o)
 		return err
 	})
 }
 
-// nextNumber takes the day's next sequence number in tx.
+// nextNumber takes the day's next sequence number in tx. The counter row
+// stays locked until tx ends: registrations of one day commit one after
+// another, in the order of their numbers. Taken as late as it can be (just
+// before the case's row, which carries it), so that the lock is held for
+// as little as possible of a registration.
 func nextNumber(ctx context.Context, q querier, day string) (int, error) {
 	var seq int
 	err := q.QueryRowContext(ctx, `INSERT INTO case_sequences (day, last) VALUES ($1, 1)
@@ -103,15 +100,21 @@ func nextNumber(ctx context.Context, q querier, day string) (int, error) {
 	return seq, nil
 }
 
-// insertCase writes the case (under id when it is not 0, else a new one)
-// with everything that comes with it, in tx.
-func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, id int64, number string, o createOptions) (cases.Case, error) {
+// insertCase numbers the case and writes it with everything that comes
+// with it, in tx.
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, args []any, o createOptions) (cases.Case, error) {
 	c := out.Case
-	c.Number = number
+	// The key's lock before the number's: whoever holds the counter row
+	// never waits for anything a registration takes before it.
 	if err := s.lockGroupKey(ctx, tx, c, o); err != nil {
 		return c, err
 	}
-	st := s.caseStmt(id, number, args)
+	seq, err := nextNumber(ctx, tx, cases.Day(c.RegisteredAt))
+	if err != nil {
+		return c, err
+	}
+	c.Number = cases.Number(c.RegisteredAt, seq)
+	st := s.caseStmt(c.Number, args)
 	// No conflict target: any unique index that objects (channel reference
 	// or idempotency key) means "already there".
 	if err := tx.QueryRowContext(ctx, st.q+` ON CONFLICT DO NOTHING RETURNING id`, st.args...).Scan(&c.ID); err != nil {
@@ -137,15 +140,11 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 }
 
 // caseStmt inserts a new case row: args are caseArgs followed by the
-// idempotency key and the creator. id 0 lets the database choose.
-func (s *Store) caseStmt(id int64, number string, args []any) stmt {
+// idempotency key and the creator.
+func (s *Store) caseStmt(number string, args []any) stmt {
 	const cols = `number, ` + caseColumns + `, idempotency_key, created_by`
-	if id == 0 {
-		all := append(append(make([]any, 0, len(args)+1), number), args...)
-		return insertRows(s.texts, rowsShape{head: `INSERT INTO cases (` + cols + `)`, cols: len(all)}, all)
-	}
-	all := append(append(make([]any, 0, len(args)+2), id, number), args...)
-	return insertRows(s.texts, rowsShape{head: `INSERT INTO cases (id, ` + cols + `) OVERRIDING SYSTEM VALUE`, cols: len(all)}, all)
+	all := append(append(make([]any, 0, len(args)+1), number), args...)
+	return insertRows(s.texts, rowsShape{head: `INSERT INTO cases (` + cols + `)`, cols: len(all)}, all)
 }
 
 // findDuplicate returns the case that c's channel reference or key names:

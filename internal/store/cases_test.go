@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -331,8 +330,8 @@ func assertOneCase(t *testing.T, s *store.Store, ids []int64) {
 	if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != 2 || o != 1 {
 		t.Errorf("events %d (want 2), outbox %d (want 1)", e, o)
 	}
-	// PostgreSQL numbers from a sequence per day (migration 0005).
-	if n := countRows(t, s, "case_sequences"); s.Dialect() == store.DialectSQLite && n != 1 {
+	// One counter row for the day.
+	if n := countRows(t, s, "case_sequences"); n != 1 {
 		t.Errorf("%d sequence rows", n)
 	}
 }
@@ -374,7 +373,7 @@ func TestCaseNumbersConcurrent(t *testing.T) {
 		if len(seen) != n {
 			t.Fatalf("%d distinct numbers for %d cases", len(seen), n)
 		}
-		// Registrations that went in one batch each wrote all their parts.
+		// Each registration wrote all its parts.
 		if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != 2*n || o != n {
 			t.Errorf("events %d (want %d), outbox %d (want %d)", e, 2*n, o, n)
 		}
@@ -396,8 +395,8 @@ func TestCreateCaseRefusesNoRegistrationTime(t *testing.T) {
 	})
 }
 
-// On the day migration 0005 runs, the day's sequence continues the
-// counter row that numbered the day's cases until then.
+// A day's numbers continue its counter row, whatever set it (migration
+// 0018 carries the sequences of 0005 into it).
 func TestCaseNumbersContinueTheDayCounter(t *testing.T) {
 	t.Parallel()
 	s := storetest.NewPostgres(t)
@@ -442,7 +441,8 @@ func replicasOf(t *testing.T, n int) []*store.Store {
 }
 
 // The first registrations of a day, from several replicas at once, all
-// get numbers: one of them makes the day's sequence, the others use it.
+// get numbers: one of them makes the day's counter row, the others wait
+// for it and use it.
 func TestFirstNumbersOfADayFromReplicas(t *testing.T) {
 	t.Parallel()
 	replicas := replicasOf(t, 3)
@@ -462,124 +462,11 @@ func TestFirstNumbersOfADayFromReplicas(t *testing.T) {
 			if err != nil {
 				t.Fatalf("day %d, registration %d: %v", day, i, err)
 			}
-			// Each replica takes its numbers ahead, in blocks: they
-			// interleave, but never repeat, and are of the case's day.
+			// Never repeated, and of the case's day.
 			if num := got[i].Number; seen[num] || !strings.HasPrefix(num, "JS"+cases.Day(when)+"-") {
 				t.Fatalf("day %d: number %s repeated or of another day", day, num)
 			}
 			seen[got[i].Number] = true
 		}
-	}
-}
-
-// A store takes numbers ahead and hands them out in order; another store
-// (a replica, or the same service restarted) takes the next block, so
-// numbers never repeat, and skip at most the rest of a block.
-func TestNumbersTakenAhead(t *testing.T) {
-	t.Parallel()
-	stores := replicasOf(t, 2)
-	a, b := stores[0], stores[1]
-	var nums []int
-	for i, s := range []*store.Store{a, a, b, a, b, b} {
-		c := storetest.Create(t, s, storetest.NewCase(t, at(time.Duration(i)*time.Minute), "logistics"))
-		n, err := strconv.Atoi(strings.TrimPrefix(c.Number, "JS20261128-"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		nums = append(nums, n)
-	}
-	// a takes 1..17 for its first (one, and a block more); b then 18..34.
-	if fmt.Sprint(nums) != "[1 2 18 3 19 20]" {
-		t.Errorf("numbers %v, want a's in order from 1 and b's from its own block", nums)
-	}
-	// The next day starts again at 1, whatever either store still holds.
-	if c := storetest.Create(t, a, storetest.NewCase(t, at(24*time.Hour), "logistics")); c.Number != "JS20261129-0001" {
-		t.Errorf("first number of the next day: %s", c.Number)
-	}
-}
-
-// The number sequences of days before yesterday are dropped, and a case of
-// such a day registered after all still gets a number after the day's
-// last case, never one of its numbers again.
-func TestDropNumberSequences(t *testing.T) {
-	t.Parallel()
-	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		day := 24 * time.Hour
-		for _, d := range []time.Duration{0, time.Minute, day, 2 * day} {
-			storetest.Create(t, s, storetest.NewCase(t, at(d), "logistics"))
-		}
-		// A backlog of past days, more than one statement drops: 2 January
-		// 2025 and the 59 days after it.
-		const backlog = 60
-		if s.Dialect() == store.DialectPostgres {
-			for d := range backlog {
-				day := time.Date(2025, 1, 2+d, 0, 0, 0, 0, time.UTC).Format("20060102")
-				if _, err := s.DBForTest().Exec(`CREATE SEQUENCE jiesu_case_number_` + day); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		n, err := s.DropNumberSequences(ctx, at(2*day))
-		if err != nil {
-			t.Fatal(err)
-		}
-		exists := func(day string) bool {
-			t.Helper()
-			var ok bool
-			if err := s.DBForTest().QueryRow(`SELECT to_regclass('jiesu_case_number_' || $1) IS NOT NULL`, day).Scan(&ok); err != nil {
-				t.Fatal(err)
-			}
-			return ok
-		}
-		if s.Dialect() == store.DialectSQLite {
-			if n != 0 {
-				t.Errorf("SQLite dropped %d sequences", n)
-			}
-		} else {
-			if n != backlog+1 || exists("20261128") || exists("20250102") || !exists("20261129") || !exists("20261130") {
-				t.Errorf("dropped %d; left 28th %v, 29th %v, 30th %v, a backlog day %v; want the backlog's %d and the 28th's dropped",
-					n, exists("20261128"), exists("20261129"), exists("20261130"), exists("20250102"), backlog)
-			}
-			if again, err := s.DropNumberSequences(ctx, at(2*day)); err != nil || again != 0 {
-				t.Errorf("second drop: %d, %v; want 0", again, err)
-			}
-		}
-		late := storetest.Create(t, s, storetest.NewCase(t, at(2*time.Minute), "logistics"))
-		if late.Number != "JS20261128-0003" {
-			t.Errorf("late case of a dropped day numbered %s, want JS20261128-0003", late.Number)
-		}
-	})
-}
-
-// A day's sequence made again starts after the day's last case whatever
-// the session's time zone: in New York the Shanghai day of 8 March 2026
-// would be 23 hours long (daylight saving time begins), and its last hour,
-// when this case was registered, would be missed.
-func TestRemadeNumberSequenceKeepsShanghaiDays(t *testing.T) {
-	t.Parallel()
-	s := storetest.NewPostgres(t)
-	ctx := context.Background()
-	late := time.Date(2026, 3, 8, 23, 30, 0, 0, cases.Shanghai())
-	if c := storetest.Create(t, s, storetest.NewCase(t, late, "logistics")); c.Number != "JS20260308-0001" {
-		t.Fatalf("number %s", c.Number)
-	}
-	if _, err := s.DropNumberSequences(ctx, late.AddDate(0, 0, 3)); err != nil {
-		t.Fatal(err)
-	}
-	tx, err := s.DBForTest().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`SET LOCAL TimeZone = 'America/New_York'`); err != nil {
-		t.Fatal(err)
-	}
-	var next int
-	if err := tx.QueryRow(`SELECT jiesu_next_case_number('20260308')`).Scan(&next); err != nil {
-		t.Fatal(err)
-	}
-	if next != 2 {
-		t.Errorf("remade sequence gave %d, want 2: after the day's last case", next)
 	}
 }

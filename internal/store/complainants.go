@@ -24,25 +24,42 @@ func scanComplainant(row scanner, extra ...any) (cases.ChatComplainant, error) {
 
 // TouchComplainant records a message from the person at `at` and returns
 // what is kept about them, creating the record on their first message: one
-// round trip on the path of every message.
+// round trip on the path of every message on PostgreSQL, committed without
+// waiting for the disk (see writeMarks).
 func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, identity string, at time.Time) (cases.ChatComplainant, error) {
-	if s.d.postgres() {
-		st := s.touchStmt(channel, identity, at)
-		return scanTouched(s.db.QueryRowContext(ctx, st.q, st.args...))
+	var who cases.ChatComplainant
+	if err := s.writeMarks(ctx, s.touchSteps(channel, identity, at, &who)...); err != nil {
+		return cases.ChatComplainant{}, err
 	}
-	c, err := scanComplainant(s.db.QueryRowContext(ctx, `INSERT INTO complainants (channel, identity, last_message_at, updated_at)
+	return who, nil
+}
+
+// touchSteps are TouchComplainant's statements, read into who: the touch,
+// then the look for an open case (RETURNING cannot look at another table
+// on SQLite).
+func (s *Store) touchSteps(channel cases.Channel, identity string, at time.Time, who *cases.ChatComplainant) []step {
+	return []step{{
+		stmt: stmt{q: `INSERT INTO complainants (channel, identity, last_message_at, updated_at)
 		VALUES ($1, $2, $3, $3)
 		ON CONFLICT (channel, identity) DO UPDATE SET last_message_at = $3, updated_at = $3
-		RETURNING `+complainantColumns, string(channel), identity, s.d.time(at)))
-	if err != nil {
-		return cases.ChatComplainant{}, fmt.Errorf("touch complainant: %w", err)
-	}
-	// SQLite's RETURNING cannot look at another table; a second query costs
-	// no round trip there.
-	if err := s.db.QueryRowContext(ctx, `SELECT `+hasOpenCaseSQL(), string(channel), identity).Scan(&c.HasOpenCase); err != nil {
-		return cases.ChatComplainant{}, fmt.Errorf("touch complainant: %w", err)
-	}
-	return c, nil
+		RETURNING ` + complainantColumns, args: []any{string(channel), identity, s.d.time(at)}},
+		scan: func(row scanner) error {
+			c, err := scanComplainant(row)
+			if err != nil {
+				return fmt.Errorf("touch complainant: %w", err)
+			}
+			*who = c
+			return nil
+		},
+	}, {
+		stmt: stmt{q: `SELECT ` + hasOpenCaseSQL(), args: []any{string(channel), identity}},
+		scan: func(row scanner) error {
+			if err := row.Scan(&who.HasOpenCase); err != nil {
+				return fmt.Errorf("touch complainant: %w", err)
+			}
+			return nil
+		},
+	}}
 }
 
 // hasOpenCaseSQL says whether complainant $2 on channel $1 has a case still
@@ -50,24 +67,6 @@ func (s *Store) TouchComplainant(ctx context.Context, channel cases.Channel, ide
 func hasOpenCaseSQL() string {
 	return `EXISTS (SELECT 1 FROM cases WHERE complainant_identity = $2 AND channel = $1
 	AND complainant_identity <> '' AND state IN ` + openStatesSQL() + `)`
-}
-
-// touchStmt is TouchComplainant on PostgreSQL: committed without waiting
-// for the disk (migration 0003), with the look for an open case in the
-// same round trip.
-func (s *Store) touchStmt(channel cases.Channel, identity string, at time.Time) stmt {
-	return stmt{q: `SELECT ` + complainantColumns + `, ` + hasOpenCaseSQL() + ` FROM jiesu_touch_complainant($1, $2, $3)`,
-		args: []any{string(channel), identity, s.d.time(at)}}
-}
-
-func scanTouched(row scanner) (cases.ChatComplainant, error) {
-	var open bool
-	c, err := scanComplainant(row, &open)
-	if err != nil {
-		return cases.ChatComplainant{}, fmt.Errorf("touch complainant: %w", err)
-	}
-	c.HasOpenCase = open
-	return c, nil
 }
 
 // GetComplainant returns what is kept about a chat complainant, or
@@ -146,27 +145,30 @@ func (s *Store) ComplainantsAskedBefore(ctx context.Context, before time.Time, l
 
 // AskContact marks that the complainant was asked for a phone at `at`,
 // if they never were, and reports whether this call did: only the first
-// case's receipt asks. One statement, on the path of a first complaint.
+// case's receipt asks. One statement, on the path of a first complaint,
+// committed without waiting for the disk (see writeMarks).
 func (s *Store) AskContact(ctx context.Context, channel cases.Channel, identity string, at time.Time) (bool, error) {
-	t := s.d.time(at)
-	if s.d.postgres() {
-		var asked bool
-		err := s.db.QueryRowContext(ctx, `SELECT jiesu_ask_contact($1, $2, $3)`, string(channel), identity, t).Scan(&asked)
-		if err != nil {
-			return false, fmt.Errorf("ask contact: %w", err)
-		}
-		return asked, nil
-	}
-	res, err := s.db.ExecContext(ctx, `UPDATE complainants SET contact_state = 'asked', asked_at = $3, updated_at = $3
-		WHERE channel = $1 AND identity = $2 AND contact_state = ''`, string(channel), identity, t)
-	if err != nil {
+	var asked bool
+	if err := s.writeMarks(ctx, s.askStep(channel, identity, at, &asked)); err != nil {
 		return false, fmt.Errorf("ask contact: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("ask contact: %w", err)
+	return asked, nil
+}
+
+// askStep is AskContact's statement; asked is set when it asked.
+func (s *Store) askStep(channel cases.Channel, identity string, at time.Time, asked *bool) step {
+	return step{
+		stmt: stmt{q: `UPDATE complainants SET contact_state = 'asked', asked_at = $3, updated_at = $3
+		WHERE channel = $1 AND identity = $2 AND contact_state = '' RETURNING true`,
+			args: []any{string(channel), identity, s.d.time(at)}},
+		scan: func(row scanner) error {
+			err := row.Scan(asked)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // asked before: nothing to do
+			}
+			return err
+		},
 	}
-	return n == 1, nil
 }
 
 // LatestOpenCase returns the complainant's newest case that a unit still

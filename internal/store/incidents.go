@@ -73,12 +73,13 @@ func Grouped(g Grouping) CreateOption {
 const eventIncidentRemove = "incident_remove"
 
 // lockGroupKey takes, on PostgreSQL and until the commit, the lock of the
-// incident key of c when it is grouped: as in joinRead, no case of the key
-// then commits unseen by the peers groupNew reads. It comes before the
-// case's row is written, in the order joinRead and the batch's guard take
-// the two: a registration holding the row of a complaint while it waits for
-// the lock, and a retry of that complaint holding the lock while it waits
-// for the row, would wait on each other.
+// incident key of c when it is grouped, so that no case of the key commits
+// unseen by the peers groupNew reads. Registrations of one day already take
+// turns at the day's counter row; the lock keeps apart those of two days
+// (around midnight) and the retries of one complaint. It comes before the
+// number and the case's row, so that a registration holding a complaint's
+// row never waits for the lock of a retry holding it while waiting for the
+// row. SQLite's transactions hold the whole database anyway.
 func (s *Store) lockGroupKey(ctx context.Context, tx *sql.Tx, c cases.Case, o createOptions) error {
 	k, ok := o.groupKey(c)
 	if !ok || !s.d.postgres() {
@@ -88,6 +89,13 @@ func (s *Store) lockGroupKey(ctx context.Context, tx *sql.Tx, c cases.Case, o cr
 		return fmt.Errorf("lock incident key: %w", err)
 	}
 	return nil
+}
+
+// keyLock is the advisory lock of the group key in the SQL text key.
+// Advisory locks are per database: the schema keeps schemas (tests,
+// tenants) apart.
+func keyLock(key string) string {
+	return `hashtextextended('jiesu incident ' || current_schema() || ' ' || ` + key + `, 0)`
 }
 
 // groupNew puts the newly inserted case c into its key's incident, opening
@@ -193,17 +201,6 @@ func openMembersSQL(incident string) string {
 		WHERE ic.incident_id = ` + incident + ` AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL() + `)`
 }
 
-// openIncidentStmt reads the key's open incident, locked, and whether a
-// case other than caseID in it is still open, in one statement for
-// joinPostgres's pipeline. If it waited for the lock, that answer is as of
-// before the wait: a member added meanwhile is missed, and joinPostgres
-// leaves the case to groupNew, which asks again; a member closed meanwhile
-// still counts, as it did a moment earlier.
-func (s *Store) openIncidentStmt(k cases.GroupKey, caseID int64) stmt {
-	return stmt{q: `SELECT ` + incidentColumns + `, ` + openMembersSQL("incidents.id") + `
-		FROM incidents WHERE group_key = $1 AND closed_at IS NULL` + s.d.forUpdate(), args: []any{k.String(), caseID}}
-}
-
 // joinable says whether a case registered at now may join inc: it still
 // has an open case and its newest is within the window.
 func joinable(inc cases.Incident, open bool, now time.Time, window time.Duration) bool {
@@ -221,7 +218,7 @@ type peer struct {
 
 // peers returns the open cases of k registered since, in no incident, but c.
 func (s *Store) peers(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID int64, since time.Time) ([]peer, error) {
-	st := s.peersStmt(k, caseID, since, false)
+	st := s.peersStmt(k, caseID, since)
 	rows, err := tx.QueryContext(ctx, st.q, st.args...)
 	if err != nil {
 		return nil, fmt.Errorf("peers of %s: %w", k, err)
@@ -234,20 +231,13 @@ func (s *Store) peers(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID 
 	return out, nil
 }
 
-// peersStmt is the query of peers. unlessOpen makes it return nothing,
-// without looking, when the key has an open incident: a registration that
-// asks before knowing must not scan every case of a busy key for nothing.
-func (s *Store) peersStmt(k cases.GroupKey, caseID int64, since time.Time, unlessOpen bool) stmt {
+// peersStmt is the query of peers.
+func (s *Store) peersStmt(k cases.GroupKey, caseID int64, since time.Time) stmt {
 	q := `SELECT id, state, registered_at, content FROM cases c
 		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
 		AND c.state IN ` + clockStatesSQL() + ` AND c.registered_at >= $4 AND c.id <> $5
 		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)`
-	args := []any{k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID}
-	if unlessOpen {
-		q += ` AND NOT EXISTS (SELECT 1 FROM incidents WHERE group_key = $6 AND closed_at IS NULL)`
-		args = append(args, k.String())
-	}
-	return stmt{q: q + ` ORDER BY id`, args: args}
+	return stmt{q: q + ` ORDER BY id`, args: []any{k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID}}
 }
 
 // rowScanner is what database/sql's and pgx's rows have in common.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -221,11 +220,8 @@ func TestRetriedComplaintsOfIncidentsAllAnswer(t *testing.T) {
 	})
 }
 
-// A burst with no incident yet ends in one incident, with at most the few
-// registrations that raced in at once announced alone. This checks the end
-// state; whether cases of one key in one batch actually form depends on
-// timing, so the batch's own rule is tested apart, deterministically, by
-// TestBatchLeavesSameKeyToCompanyPath.
+// A burst with no incident yet ends in one incident, with only its first
+// case announced alone.
 func TestGroupingBurstFromNothing(t *testing.T) {
 	t.Parallel()
 	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
@@ -248,95 +244,12 @@ func TestGroupingBurstFromNothing(t *testing.T) {
 		for _, c := range cs {
 			alone += unitNotices(t, s, c)
 		}
-		// SQLite registers one at a time: only the first is alone. On
-		// PostgreSQL each batch slot in flight may carry one.
-		if max := map[string]int{store.DialectSQLite: 1, store.DialectPostgres: store.BatchSlotsForTest}[s.Dialect()]; alone < 1 || alone > max {
-			t.Errorf("%d cases announced on their own, want 1 to %d", alone, max)
+		// Registrations of one day take turns at the day's counter row:
+		// only the first is alone, on either database.
+		if alone != 1 {
+			t.Errorf("%d cases announced on their own, want 1", alone)
 		}
 	})
-}
-
-// Cases of one key in one batch did not see each other when they looked
-// for company: the batch writes the first and leaves the others to the
-// company path, where the first is their peer.
-func TestBatchLeavesSameKeyToCompanyPath(t *testing.T) {
-	t.Parallel()
-	s := storetest.NewPostgres(t)
-	same := func(ref string) cases.Outcome {
-		return storetest.NewCase(t, at(0), "logistics", outage("学生公寓3号楼"), func(in *cases.Intake) { in.ChannelRef = ref })
-	}
-	other := storetest.NewCase(t, at(0), "logistics") // another place
-	res, err := s.RegisterBatchForTest(context.Background(), []cases.Outcome{same("a"), same("b"), other, same("c")}, store.Grouped(grouping))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fmt.Sprint(res); got != "[{true false false 1} {false true false 2} {true false false 3} {false true false 4}]" {
-		t.Errorf("batch did %v; want the first of the key and the other place written, the rest left to the company path", got)
-	}
-}
-
-// Cases whose keys have an open case already are refused by the batch's
-// guard, which names them all and writes nothing of them; the batch sends
-// the others again without them.
-func TestBatchGuardLeavesCasesWithCompany(t *testing.T) {
-	t.Parallel()
-	s := storetest.NewPostgres(t)
-	ctx := context.Background()
-	// Registered without grouping, so that the store has no hint of them:
-	// only the guard can find them.
-	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", outage("学生公寓3号楼")))
-	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", outage("学生公寓7号楼")))
-	res, err := s.RegisterBatchForTest(ctx, []cases.Outcome{
-		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓5号楼")),
-		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓3号楼")),
-		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓7号楼")),
-		storetest.NewCase(t, at(time.Minute), "logistics", outage("学生公寓9号楼")),
-	}, store.Grouped(grouping))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fmt.Sprint(res); got != "[{true false false 3} {false true false 4} {false true false 5} {true false false 6}]" {
-		t.Errorf("batch did %v; want the 3号楼 and 7号楼 cases left to the company path, the others written", got)
-	}
-	if n := countRows(t, s, "cases"); n != 4 {
-		t.Errorf("%d cases stored, want 4 (the first two and the two written by the batch)", n)
-	}
-	if e, o := countRows(t, s, "case_events"), countRows(t, s, "outbox"); e != 8 || o != 4 {
-		t.Errorf("events %d, outbox %d; want 8 and 4: nothing of the refused cases", e, o)
-	}
-	// Once written, a key is remembered: the next batch sends its case to
-	// the company path without asking the guard.
-	res, err = s.RegisterBatchForTest(ctx, []cases.Outcome{
-		storetest.NewCase(t, at(2*time.Minute), "logistics", outage("学生公寓5号楼")),
-	}, store.Grouped(grouping))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fmt.Sprint(res); got != "[{false true false 7}]" {
-		t.Errorf("batch did %v; want the case of a remembered key left to the company path", got)
-	}
-}
-
-// A batch with a duplicate in it fails whole, writing nothing; each of its
-// registrations is left to write alone, keeping its number.
-func TestBatchWithDuplicateLeavesEachAlone(t *testing.T) {
-	t.Parallel()
-	s := storetest.NewPostgres(t)
-	ref := func(r string) func(in *cases.Intake) { return func(in *cases.Intake) { in.ChannelRef = r } }
-	storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics", ref("GD-1")))
-	res, err := s.RegisterBatchForTest(context.Background(), []cases.Outcome{
-		storetest.NewCase(t, at(time.Minute), "logistics", ref("GD-2")),
-		storetest.NewCase(t, at(time.Minute), "logistics", ref("GD-1")),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fmt.Sprint(res); got != "[{false false true 2} {false false true 3}]" {
-		t.Errorf("batch did %v; want both left alone, with their numbers", got)
-	}
-	if n := countRows(t, s, "cases"); n != 1 {
-		t.Errorf("%d cases stored, want only the first", n)
-	}
 }
 
 // A case registered on its own while its building's incident is being
@@ -396,32 +309,5 @@ func TestCaseAloneWaitsForIncidentOpening(t *testing.T) {
 	joined, err := s.IncidentOf(ctx, r.c.ID)
 	if err != nil || joined.ID != opened.ID {
 		t.Fatalf("the case is in incident %v (%v), want %d, the one being opened", joined.ID, err, opened.ID)
-	}
-}
-
-// The guard takes its keys' locks in the order of its arrays, so it
-// refuses arrays whose keys are not in byte order (companyGuard sorts
-// them; TestBatchGuardLeavesCasesWithCompany sends a batch out of order).
-// The byte order of UTF-8, not the database's collation: "B" comes before
-// "a", and "z" before "楼".
-func TestCompanyGuardWantsKeysInByteOrder(t *testing.T) {
-	t.Parallel()
-	s := storetest.NewPostgres(t)
-	guard := func(keys ...string) error {
-		ids, same, since := make([]int64, len(keys)), make([]string, len(keys)), make([]time.Time, len(keys))
-		for i := range keys {
-			ids[i], same[i], since[i] = int64(i+1), "x", at(0)
-		}
-		_, err := s.DBForTest().Exec(`SELECT jiesu_company_guard($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
-			ids, keys, same, same, same, since)
-		return err
-	}
-	if err := guard("B", "a", "a", "b", "z", "楼"); err != nil {
-		t.Errorf("keys in byte order, one repeated: %v", err)
-	}
-	for _, keys := range [][]string{{"a", "B"}, {"楼", "z"}} {
-		if err := guard(keys...); err == nil || !strings.Contains(err.Error(), "byte order") {
-			t.Errorf("keys %q out of byte order: %v, want a refusal", keys, err)
-		}
 	}
 }

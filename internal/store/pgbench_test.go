@@ -32,8 +32,8 @@ func TestPgbenchScripts(t *testing.T) {
 		}
 		var stmts int
 		for _, line := range strings.Split(string(b), "\n") {
-			if line == "" || strings.HasPrefix(line, "--") || strings.HasPrefix(line, `\`) {
-				continue // comments and pgbench's own commands
+			if line == "" || strings.HasPrefix(line, "--") || strings.HasPrefix(line, `\`) || line == "BEGIN;" || line == "COMMIT;" {
+				continue // comments, pgbench's own commands, and the transaction: each statement alone checks the schema
 			}
 			q := variable.ReplaceAllString(line, strconv.Itoa(4000+i))
 			if _, err := db.ExecContext(ctx, q); err != nil {

@@ -7,13 +7,10 @@ import (
 )
 
 // stmt is a statement with its arguments, built apart from running it so
-// that PostgreSQL can take several in one round trip (see sendAll).
+// that PostgreSQL can take several in one round trip (see writeMarks).
 type stmt struct {
 	q    string
 	args []any
-	// rows is the shape of q when it is a multi-row INSERT, so that the rows
-	// of several such statements can go in one (mergeRows); zero otherwise.
-	rows rowsShape
 }
 
 // rowsShape is the shape of `head VALUES (...), (...) tail`: cols arguments
@@ -26,19 +23,21 @@ type rowsShape struct {
 // insertRows is the INSERT of shape with args, len(args)/cols rows, its
 // text from texts.
 func insertRows(texts *rowTexts, shape rowsShape, args []any) stmt {
-	return stmt{q: texts.text(shape, len(args)/shape.cols), args: args, rows: shape}
+	return stmt{q: texts.text(shape, len(args)/shape.cols), args: args}
 }
 
 // rowTexts keeps the texts of multi-row INSERTs. Registration sends the
 // same few shapes over and over, each with dozens of numbered parameters,
-// and building such a text cost more than looking it up; a registration
-// batch also builds each case's texts before merging them. The shapes are
-// the store's own, and rows are bounded (maxMergedRows when merged), so
-// the texts are few; larger ones are built and not kept.
+// and building such a text cost more than looking it up. The shapes are
+// the store's own, and texts of up to maxKeptRows rows are kept, so they
+// are few; larger ones are built and not kept.
 type rowTexts struct {
 	mu sync.RWMutex
 	m  map[rowsText]string
 }
+
+// maxKeptRows bounds the rows of a text rowTexts keeps.
+const maxKeptRows = 64
 
 type rowsText struct {
 	shape rowsShape
@@ -56,7 +55,7 @@ func (t *rowTexts) text(shape rowsShape, rows int) string {
 		return q
 	}
 	q = shape.head + ` VALUES ` + values(0, rows, shape.cols) + shape.tail
-	if rows <= maxMergedRows {
+	if rows <= maxKeptRows {
 		t.mu.Lock()
 		t.m[k] = q
 		t.mu.Unlock()

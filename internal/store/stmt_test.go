@@ -6,7 +6,7 @@ import (
 )
 
 // TestRowTexts checks that a kept text is the one built, that texts of
-// more rows than a merge makes are built but not kept, and that concurrent
+// more rows than maxKeptRows are built but not kept, and that concurrent
 // callers (every registration) agree.
 func TestRowTexts(t *testing.T) {
 	t.Parallel()
@@ -22,11 +22,11 @@ func TestRowTexts(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	big := texts.text(shape, maxMergedRows+1)
-	if n := len(big) - len(texts.text(shape, maxMergedRows)); n != len(", ($129, $130)") {
-		t.Errorf("text of %d rows is %d bytes longer than of %d", maxMergedRows+1, n, maxMergedRows)
+	big := texts.text(shape, maxKeptRows+1)
+	if n := len(big) - len(texts.text(shape, maxKeptRows)); n != len(", ($129, $130)") {
+		t.Errorf("text of %d rows is %d bytes longer than of %d", maxKeptRows+1, n, maxKeptRows)
 	}
 	if len(texts.m) != 2 {
-		t.Errorf("%d texts kept, want 2 (2 rows and %d rows)", len(texts.m), maxMergedRows)
+		t.Errorf("%d texts kept, want 2 (2 rows and %d rows)", len(texts.m), maxKeptRows)
 	}
 }

@@ -55,7 +55,6 @@ type Store struct {
 	db    *sql.DB
 	d     dialect
 	texts *rowTexts
-	batch *batcher // PostgreSQL only: see create_batch.go
 }
 
 // Open connects to the database Options names and checks that it answers.
@@ -96,9 +95,7 @@ func openPostgres(rawURL string, maxConns int) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, d: dialect{name: DialectPostgres}, texts: newRowTexts()}
-	s.batch = newBatcher(s)
-	return s, nil
+	return &Store{db: db, d: dialect{name: DialectPostgres}, texts: newRowTexts()}, nil
 }
 
 func openSQLite(path string) (*Store, error) {
