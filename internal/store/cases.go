@@ -75,20 +75,19 @@ func (s *Store) CreateCase(ctx context.Context, out cases.Outcome, key CreateKey
 	return c, true, nil
 }
 
-// createOnce numbers and inserts the case in one transaction.
+// createOnce numbers and inserts the case, in a batch with those being
+// registered at the same moment (create_batch.go).
 func (s *Store) createOnce(ctx context.Context, out cases.Outcome, args []any, c *cases.Case, o createOptions) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		*c, err = s.insertCase(ctx, tx, out, args, o)
-		return err
-	})
+	got, err := s.batch.register(ctx, out, args, o)
+	if err == nil {
+		*c = got
+	}
+	return err
 }
 
 // nextNumber takes the day's next sequence number in tx. The counter row
 // stays locked until tx ends: registrations of one day commit one after
-// another, in the order of their numbers. Taken as late as it can be (just
-// before the case's row, which carries it), so that the lock is held for
-// as little as possible of a registration.
+// another, in the order of their numbers.
 func nextNumber(ctx context.Context, q querier, day string) (int, error) {
 	var seq int
 	err := q.QueryRowContext(ctx, `INSERT INTO case_sequences (day, last) VALUES ($1, 1)
@@ -119,6 +118,11 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, out cases.Outcome, a
 	// or idempotency key) means "already there".
 	if err := tx.QueryRowContext(ctx, st.q+` ON CONFLICT DO NOTHING RETURNING id`, st.args...).Scan(&c.ID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
+			// Give the number back, so that the batch goes on gapless: the
+			// counter row is ours until the commit.
+			if _, err := tx.ExecContext(ctx, `UPDATE case_sequences SET last = last - 1 WHERE day = $1`, cases.Day(c.RegisteredAt)); err != nil {
+				return c, fmt.Errorf("give number back: %w", err)
+			}
 			return c, errDuplicate
 		}
 		return c, fmt.Errorf("insert: %w", err)

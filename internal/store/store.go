@@ -55,6 +55,7 @@ type Store struct {
 	db    *sql.DB
 	d     dialect
 	texts *rowTexts
+	batch *batcher
 }
 
 // Open connects to the database Options names and checks that it answers.
@@ -95,7 +96,9 @@ func openPostgres(rawURL string, maxConns int) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, d: dialect{name: DialectPostgres}, texts: newRowTexts()}, nil
+	s := &Store{db: db, d: dialect{name: DialectPostgres}, texts: newRowTexts()}
+	s.batch = newBatcher(s)
+	return s, nil
 }
 
 func openSQLite(path string) (*Store, error) {
@@ -120,7 +123,9 @@ func openSQLite(path string) (*Store, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	return &Store{db: db, d: dialect{name: DialectSQLite}, texts: newRowTexts()}, nil
+	s := &Store{db: db, d: dialect{name: DialectSQLite}, texts: newRowTexts()}
+	s.batch = newBatcher(s)
+	return s, nil
 }
 
 // Close closes the database.
