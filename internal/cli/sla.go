@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
-	"sync"
 
 	"go.uber.org/zap"
 
@@ -17,8 +15,8 @@ import (
 )
 
 // newScheduler builds the cron that turns time into messages, with its
-// jobs: the escalation sweep, the incident notices, the survey follow-ups,
-// and the housekeeping of case numbers. queued wakes the outbox worker
+// jobs: the escalation sweep, the incident notices and the survey
+// follow-ups. queued wakes the outbox worker
 // after a job queued messages. A template an escalation step names but
 // that does not exist stops the start, like a broken template does.
 func newScheduler(cfg *config.Config, st *store.Store, svc *service.Service, queued func(), rec sla.Recorder, log *zap.Logger) (*sla.Scheduler, error) {
