@@ -3,6 +3,9 @@ package cases
 import (
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func mustApply(t *testing.T, c Case, a Actor, cmd Command, now time.Time) Outcome {
@@ -22,8 +25,10 @@ func TestNewDispatchesWhenRouted(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := out.Case
-	if c.State != StateDispatched || c.LeadUnit != "logistics" || c.Content != "1号楼停电" {
-		t.Fatalf("case = %+v", c)
+	want := c
+	want.State, want.LeadUnit, want.Content = StateDispatched, "logistics", "1号楼停电"
+	if d := cmp.Diff(want, c); d != "" {
+		t.Fatalf("case (-want +got):\n%s", d)
 	}
 	if !c.ContactBy.Equal(t0.Add(30*time.Minute)) || !c.ResolveBy.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("deadlines %v %v", c.ContactBy, c.ResolveBy)
@@ -45,8 +50,10 @@ func TestNewWithoutUnitGoesToTriage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Case.State != StateRegistered || out.Case.Tier != TierGeneral {
-		t.Fatalf("case = %+v", out.Case)
+	want := out.Case
+	want.State, want.Tier = StateRegistered, TierGeneral
+	if d := cmp.Diff(want, out.Case); d != "" {
+		t.Fatalf("case (-want +got):\n%s", d)
 	}
 	var triage, discipline bool
 	for _, m := range out.Messages {
@@ -113,8 +120,10 @@ func TestWholeLifeOfAChatCase(t *testing.T) {
 	}
 	rated := mustApply(t, c, SystemActor(), Command{Action: ActionRate, Rating: RatingUnsatisfied}, t0.Add(26*time.Hour))
 	c = rated.Case
-	if c.State != StateReopened || c.Reopens != 1 || c.FirstHandler != "" {
-		t.Fatalf("after unsatisfied rating: %+v", c)
+	want := c
+	want.State, want.Reopens, want.FirstHandler = StateReopened, 1, ""
+	if d := cmp.Diff(want, c); d != "" {
+		t.Fatalf("after unsatisfied rating (-want +got):\n%s", d)
 	}
 	if want := t0.Add(50 * time.Hour); !c.ResolveBy.Equal(want) {
 		t.Errorf("reopened resolve-by %v, want a fresh 24 h window to %v", c.ResolveBy, want)
@@ -137,8 +146,10 @@ func TestReturnStopsTheClockAndRedispatchRestartsIt(t *testing.T) {
 	c := fixture(StateAccepted)
 	c.FirstHandler = "logistics-li"
 	c = mustApply(t, c, handler("logistics"), Command{Action: ActionReturn, Reason: "应由保卫处办理"}, t0.Add(time.Hour)).Case
-	if c.State != StateRegistered || c.LeadUnit != "" || !c.ResolveBy.IsZero() || c.FirstHandler != "" || len(c.CoUnits) != 0 {
-		t.Fatalf("after return: %+v", c)
+	want := c
+	want.State, want.LeadUnit, want.ResolveBy, want.FirstHandler, want.CoUnits = StateRegistered, "", time.Time{}, "", nil
+	if d := cmp.Diff(want, c, cmpopts.EquateEmpty()); d != "" {
+		t.Fatalf("after return (-want +got):\n%s", d)
 	}
 	later := t0.Add(5 * time.Hour)
 	out := mustApply(t, c, office(), Command{Action: ActionDispatch, LeadUnit: "security", Tier: TierUrgent}, later)
@@ -212,7 +223,7 @@ func TestWrittenReportChannels(t *testing.T) {
 	}
 	out := mustApply(t, c, handler("logistics"), Command{Action: ActionFeedback, Report: "书面报告：已于当日修复"}, t0)
 	if out.Case.Report == "" || out.Case.State != StateFeedbackGiven {
-		t.Errorf("case = %+v", out.Case)
+		t.Errorf("case state %s, report %q; want feedback_given with the report", out.Case.State, out.Case.Report)
 	}
 }
 

@@ -58,9 +58,11 @@ func TestStudentConversationEndToEnd(t *testing.T) {
 			t.Errorf("phone reply = %q", got)
 		}
 		c := r.caseOf(number)
-		if c.Content != "学生公寓3号楼302室停水了，请尽快处理" || c.Channel != cases.ChannelWeChatOA || c.Complainant.Identity != student ||
-			c.Complainant.NoContact || c.Complainant.ContactMasked != "138****5678" || c.Exclusion != nil || c.LeadUnit != "logistics" {
-			t.Fatalf("case = %+v", c)
+		want := c
+		want.Content, want.Channel, want.LeadUnit, want.Exclusion = "学生公寓3号楼302室停水了，请尽快处理", cases.ChannelWeChatOA, "logistics", nil
+		want.Complainant.Identity, want.Complainant.NoContact, want.Complainant.ContactMasked = student, false, "138****5678"
+		if d := storetest.Diff(want, c); d != "" {
+			t.Fatalf("case (-want +got):\n%s", d)
 		}
 		// The phone given by chat finds the case, for the hotline.
 		if got := r.must("operator", "GET", "/api/v1/cases?q=138-1234-5678", nil)["cases"].([]any); len(got) != 1 ||
@@ -170,7 +172,7 @@ func TestOutsideTheWindowAndUnsatisfied(t *testing.T) {
 		}
 		c := r.caseOf(number)
 		if !c.Complainant.NoContact || c.Exclusion == nil || c.Exclusion.Reason != cases.ExcludeNoContact {
-			t.Fatalf("anonymous case = %+v", c)
+			t.Fatalf("anonymous case: no contact %v, exclusion %+v; want no contact, excluded as %s", c.Complainant.NoContact, c.Exclusion, cases.ExcludeNoContact)
 		}
 		// Three days of silence: the window is closed. The student had
 		// subscribed once (the receipt's 订阅 dialog).
@@ -204,8 +206,10 @@ func TestOutsideTheWindowAndUnsatisfied(t *testing.T) {
 			t.Errorf("unsatisfied reply = %q", got)
 		}
 		c = r.caseOf(number)
-		if c.State != cases.StateReopened || c.Reopens != 1 || c.Rating != cases.RatingUnsatisfied {
-			t.Fatalf("after unsatisfied: %+v", c)
+		want := c
+		want.State, want.Reopens, want.Rating = cases.StateReopened, 1, cases.RatingUnsatisfied
+		if d := storetest.Diff(want, c); d != "" {
+			t.Fatalf("after unsatisfied (-want +got):\n%s", d)
 		}
 		ob := r.outboxOf(number)
 		if ob["case_reopened"].To != (cases.Recipient{Kind: cases.ToUnit, ID: "network"}) || ob["case_reopened_office"].To.ID != string(cases.RoleSchoolOffice) {
@@ -214,7 +218,7 @@ func TestOutsideTheWindowAndUnsatisfied(t *testing.T) {
 		// A new case of this student is without contact from the start.
 		second := r.complain(student, "第二食堂的饭菜里有异物")
 		if got := r.caseOf(second); got.Exclusion == nil || !got.Complainant.NoContact {
-			t.Errorf("anonymous student's next case = %+v", got)
+			t.Errorf("anonymous student's next case: no contact %v, exclusion %+v; want both", got.Complainant.NoContact, got.Exclusion)
 		}
 		r.noPII("校园网连不上", "异物")
 	})

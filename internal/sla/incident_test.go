@@ -57,7 +57,7 @@ func TestPowerCutBecomesOneIncident(t *testing.T) {
 			res := b.complain(t, i, fmt.Sprintf("138%08d", i), "学生公寓3号楼停电了，整栋楼都没电")
 			// Each complainant's receipt (the passive reply) quotes their own case.
 			if !res.Created || res.Case.Number == "" || res.Case.Place != "学生公寓3号楼" {
-				t.Fatalf("complaint %d: %+v", i, res.Case)
+				t.Fatalf("complaint %d: created %v, number %q, place %q; want a new case at 学生公寓3号楼", i, res.Created, res.Case.Number, res.Case.Place)
 			}
 			all = append(all, res.Case)
 		}

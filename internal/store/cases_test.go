@@ -144,7 +144,7 @@ func TestMinimalCaseRoundTrip(t *testing.T) {
 			t.Error(d)
 		}
 		if got.Extension != nil || got.Exclusion != nil || got.CoUnits != nil || got.RouteReasons != nil || !got.DispatchedAt.IsZero() {
-			t.Errorf("empty fields came back set: %+v", got)
+			t.Errorf("empty fields came back set: extension %+v, exclusion %+v, co-units %+v, route reasons %q, dispatched at %v", got.Extension, got.Exclusion, got.CoUnits, got.RouteReasons, got.DispatchedAt)
 		}
 	})
 }
@@ -184,7 +184,7 @@ func TestApplyOutcome(t *testing.T) {
 			t.Fatalf("after transitions: %s", d)
 		}
 		if got.State != cases.StateAccepted || got.Version != 3 || got.CoUnits[0].State != cases.AssignmentReported || got.CoUnits[1].Unit != "finance" {
-			t.Fatalf("unexpected case %+v", got)
+			t.Fatalf("case is %s at version %d with co-units %+v; want accepted at 3, the first co-unit reported, the second finance", got.State, got.Version, got.CoUnits)
 		}
 		evs, err := s.Events(ctx, c.ID)
 		if err != nil {
@@ -226,7 +226,7 @@ func TestApplyOutcomeStaleVersion(t *testing.T) {
 		}
 		got, _ := s.GetCase(ctx, c.ID)
 		if got.FirstHandler != "m-1" || got.Version != c.Version+1 {
-			t.Errorf("the winner's write changed: %+v", got)
+			t.Errorf("the winner's write changed: first handler %q, version %d; want m-1 at %d", got.FirstHandler, got.Version, c.Version+1)
 		}
 	})
 }
@@ -246,7 +246,7 @@ func TestApplyOutcomeAllOrNothing(t *testing.T) {
 		}
 		got, _ := s.GetCase(ctx, c.ID)
 		if got.Version != c.Version || got.State != cases.StateDispatched || countRows(t, s, "outbox") != before {
-			t.Errorf("partial write: %+v", got)
+			t.Errorf("partial write: case %s at version %d (want dispatched at %d), outbox %d rows (want %d)", got.State, got.Version, c.Version, countRows(t, s, "outbox"), before)
 		}
 	})
 }

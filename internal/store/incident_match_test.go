@@ -46,7 +46,7 @@ func TestIncidentJoinNeedsTheSameProblem(t *testing.T) {
 		}
 		members, err := s.IncidentCases(ctx, inc.ID)
 		if err != nil || len(members) != 3 || members[0].ID != barrier.ID || members[1].ID != again.ID || members[2].ID != third.ID {
-			t.Fatalf("cases of the incident = %v, %v; want the three about the barrier", members, err)
+			t.Fatalf("cases of the incident = %s, %v; want the three about the barrier", ids(members), err)
 		}
 		for _, alone := range []cases.Case{guard, bikes} {
 			if _, err := s.IncidentOf(ctx, alone.ID); !errors.Is(err, cases.ErrNotFound) {

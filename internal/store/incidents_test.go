@@ -67,7 +67,7 @@ func TestGroupingAtRegistration(t *testing.T) {
 		}
 		members, err := s.IncidentCases(ctx, inc.ID)
 		if err != nil || len(members) != 3 || members[0].ID != first.ID || members[1].ID != second.ID || members[2].ID != third.ID {
-			t.Fatalf("cases of the incident = %v, %v", members, err)
+			t.Fatalf("cases of the incident = %s, %v; want %d, %d, %d", ids(members), err, first.ID, second.ID, third.ID)
 		}
 		// The first case went out on its own; the others only through the
 		// incident, whose first notice waits group_wait from its opening.

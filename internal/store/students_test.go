@@ -195,7 +195,7 @@ func TestAttachmentsAndAwaitingRating(t *testing.T) {
 
 		latest, err := s.LatestOpenCase(ctx, cases.ChannelWeChatOA, "openid-1")
 		if err != nil || latest.ID != c.ID {
-			t.Fatalf("latest open = %+v, %v", latest, err)
+			t.Fatalf("latest open = case %d, %v; want %d", latest.ID, err, c.ID)
 		}
 		_, err = s.LatestOpenCase(ctx, cases.ChannelWeb, "openid-1")
 		mustNotFound(t, err)
@@ -211,7 +211,7 @@ func TestAttachmentsAndAwaitingRating(t *testing.T) {
 		mustNotFound(t, err)
 		list2, err := s.AwaitingRating(ctx, at(1*time.Minute), at(1*time.Minute), 10)
 		if err != nil || len(list2) != 1 || list2[0].ID != c.ID {
-			t.Fatalf("awaiting = %+v, %v", list2, err)
+			t.Fatalf("awaiting = %s, %v; want %d", ids(list2), err, c.ID)
 		}
 		if list2, _ := s.AwaitingRating(ctx, at(1*time.Minute).Add(-time.Second), at(1*time.Minute).Add(-time.Second), 10); len(list2) != 0 {
 			t.Errorf("awaiting before feedback: %d", len(list2))
@@ -227,7 +227,7 @@ func TestAttachmentsAndAwaitingRating(t *testing.T) {
 			t.Fatalf("hotline case is %s", call.State)
 		}
 		if list2, _ := s.AwaitingRating(ctx, at(0), at(1*time.Minute), 10); len(list2) != 1 || list2[0].ID != call.ID {
-			t.Errorf("awaiting with the chat cutoff before feedback and the other at it: %v", list2)
+			t.Errorf("awaiting with the chat cutoff before feedback and the other at it: %s; want %d", ids(list2), call.ID)
 		}
 	})
 }
