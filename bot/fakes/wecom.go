@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/bot/wecom"
 	"github.com/jiesu/jiesu/internal/clock"
 )
@@ -51,7 +52,7 @@ type FakeWeCom struct {
 	t      testing.TB
 	clock  clock.Clock
 	server *httptest.Server
-	crypto *wecom.Crypto
+	crypto *tencent.Crypto
 
 	// Callback receives the fake's callbacks: the service's handler.
 	Callback http.Handler
@@ -132,7 +133,7 @@ type fakeCode struct {
 // dates tokens, codes and rate limits; share it with the service.
 func NewFakeWeCom(t testing.TB, clk clock.Clock) *FakeWeCom {
 	t.Helper()
-	c, err := wecom.NewCrypto(FakeWeComToken, FakeWeComCorpID, FakeWeComAESKey)
+	c, err := tencent.NewCrypto(FakeWeComToken, FakeWeComCorpID, FakeWeComAESKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func NewFakeWeCom(t testing.TB, clk clock.Clock) *FakeWeCom {
 func (f *FakeWeCom) URL() string { return f.server.URL }
 
 // Crypto is the app's callback crypto, as the service must configure it.
-func (f *FakeWeCom) Crypto() *wecom.Crypto { return f.crypto }
+func (f *FakeWeCom) Crypto() *tencent.Crypto { return f.crypto }
 
 // AddDepartment adds a department below parent (1 is the root).
 func (f *FakeWeCom) AddDepartment(id, parent int64) {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/bot/wecom"
 )
 
@@ -112,7 +113,7 @@ func (f *FakeWeCom) post(plain string, forge FakeForgery) (FakeReply, error) {
 	c := f.crypto
 	if forge.CorpID != "" {
 		var err error
-		if c, err = wecom.NewCrypto(FakeWeComToken, forge.CorpID, FakeWeComAESKey); err != nil {
+		if c, err = tencent.NewCrypto(FakeWeComToken, forge.CorpID, FakeWeComAESKey); err != nil {
 			return FakeReply{}, err
 		}
 	}
@@ -154,7 +155,7 @@ func (f *FakeWeCom) readReply(out FakeReply, body []byte) (FakeReply, error) {
 	if err := xml.Unmarshal(body, &env); err != nil {
 		return out, fmt.Errorf("fake wecom: reply is not XML: %w", err)
 	}
-	plain, err := f.crypto.Open(env.MsgSignature, env.TimeStamp, env.Nonce, env.Encrypt)
+	_, plain, err := f.crypto.Open(env.MsgSignature, env.TimeStamp, env.Nonce, env.Encrypt)
 	if err != nil {
 		return out, fmt.Errorf("fake wecom: reply does not verify: %w", err)
 	}

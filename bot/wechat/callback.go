@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -14,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/internal/clock"
 	"github.com/jiesu/jiesu/internal/config"
 )
@@ -56,11 +56,16 @@ type CallbackOptions struct {
 // body is never logged. A message's reply is written after the handler
 // returns, that is after its case is committed.
 type Callback struct {
-	cfg      Config
-	h        bot.Handler
-	clock    clock.Clock
-	log      *zap.Logger
-	rejected func(string)
+	cfg Config
+	// crypto opens safe-mode messages; nil in plaintext mode, or when the
+	// key does not decode (cryptoErr), which refuses every encrypted
+	// message as undecryptable.
+	crypto    *tencent.Crypto
+	cryptoErr error
+	h         bot.Handler
+	clock     clock.Clock
+	log       *zap.Logger
+	rejected  func(string)
 }
 
 // NewCallback returns the callback handler for cfg.
@@ -77,7 +82,12 @@ func NewCallback(cfg Config, h bot.Handler, o CallbackOptions) *Callback {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = config.DefaultWeChatMaxBodyBytes
 	}
-	return &Callback{cfg: cfg, h: h, clock: o.Clock, log: o.Log.Named("wechat"), rejected: o.Rejected}
+	cb := &Callback{cfg: cfg, h: h, clock: o.Clock, log: o.Log.Named("wechat"), rejected: o.Rejected,
+		cryptoErr: errors.New("no encoding_aes_key configured")}
+	if cfg.EncodingAESKey != "" {
+		cb.crypto, cb.cryptoErr = tencent.NewCrypto(cfg.Token, cfg.AppID, cfg.EncodingAESKey)
+	}
+	return cb
 }
 
 func (c *Callback) reject(w http.ResponseWriter, status int, reason string, err error) {
@@ -99,11 +109,11 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
-	if !signatureOK(q.Get("signature"), c.cfg.Token, ts, nonce) {
+	if tencent.CheckSignature(q.Get("signature"), c.cfg.Token, ts, nonce) != nil {
 		c.reject(w, http.StatusUnauthorized, RejectBadSignature, nil)
 		return
 	}
-	if !c.fresh(ts) {
+	if tencent.CheckTimestamp(ts, c.clock.Now(), c.cfg.ReplayWindow) != nil {
 		c.reject(w, http.StatusForbidden, RejectStale, nil)
 		return
 	}
@@ -134,16 +144,22 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if safe {
-		var env message.EncryptedXMLMsg
-		if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
-			c.reject(w, http.StatusBadRequest, RejectMalformed, errors.New("no Encrypt element"))
+		enc, err := tencent.Encrypted(body)
+		if err != nil {
+			c.reject(w, http.StatusBadRequest, RejectMalformed, err)
 			return
 		}
-		if !signatureOK(q.Get("msg_signature"), c.cfg.Token, ts, nonce, env.EncryptedMsg) {
+		// Checked before the key is needed, so that a forgery is told
+		// apart from a message this account cannot open.
+		if tencent.CheckSignature(q.Get("msg_signature"), c.cfg.Token, ts, nonce, enc) != nil {
 			c.reject(w, http.StatusUnauthorized, RejectBadSignature, nil)
 			return
 		}
-		if random, plain, err = decrypt(c.cfg.AppID, c.cfg.EncodingAESKey, env.EncryptedMsg); err != nil {
+		if c.crypto == nil {
+			c.reject(w, http.StatusBadRequest, RejectDecrypt, c.cryptoErr)
+			return
+		}
+		if random, plain, err = c.crypto.Open(q.Get("msg_signature"), ts, nonce, enc); err != nil {
 			c.reject(w, http.StatusBadRequest, RejectDecrypt, err)
 			return
 		}
@@ -166,20 +182,6 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.write(w, &m, reply, safe, random, ts, nonce)
-}
-
-// fresh reports whether the request's timestamp is within the replay
-// window of now, either way (clocks drift).
-func (c *Callback) fresh(ts string) bool {
-	if c.cfg.ReplayWindow <= 0 {
-		return true
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return false
-	}
-	d := c.clock.Now().Sub(time.Unix(sec, 0))
-	return d <= c.cfg.ReplayWindow && d >= -c.cfg.ReplayWindow
 }
 
 // verifyURL answers WeChat's GET when the URL is configured: the echostr,
@@ -209,13 +211,7 @@ func (c *Callback) write(w http.ResponseWriter, m *message.MixMessage, reply bot
 	text.SetCreateTime(c.clock.Now().Unix())
 	out, err := xml.Marshal(text)
 	if err == nil && safe {
-		var enc string
-		if enc, err = encrypt(c.cfg.AppID, c.cfg.EncodingAESKey, random, out); err == nil {
-			tsInt, _ := strconv.ParseInt(ts, 10, 64)
-			out, err = xml.Marshal(message.ResponseEncryptedXMLMsg{
-				EncryptedMsg: enc, MsgSignature: signature(c.cfg.Token, ts, nonce, enc), Timestamp: tsInt, Nonce: nonce,
-			})
-		}
+		out, err = c.crypto.Reply(random, out, ts, nonce)
 	}
 	if err != nil {
 		// The case is committed; the student learns its number from 查询.

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 )
@@ -84,7 +85,7 @@ func (s *Sender) Send(ctx context.Context, out bot.Outbound) (bot.SendResult, er
 			}
 			return res, nil
 		}
-		code := ErrorCode(err)
+		code := tencent.ErrorCode(err)
 		if passOn(code) {
 			passed = append(passed, m.name+" "+strconv.FormatInt(code, 10))
 			continue
@@ -133,15 +134,15 @@ func passOn(code int64) bool {
 // classify marks what is worth retrying: transport failures, WeChat being
 // busy or rate-limiting; anything else WeChat refused will not change.
 func classify(method string, err error) error {
-	code := ErrorCode(err)
+	code := tencent.ErrorCode(err)
 	se := &bot.SendError{Err: fmt.Errorf("%s: %w", method, err)}
 	if code != 0 {
 		se.Code = strconv.FormatInt(code, 10)
 	}
 	switch code {
-	case 0, CodeSystemBusy:
+	case 0, tencent.CodeBusy:
 		se.Retryable = true
-	case CodeFrequency:
+	case tencent.CodeFrequency:
 		se.Retryable, se.RetryAfter = true, time.Minute
 	}
 	return se

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/bot/fakes"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/bot/wechat"
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
@@ -143,7 +144,7 @@ func TestTokenRefusedIsRenewedOnce(t *testing.T) {
 	// Refused twice in a row: no third try; the error is reported.
 	r.fake.FailNext(fakes.WeChatPathTemplate, 40001, 40001)
 	_, err = r.sender.Send(ctx, result())
-	if wechat.ErrorCode(err) != 40001 {
+	if tencent.ErrorCode(err) != 40001 {
 		t.Errorf("twice refused: %v", err)
 	}
 	if n := len(r.fake.Calls(fakes.WeChatPathTemplate)); n != 4 {
@@ -184,7 +185,7 @@ func TestMediaDownload(t *testing.T) {
 	if ctype != "image/jpeg" || string(b) != "\xff\xd8jpeg" {
 		t.Errorf("media = %s %q", ctype, b)
 	}
-	if _, _, err := wechat.NewMedia(r.api).Fetch(context.Background(), bot.Media{ID: "NOPE"}); wechat.ErrorCode(err) != fakes.FakeCodeInvalidMedia {
+	if _, _, err := wechat.NewMedia(r.api).Fetch(context.Background(), bot.Media{ID: "NOPE"}); tencent.ErrorCode(err) != fakes.FakeCodeInvalidMedia {
 		t.Errorf("missing media: %v", err)
 	}
 }

@@ -11,8 +11,9 @@
 // cache. It never imports the library's root package, whose init turns on
 // debug logging of decrypted messages. The library hard-codes
 // https://api.weixin.qq.com in unexported constants and sends through a
-// global client, so the few API calls jiesu makes go through a small
-// client of its own (api.go) that honours wechat.api_base and a timeout.
+// global client, so the few API calls jiesu makes go through the Tencent
+// client it shares with WeCom (bot/tencent: the token, errcodes and
+// WXBizMsgCrypt), which honours wechat.api_base and a timeout.
 package wechat
 
 import (

@@ -22,8 +22,15 @@ const DefaultDirectoryTTL = 10 * time.Minute
 type AddressBook struct {
 	client *Client
 	units  []UnitDepartments
-	cache  TokenCache
+	cache  MemberCache
 	ttl    time.Duration
+}
+
+// MemberCache keeps looked-up members, shared by replicas when it is
+// Redis; internal/cache.Cache is one.
+type MemberCache interface {
+	GetString(ctx context.Context, key string) (string, bool, error)
+	Set(key string, val interface{}, ttl time.Duration) error
 }
 
 // UnitDepartments are a unit's WeCom departments, in configuration order:
@@ -35,7 +42,7 @@ type UnitDepartments struct {
 
 // NewAddressBook returns an address book over client; lookups are cached
 // in cache (shared by replicas when it is Redis) for ttl (0: the default).
-func NewAddressBook(client *Client, units []UnitDepartments, cache TokenCache, ttl time.Duration) *AddressBook {
+func NewAddressBook(client *Client, units []UnitDepartments, cache MemberCache, ttl time.Duration) *AddressBook {
 	if ttl <= 0 {
 		ttl = DefaultDirectoryTTL
 	}

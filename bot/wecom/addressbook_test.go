@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/bot/wecom"
 	"github.com/jiesu/jiesu/internal/cache"
 )
@@ -29,7 +30,7 @@ func TestAddressBookPlacesMembersByDepartment(t *testing.T) {
 	if name, _, err := book.Lookup(ctx, "ZhaoLiu"); !errors.Is(err, bot.ErrNoUnit) || name != "赵六" {
 		t.Errorf("a member of no unit: %q %v", name, err)
 	}
-	var ae *wecom.APIError
+	var ae *tencent.APIError
 	if _, _, err := book.Lookup(ctx, "Nobody"); !errors.As(err, &ae) {
 		t.Errorf("an unknown user: %v", err)
 	}

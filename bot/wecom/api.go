@@ -9,7 +9,6 @@ import (
 
 // SendResponse is message/send's answer (doc 90236).
 type SendResponse struct {
-	result
 	InvalidUser  string `json:"invaliduser"`
 	InvalidParty string `json:"invalidparty"`
 	InvalidTag   string `json:"invalidtag"`
@@ -24,7 +23,7 @@ type SendResponse struct {
 func (c *Client) SendMessage(ctx context.Context, m AppMessage) (SendResponse, error) {
 	m.AgentID = c.agentID
 	var out SendResponse
-	err := c.call(ctx, "message/send", http.MethodPost, nil, m, &out, &out.result)
+	err := c.call(ctx, "message/send", http.MethodPost, nil, m, &out)
 	return out, err
 }
 
@@ -48,11 +47,7 @@ type UpdateButton struct {
 // UpdateTemplateCard updates sent cards.
 func (c *Client) UpdateTemplateCard(ctx context.Context, u UpdateCard) error {
 	u.AgentID = c.agentID
-	var out struct {
-		result
-		InvalidUser []string `json:"invaliduser"`
-	}
-	return c.call(ctx, "message/update_template_card", http.MethodPost, nil, u, &out, &out.result)
+	return c.call(ctx, "message/update_template_card", http.MethodPost, nil, u, nil)
 }
 
 // RobotSend posts to a group through its robot (doc 91770). It needs no
@@ -60,8 +55,7 @@ func (c *Client) UpdateTemplateCard(ctx context.Context, u UpdateCard) error {
 // leaves Health alone: a robot that posts says nothing about the app's
 // trusted IP or secret.
 func (c *Client) RobotSend(ctx context.Context, key string, m RobotMessage) error {
-	var out result
-	return c.do(ctx, "webhook/send", http.MethodPost, "/cgi-bin/webhook/send", url.Values{"key": {key}}, m, &out, &out)
+	return c.api.Do(ctx, "webhook/send", http.MethodPost, "/cgi-bin/webhook/send", url.Values{"key": {key}}, m, nil)
 }
 
 // User is a member as user/get gives them. Since 2022 a new app gets no
@@ -76,12 +70,9 @@ type User struct {
 
 // UserGet reads a member of the address book.
 func (c *Client) UserGet(ctx context.Context, userID string) (User, error) {
-	var out struct {
-		result
-		User
-	}
-	err := c.call(ctx, "user/get", http.MethodGet, url.Values{"userid": {userID}}, nil, &out, &out.result)
-	return out.User, err
+	var out User
+	err := c.call(ctx, "user/get", http.MethodGet, url.Values{"userid": {userID}}, nil, &out)
+	return out, err
 }
 
 // Department is one entry of department/list.
@@ -94,11 +85,10 @@ type Department struct {
 // DepartmentList returns department id and every department below it.
 func (c *Client) DepartmentList(ctx context.Context, id int64) ([]Department, error) {
 	var out struct {
-		result
 		Department []Department `json:"department"`
 	}
 	q := url.Values{"id": {strconv.FormatInt(id, 10)}}
-	err := c.call(ctx, "department/list", http.MethodGet, q, nil, &out, &out.result)
+	err := c.call(ctx, "department/list", http.MethodGet, q, nil, &out)
 	return out.Department, err
 }
 
@@ -107,11 +97,10 @@ func (c *Client) DepartmentList(ctx context.Context, id int64) ([]Department, er
 // user id: ErrNotMember.
 func (c *Client) UserIDByCode(ctx context.Context, code string) (string, error) {
 	var out struct {
-		result
 		UserID    string `json:"userid"`
 		OldUserID string `json:"UserId"` // the pre-2022 spelling, still seen on private deployments
 	}
-	if err := c.call(ctx, "auth/getuserinfo", http.MethodGet, url.Values{"code": {code}}, nil, &out, &out.result); err != nil {
+	if err := c.call(ctx, "auth/getuserinfo", http.MethodGet, url.Values{"code": {code}}, nil, &out); err != nil {
 		return "", err
 	}
 	if out.UserID == "" {

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/internal/clock"
 )
 
@@ -40,7 +41,7 @@ type CodeKeeper interface {
 // whose signature, ciphertext, corp or timestamp does not check out is
 // refused with 401 before it reaches the handler.
 type Callback struct {
-	crypto  *Crypto
+	crypto  *tencent.Crypto
 	agentID string
 	handler bot.Handler
 	codes   CodeKeeper
@@ -53,7 +54,7 @@ type Callback struct {
 
 // CallbackConfig builds a Callback. Crypto, Handler and Dedup are required.
 type CallbackConfig struct {
-	Crypto  *Crypto
+	Crypto  *tencent.Crypto
 	AgentID int64
 	Handler bot.Handler
 	Codes   CodeKeeper // nil: press codes are not kept
@@ -111,7 +112,7 @@ func (cb *Callback) refuse(w http.ResponseWriter, reason string, err error) {
 // echostr, exactly: no quotes, no newline.
 func (cb *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	plain, err := cb.crypto.Open(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), q.Get("echostr"))
+	_, plain, err := cb.crypto.Open(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), q.Get("echostr"))
 	if err != nil {
 		cb.refuse(w, reasonOf(err), err)
 		return
@@ -122,9 +123,9 @@ func (cb *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
 
 func reasonOf(err error) string {
 	switch {
-	case errors.Is(err, ErrBadSignature):
+	case errors.Is(err, tencent.ErrBadSignature):
 		return "bad_signature"
-	case errors.Is(err, ErrWrongCorp):
+	case errors.Is(err, tencent.ErrWrongReceiver):
 		return "wrong_corp"
 	}
 	return "bad_ciphertext"
@@ -133,13 +134,11 @@ func reasonOf(err error) string {
 func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sig, ts, nonce := q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce")
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		cb.refuse(w, "malformed", err)
+	if err := tencent.CheckTimestamp(ts, cb.clock.Now(), cb.window); errors.Is(err, tencent.ErrStale) {
+		cb.refuse(w, "stale", err)
 		return
-	}
-	if d := cb.clock.Now().Sub(time.Unix(sec, 0)); d > cb.window || d < -cb.window {
-		cb.refuse(w, "stale", errors.New("timestamp outside the replay window"))
+	} else if err != nil {
+		cb.refuse(w, "malformed", err)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxCallbackBody))
@@ -147,12 +146,12 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	var env envelope
-	if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
+	enc, err := tencent.Encrypted(body)
+	if err != nil {
 		cb.refuse(w, "malformed", err)
 		return
 	}
-	plain, err := cb.crypto.Open(sig, ts, nonce, env.Encrypt)
+	_, plain, err := cb.crypto.Open(sig, ts, nonce, enc)
 	if err != nil {
 		cb.refuse(w, reasonOf(err), err)
 		return
@@ -164,7 +163,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	// The ciphertext named our corp; the message inside must too, and be
 	// for our app.
-	if m.ToUserName != cb.crypto.CorpID() {
+	if m.ToUserName != cb.crypto.ReceiverID() {
 		cb.refuse(w, "wrong_corp", errors.New("ToUserName is another corp"))
 		return
 	}
@@ -248,12 +247,7 @@ func (cb *Callback) answer(w http.ResponseWriter, m message, in bot.Inbound, rep
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	enc, sig, err := cb.crypto.Seal(nil, b, ts, nonce)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	out, err := xml.Marshal(replyEnvelope{Encrypt: cdata{enc}, MsgSignature: cdata{sig}, TimeStamp: ts, Nonce: cdata{nonce}})
+	out, err := cb.crypto.Reply(nil, b, ts, nonce)
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -12,6 +12,8 @@ import (
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/bot/fakes"
+	"github.com/jiesu/jiesu/bot/tencent"
+	v "github.com/jiesu/jiesu/bot/tencent/tencenttest"
 	"github.com/jiesu/jiesu/bot/wecom"
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
@@ -67,12 +69,12 @@ func TestCallbackURLVerification(t *testing.T) {
 		t.Fatalf("verify = %d %q %v", code, body, err)
 	}
 	// The official vector, through the handler as WeCom sends it.
-	c, _ := wecom.NewCrypto(wecom.VecToken, wecom.VecCorpID, wecom.VecAESKey)
+	c, _ := tencent.NewCrypto(v.WeComToken, v.WeComCorpID, v.WeComAESKey)
 	cb, _ := wecom.NewCallback(wecom.CallbackConfig{Crypto: c, Handler: &recorder{}, Dedup: cache.NewMemory(nil)})
-	q := url.Values{"msg_signature": {wecom.VecVerifySig}, "timestamp": {wecom.VecVerifyTS}, "nonce": {wecom.VecVerifyNonce}, "echostr": {wecom.VecEchoStr}}
+	q := url.Values{"msg_signature": {v.WeComVerifySig}, "timestamp": {v.WeComVerifyTS}, "nonce": {v.WeComVerifyNonce}, "echostr": {v.WeComEchoStr}}
 	rec := httptest.NewRecorder()
 	cb.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/wecom/callback?"+q.Encode(), nil))
-	if rec.Code != http.StatusOK || rec.Body.String() != wecom.VecEchoPlain {
+	if rec.Code != http.StatusOK || rec.Body.String() != v.WeComEchoPlain {
 		t.Fatalf("official vector: %d %q", rec.Code, rec.Body.String())
 	}
 	q.Set("msg_signature", strings.Repeat("0", 40))

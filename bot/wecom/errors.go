@@ -9,31 +9,16 @@ import (
 	"time"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/bot/tencent"
 )
 
-// APIError is an errcode other than 0 from a WeCom API.
-type APIError struct {
-	API  string // e.g. "message/send"
-	Code int
-	Msg  string
-}
-
-func (e *APIError) Error() string {
-	return fmt.Sprintf("wecom %s: errcode %d: %s", e.API, e.Code, e.Msg)
-}
-
-// Error codes jiesu acts on (WeCom's 全局错误码).
+// Error codes of WeCom that jiesu acts on (全局错误码); those the
+// Official Account shares are in bot/tencent.
 const (
-	codeBusy            = -1
-	codeInvalidCredit   = 40001 // invalid secret or access_token
 	codeInvalidCorpID   = 40013
-	codeInvalidToken    = 40014
 	codeInvalidAgentID  = 40056
 	codeInvalidSecret   = 40091
-	codeTokenMissing    = 41001
-	codeTokenExpired    = 42001
 	codeTaskIDUsed      = 42014 // template card task_id already used (or empty, or too long)
-	codeFrequency       = 45009 // API called too often
 	codeConcurrency     = 45033 // too many concurrent calls
 	codeAPIForbidden    = 48002 // the app may not call this API
 	codeNoPrivilege     = 60011 // outside the app's visible range
@@ -41,15 +26,10 @@ const (
 	codeAllInvalidUsers = 81013 // every receiver is invalid
 )
 
-// tokenCode reports an errcode that a fresh access token cures.
-func tokenCode(code int) bool {
-	return code == codeInvalidCredit || code == codeInvalidToken || code == codeTokenExpired || code == codeTokenMissing
-}
-
 // configCode reports an errcode that only the operator can cure: retrying
 // cannot help, and the service is not ready until someone fixes WeCom's
 // side or the configuration.
-func configCode(code int) bool {
+func configCode(code int64) bool {
 	switch code {
 	case codeIPNotTrusted, codeInvalidCorpID, codeInvalidAgentID, codeInvalidSecret, codeAPIForbidden, codeNoPrivilege:
 		return true
@@ -58,7 +38,7 @@ func configCode(code int) bool {
 }
 
 // hint is what the operator does about a configuration error.
-func hint(code int) string {
+func hint(code int64) string {
 	switch code {
 	case codeIPNotTrusted:
 		return "add this server's public IP to the app's 企业可信IP in the WeCom admin console"
@@ -74,17 +54,17 @@ func hint(code int) string {
 // and a busy server are retried (45009 after the minute the limit counts),
 // a token that did not refresh too; everything else is permanent.
 func classify(err error) error {
-	var ae *APIError
+	var ae *tencent.APIError
 	if !errors.As(err, &ae) {
 		return err // transport: the worker retries
 	}
-	code := strconv.Itoa(ae.Code)
+	code := strconv.FormatInt(ae.Code, 10)
 	switch {
-	case ae.Code == codeFrequency:
+	case ae.Code == tencent.CodeFrequency:
 		return &bot.SendError{Code: code, Retryable: true, RetryAfter: time.Minute, Err: err}
 	case ae.Code == codeConcurrency:
 		return &bot.SendError{Code: code, Retryable: true, RetryAfter: time.Second, Err: err}
-	case ae.Code == codeBusy || tokenCode(ae.Code):
+	case ae.Code == tencent.CodeBusy || tencent.TokenRefused(ae.Code):
 		return &bot.SendError{Code: code, Retryable: true, Err: err}
 	}
 	return &bot.SendError{Code: code, Err: err}
@@ -95,13 +75,13 @@ func classify(err error) error {
 // the operator, not only by whoever reads the logs.
 type Health struct {
 	mu    sync.Mutex
-	err   *APIError
+	err   *tencent.APIError
 	since time.Time
 	count int
 }
 
 // fail records a configuration error.
-func (h *Health) fail(err *APIError, now time.Time) {
+func (h *Health) fail(err *tencent.APIError, now time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.err == nil || h.err.Code != err.Code {
@@ -134,7 +114,7 @@ func (h *Health) Check(context.Context) error {
 // HealthError is WeCom refusing the app's configuration, Count times since
 // Since.
 type HealthError struct {
-	API   APIError
+	API   tencent.APIError
 	Count int
 	Since time.Time
 }

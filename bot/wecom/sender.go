@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/internal/cases"
 	"github.com/jiesu/jiesu/internal/clock"
 )
@@ -300,7 +301,7 @@ func (s *Sender) sendCard(ctx context.Context, to AppMessage, out bot.Outbound) 
 	}
 	to.MsgType, to.TemplateCard = MsgTemplateCard, &tc
 	res, err := s.client.SendMessage(ctx, to)
-	var ae *APIError
+	var ae *tencent.APIError
 	if errors.As(err, &ae) && ae.Code == codeTaskIDUsed {
 		if out.MayHaveArrived {
 			// An earlier attempt of this message went through under this
@@ -348,7 +349,7 @@ func (s *Sender) update(ctx context.Context, m bot.Message) (bot.SendResult, err
 		} else if err != nil {
 			return bot.SendResult{}, err
 		} else if err := s.client.UpdateTemplateCard(ctx, UpdateCard{AtAll: 1, ResponseCode: code, Button: &UpdateButton{ReplaceName: cardCut(m.Title, buttonRunes)}}); err != nil {
-			var ae *APIError
+			var ae *tencent.APIError
 			if !errors.As(err, &ae) {
 				// Not answered: the code may be unused, keep it for the retry.
 				_ = s.cards.SetCardCode(ctx, bot.PlatformWeCom, c.TaskID, code, c.CodeAt)

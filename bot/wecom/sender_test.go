@@ -10,6 +10,7 @@ import (
 
 	"github.com/jiesu/jiesu/bot"
 	"github.com/jiesu/jiesu/bot/fakes"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/bot/wecom"
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
@@ -269,7 +270,7 @@ func TestErrorsClassified(t *testing.T) {
 	// have returned nil here.
 	w.fake.FailNext("webhook/send", 93000)
 	_, err = w.sender.Send(ctx, bot.Outbound{Address: group(), Message: dispatchCard("JS20261128-0012"), Part: wecom.PartNotice})
-	var ae *wecom.APIError
+	var ae *tencent.APIError
 	if !errors.As(err, &ae) || ae.Code != 93000 || !bot.IsPermanent(err) {
 		t.Fatalf("robot failure = %v", err)
 	}

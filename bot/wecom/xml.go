@@ -6,15 +6,6 @@ import (
 	"strconv"
 )
 
-// envelope is the body of a callback POST: the ciphertext and, in clear,
-// the corp and agent it claims to be for.
-type envelope struct {
-	XMLName    xml.Name `xml:"xml"`
-	ToUserName string   `xml:"ToUserName"`
-	AgentID    string   `xml:"AgentID"`
-	Encrypt    string   `xml:"Encrypt"`
-}
-
 // message is a decrypted callback: a member's message to the app or an
 // event (doc 90240, 90376 for template_card_event).
 type message struct {
@@ -98,13 +89,4 @@ type replyText struct {
 	CreateTime   int64    `xml:"CreateTime"`
 	MsgType      cdata    `xml:"MsgType"`
 	Content      cdata    `xml:"Content"`
-}
-
-// replyEnvelope carries an encrypted passive reply.
-type replyEnvelope struct {
-	XMLName      xml.Name `xml:"xml"`
-	Encrypt      cdata    `xml:"Encrypt"`
-	MsgSignature cdata    `xml:"MsgSignature"`
-	TimeStamp    string   `xml:"TimeStamp"`
-	Nonce        cdata    `xml:"Nonce"`
 }

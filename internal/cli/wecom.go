@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/jiesu/jiesu/bot"
+	"github.com/jiesu/jiesu/bot/tencent"
 	"github.com/jiesu/jiesu/bot/wecom"
 	"github.com/jiesu/jiesu/internal/cache"
 	"github.com/jiesu/jiesu/internal/clock"
@@ -142,7 +143,7 @@ func (u *unitChat) routes(d unitRoutesDeps) ([]web.Route, error) {
 		books[bot.PlatformWeCom] = wecom.NewAddressBook(u.client, units, u.cache, 0)
 	}
 	handler := unitchat.NewHandler(d.Service, unitchat.NewPeople(u.cfg, books), d.Renderer, u.clock, u.log)
-	crypto, err := wecom.NewCrypto(w.Token, w.CorpID, w.EncodingAESKey)
+	crypto, err := tencent.NewCrypto(w.Token, w.CorpID, w.EncodingAESKey)
 	if err != nil {
 		return nil, err
 	}
