@@ -137,7 +137,9 @@ func (c *Crypto) Seal(random, plaintext []byte, timestamp, nonce string) (encryp
 	return string(enc), c.Sign(timestamp, nonce, string(enc)), nil
 }
 
-// freshRandom is 16 letters and digits, as the official samples make them.
+// freshRandom is 16 letters and digits, as the official samples make them,
+// from crypto/rand: the library's util.RandomStr seeds math/rand with the
+// time, so two replies in one nanosecond would share their random.
 func freshRandom() ([]byte, error) {
 	const letters = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	random := make([]byte, 16)
