@@ -115,24 +115,22 @@ func scanCase(row scanner) (cases.Case, error) {
 
 // insertAssignments writes c's co-units, in order.
 func (s *Store) insertAssignments(ctx context.Context, tx *sql.Tx, c cases.Case) error {
-	return s.assignmentsStmt(c).exec(ctx, tx, "insert co-units")
+	return s.rowsStmt(assignmentsShape, s.assignmentArgs(c)).exec(ctx, tx, "insert co-units")
 }
 
-// assignmentsStmt is the statement of insertAssignments; empty when c has
-// no co-units.
-func (s *Store) assignmentsStmt(c cases.Case) stmt {
-	if len(c.CoUnits) == 0 {
-		return stmt{}
-	}
-	const cols = 9
-	args := make([]any, 0, cols*len(c.CoUnits))
+// assignmentArgs are c's co-units as rows of assignmentsShape.
+func (s *Store) assignmentArgs(c cases.Case) []any {
+	args := make([]any, 0, assignmentsShape.cols*len(c.CoUnits))
 	for i, a := range c.CoUnits {
 		args = append(args, c.ID, a.Unit, i, string(a.State), a.AcceptedBy, s.d.time(a.AcceptedAt),
 			a.Report, s.d.time(a.ReportedAt), s.d.time(a.DueBy))
 	}
-	return insertRows(s.texts, rowsShape{head: `INSERT INTO case_assignments
-		(case_id, unit, pos, state, accepted_by, accepted_at, report, reported_at, due_by)`, cols: cols}, args)
+	return args
 }
+
+// assignmentsShape inserts co-units.
+var assignmentsShape = rowsShape{head: `INSERT INTO case_assignments
+	(case_id, unit, pos, state, accepted_by, accepted_at, report, reported_at, due_by)`, cols: 9}
 
 // loadAssignments fills in the co-units of cs with one query.
 func (s *Store) loadAssignments(ctx context.Context, q querier, cs []cases.Case) error {

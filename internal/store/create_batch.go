@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"sync"
 	"time"
 
@@ -119,20 +117,6 @@ func (b *batcher) run() {
 	} else if err != nil {
 		batch[0].err = err
 	}
-}
-
-// writeBatch writes batch in one transaction; a registration whose case is
-// a duplicate gets errDuplicate and the others go on.
-func (s *Store) writeBatch(ctx context.Context, batch []*registration) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, reg := range batch {
-			reg.c, reg.err = s.insertCase(ctx, tx, reg.out, reg.args, reg.o)
-			if reg.err != nil && !errors.Is(reg.err, errDuplicate) {
-				return reg.err
-			}
-		}
-		return nil
-	})
 }
 
 func removeReg(list []*registration, reg *registration) []*registration {

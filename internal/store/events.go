@@ -36,8 +36,7 @@ func (s *Store) eventsStmt(caseID int64, evs []cases.Event) (stmt, error) {
 	if len(evs) == 0 {
 		return stmt{}, nil
 	}
-	const cols = 9
-	args := make([]any, 0, cols*len(evs))
+	args := make([]any, 0, eventsShape.cols*len(evs))
 	for _, e := range evs {
 		a, err := s.eventArgs(caseID, e)
 		if err != nil {
@@ -45,9 +44,12 @@ func (s *Store) eventsStmt(caseID int64, evs []cases.Event) (stmt, error) {
 		}
 		args = append(args, a...)
 	}
-	return insertRows(s.texts, rowsShape{head: `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)`,
-		cols: cols}, args), nil
+	return insertRows(s.texts, eventsShape, args), nil
 }
+
+// eventsShape appends events, the rows of eventArgs.
+var eventsShape = rowsShape{head: `INSERT INTO case_events (case_id, kind, actor, actor_unit, at, from_state, to_state, note, data)`,
+	cols: 9}
 
 // AppendEvent records something that happened to a case without changing
 // it, such as a member revealing the complainant's contact. ErrNotFound if

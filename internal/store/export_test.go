@@ -19,17 +19,25 @@ func (s *Store) HoldIncidentOpeningForTest(ctx context.Context, outs []cases.Out
 	if err != nil {
 		return nil, nil, err
 	}
+	var regs []*registration
 	for _, out := range outs {
 		args, err := s.caseArgs(out.Case)
-		if err == nil {
-			var c cases.Case
-			c, err = s.insertCase(ctx, tx, out, append(args, "", ""), createOptions{group: &g})
-			ids = append(ids, c.ID)
-		}
 		if err != nil {
 			tx.Rollback()
 			return nil, nil, err
 		}
+		regs = append(regs, &registration{out: out, args: append(args, "", ""), o: createOptions{group: &g}})
+	}
+	dups, err := s.writeCases(ctx, tx, regs)
+	if err == nil && len(dups) > 0 {
+		err = errDuplicate
+	}
+	if err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
+	for _, reg := range regs {
+		ids = append(ids, reg.c.ID)
 	}
 	return ids, tx.Commit, nil
 }

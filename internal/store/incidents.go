@@ -72,21 +72,36 @@ func Grouped(g Grouping) CreateOption {
 // or with its unit's return.
 const eventIncidentRemove = "incident_remove"
 
-// lockGroupKey takes, on PostgreSQL and until the commit, the lock of the
-// incident key of c when it is grouped, so that no case of the key commits
-// unseen by the peers groupNew reads. Registrations of one day already take
-// turns at the day's counter row; the lock keeps apart those of two days
-// (around midnight) and the retries of one complaint. It comes before the
-// number and the case's row, so that a registration holding a complaint's
-// row never waits for the lock of a retry holding it while waiting for the
-// row. SQLite's transactions hold the whole database anyway.
-func (s *Store) lockGroupKey(ctx context.Context, tx *sql.Tx, c cases.Case, o createOptions) error {
-	k, ok := o.groupKey(c)
-	if !ok || !s.d.postgres() {
+// lockGroupKeys takes, on PostgreSQL and until the commit, the locks of
+// the incident keys of regs' grouped cases, so that no case of a key
+// commits unseen by the peers groupNew reads. Registrations of one day
+// already take turns at the day's counter row; the locks keep apart those
+// of two days (around midnight) and the retries of one complaint. They come
+// before the numbers and the cases' rows, so that a registration holding a
+// complaint's row never waits for the lock of a retry holding it while
+// waiting for the row; and in the keys' order, so that two batches never
+// wait for each other. SQLite's transactions hold the whole database
+// anyway.
+func (s *Store) lockGroupKeys(ctx context.Context, tx *sql.Tx, regs []*registration) error {
+	if !s.d.postgres() {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+keyLock("$1")+`)`, k.String()); err != nil {
-		return fmt.Errorf("lock incident key: %w", err)
+	var keys []string
+	for _, reg := range regs {
+		if k, ok := reg.o.groupKey(reg.out.Case); ok {
+			keys = append(keys, k.String())
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	// unnest gives the keys in the array's order, and each row takes its
+	// lock as it is produced.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+keyLock("k")+`)
+		FROM unnest($1::text[]) AS k`, keys); err != nil {
+		return fmt.Errorf("lock incident keys: %w", err)
 	}
 	return nil
 }
@@ -116,7 +131,7 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 		return msgs, nil
 	}
 	g, now := *o.group, c.RegisteredAt
-	// insertCase took the key's lock (lockGroupKey) before the case's row.
+	// writeCases took the key's lock (lockGroupKeys) before the case's row.
 	inc, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
 	if err != nil && !errors.Is(err, cases.ErrNotFound) {
 		return nil, err
@@ -216,7 +231,9 @@ type peer struct {
 	match      match // why it joins, when texts were compared
 }
 
-// peers returns the open cases of k registered since, in no incident, but c.
+// peers returns the open cases of k registered since, in no incident,
+// inserted before c: the cases of c's batch after it are written already,
+// and group after it (writeCases).
 func (s *Store) peers(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID int64, since time.Time) ([]peer, error) {
 	st := s.peersStmt(k, caseID, since)
 	rows, err := tx.QueryContext(ctx, st.q, st.args...)
@@ -235,7 +252,7 @@ func (s *Store) peers(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID 
 func (s *Store) peersStmt(k cases.GroupKey, caseID int64, since time.Time) stmt {
 	q := `SELECT id, state, registered_at, content FROM cases c
 		WHERE c.lead_unit = $1 AND c.category = $2 AND c.place = $3 AND c.place <> ''
-		AND c.state IN ` + clockStatesSQL() + ` AND c.registered_at >= $4 AND c.id <> $5
+		AND c.state IN ` + clockStatesSQL() + ` AND c.registered_at >= $4 AND c.id < $5
 		AND NOT EXISTS (SELECT 1 FROM incident_cases ic WHERE ic.case_id = c.id)`
 	return stmt{q: q + ` ORDER BY id`, args: []any{k.LeadUnit, k.Category, k.Place, s.d.time(since), caseID}}
 }

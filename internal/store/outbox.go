@@ -45,6 +45,12 @@ func (s *Store) queueMessages(ctx context.Context, tx *sql.Tx, c cases.Case, msg
 
 // messagesStmt is the statement of queueMessages; empty when msgs is.
 func (s *Store) messagesStmt(c cases.Case, msgs []cases.Message) (stmt, error) {
+	return s.outboxStmt(messageItems(c, msgs))
+}
+
+// messageItems are the outbox rows of c's messages, due at the
+// transition's time.
+func messageItems(c cases.Case, msgs []cases.Message) []cases.OutboxItem {
 	now := c.UpdatedAt
 	if now.IsZero() {
 		now = time.Now()
@@ -54,7 +60,7 @@ func (s *Store) messagesStmt(c cases.Case, msgs []cases.Message) (stmt, error) {
 		items[i] = cases.OutboxItem{CaseID: c.ID, Template: m.Template, To: m.To, Data: m.Data,
 			DedupKey: messageKey(c, i, m), NextAttemptAt: now.Add(m.Delay), CreatedAt: now, OnlyWhile: m.OnlyWhile}
 	}
-	return s.outboxStmt(items)
+	return items
 }
 
 // insertOutbox queues items as pending, skipping any whose dedup key is
