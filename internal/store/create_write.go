@@ -72,18 +72,20 @@ func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, regs []*registration
 	if err := s.rowsStmt(assignmentsShape, assignments).exec(ctx, tx, "insert co-units"); err != nil {
 		return nil, err
 	}
-	if err := s.rowsStmt(eventsShape, events).exec(ctx, tx, "append events"); err != nil {
-		return nil, err
-	}
 	// One case after another, in the order of their numbers: each sees the
-	// incidents the ones before it opened or joined.
+	// incidents the ones before it opened or joined. Their events go with
+	// the registrations', after them.
 	var items []cases.OutboxItem
 	for _, reg := range regs {
-		msgs, err := s.groupNew(ctx, tx, reg.c, reg.out.Messages, reg.o)
+		msgs, joined, err := s.groupNew(ctx, tx, reg.c, reg.out.Messages, reg.o)
 		if err != nil {
 			return nil, err
 		}
+		events = append(events, joined...)
 		items = append(items, messageItems(reg.c, msgs)...)
+	}
+	if err := s.rowsStmt(eventsShape, events).exec(ctx, tx, "append events"); err != nil {
+		return nil, err
 	}
 	st, err := s.outboxStmt(items)
 	if err != nil {

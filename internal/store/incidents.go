@@ -117,7 +117,8 @@ func keyLock(key string) string {
 // one with the recent open cases of the key when there is none, and
 // returns the messages of c's registration to queue: without its notices
 // to the lead unit and the co-units when it joined, since the incident's
-// notice counts it.
+// notice counts it; and the events of the cases it put into the incident,
+// as rows of eventsShape, for the caller to write.
 // c stays on its own when it has no company within the window. An
 // incident past its window, or with no open case left, is closed to new
 // cases on the way. Concurrent registrations end in one incident: the
@@ -125,44 +126,45 @@ func keyLock(key string) string {
 //
 // Two registrations of one key committing at the same instant do not see
 // each other; both go out on their own, and the next one groups them.
-func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []cases.Message, o createOptions) ([]cases.Message, error) {
+func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []cases.Message, o createOptions) ([]cases.Message, []any, error) {
 	k, ok := o.groupKey(c)
 	if !ok {
-		return msgs, nil
+		return msgs, nil, nil
 	}
 	g, now := *o.group, c.RegisteredAt
 	// writeCases took the key's lock (lockGroupKeys) before the case's row.
 	inc, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
 	if err != nil && !errors.Is(err, cases.ErrNotFound) {
-		return nil, err
+		return nil, nil, err
 	}
 	var members []peer
 	if err == nil {
 		texts, err := s.memberTexts(ctx, tx, k)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		m, ok := g.joining(c, k.Place, texts)
 		if !ok {
-			return msgs, nil // about another problem: on its own
+			return msgs, nil, nil // about another problem: on its own
 		}
 		members = []peer{m}
 	} else {
 		peers, err := s.peers(ctx, tx, k, c.ID, now.Add(-g.Window))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if members = g.company(c, k.Place, peers); len(members) == 0 {
-			return msgs, nil
+			return msgs, nil, nil
 		}
 		if inc, err = s.insertIncident(ctx, tx, k, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if err := s.addMembers(ctx, tx, &inc, members, "system", "incident_join", now, g); err != nil {
-		return nil, err
+	events, err := s.addMembers(ctx, tx, &inc, members, "system", "incident_join", now, g)
+	if err != nil {
+		return nil, nil, err
 	}
-	return withoutUnitNotices(c, msgs), nil
+	return withoutUnitNotices(c, msgs), events, nil
 }
 
 // withoutUnitNotices drops the messages to c's lead unit and to its
@@ -296,32 +298,34 @@ func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey
 }
 
 // addMembers puts cases into inc (a case already in an incident stays where
-// it is), records an event of kind on each one added, and plans the notice.
-func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *cases.Incident, members []peer, by, kind string, now time.Time, g Grouping) error {
-	added := 0
+// it is), plans the notice, and returns an event of kind on each one added,
+// as rows of eventsShape, for the caller to write with others.
+func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *cases.Incident, members []peer, by, kind string, now time.Time, g Grouping) ([]any, error) {
+	var events []any
 	for _, m := range members {
 		st := s.memberStmt(inc.ID, m.id, by, now)
 		res, err := tx.ExecContext(ctx, st.q+` ON CONFLICT (case_id) DO NOTHING`, st.args...)
 		if err != nil {
-			return fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
+			return nil, fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
+			return nil, fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
 		} else if n == 0 {
 			continue
 		}
-		added++
 		if m.registered.After(inc.LastCaseAt) {
 			inc.LastCaseAt = m.registered
 		}
-		if err := s.insertEvents(ctx, tx, m.id, []cases.Event{memberEvent(*inc, m, by, kind, now)}); err != nil {
-			return err
+		a, err := s.eventArgs(m.id, memberEvent(*inc, m, by, kind, now))
+		if err != nil {
+			return nil, err
 		}
+		events = append(events, a...)
 	}
-	if added == 0 {
-		return nil
+	if len(events) == 0 {
+		return nil, nil
 	}
-	return s.replan(ctx, tx, inc, now, g)
+	return events, s.replan(ctx, tx, inc, now, g)
 }
 
 // memberStmt puts a case into an incident; the case's unique membership
@@ -376,7 +380,11 @@ func (s *Store) AddToIncident(ctx context.Context, id int64, c cases.Case, by st
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("incident of case %d: %w", c.ID, err)
 		}
-		return s.addMembers(ctx, tx, &inc, []peer{{id: c.ID, state: c.State, registered: c.RegisteredAt}}, by, "incident_add", now, g)
+		events, err := s.addMembers(ctx, tx, &inc, []peer{{id: c.ID, state: c.State, registered: c.RegisteredAt}}, by, "incident_add", now, g)
+		if err != nil {
+			return err
+		}
+		return s.rowsStmt(eventsShape, events).exec(ctx, tx, "append events")
 	})
 	if err != nil {
 		return fmt.Errorf("add case %d to incident %d: %w", c.ID, id, err)
