@@ -10,10 +10,12 @@ import (
 	"github.com/jiesu/jiesu/internal/textsim"
 )
 
-// text is a case's id and content, for comparing it with another's.
+// text is a case's id and content, for comparing it with another's, and
+// its state.
 type text struct {
 	id      int64
 	content string
+	state   cases.State
 }
 
 // match is why a case joins an incident: the case whose text is most like
@@ -72,24 +74,17 @@ func (g Grouping) joining(c cases.Case, place string, others []text) (peer, bool
 	return peer{id: c.ID, state: c.State, registered: c.RegisteredAt, content: c.Content, match: m}, ok
 }
 
-// memberTextsStmt reads the texts of the cases in the key's open incident.
-func memberTextsStmt(k cases.GroupKey) stmt {
-	return stmt{q: `SELECT c.id, c.content FROM incident_cases ic JOIN cases c ON c.id = ic.case_id
-		WHERE ic.incident_id = (SELECT id FROM incidents WHERE group_key = $1 AND closed_at IS NULL) ORDER BY c.id`,
-		args: []any{k.String()}}
-}
-
-// memberTexts reads the texts of the cases in the key's open incident.
-func (s *Store) memberTexts(ctx context.Context, tx *sql.Tx, k cases.GroupKey) ([]text, error) {
-	st := memberTextsStmt(k)
-	rows, err := tx.QueryContext(ctx, st.q, st.args...)
+// memberTexts reads the texts and states of the cases in incident id.
+func (s *Store) memberTexts(ctx context.Context, tx *sql.Tx, id int64) ([]text, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.content, c.state FROM incident_cases ic
+		JOIN cases c ON c.id = ic.case_id WHERE ic.incident_id = $1 ORDER BY c.id`, id)
 	if err != nil {
-		return nil, fmt.Errorf("texts of incident %s: %w", k, err)
+		return nil, fmt.Errorf("texts of incident %d: %w", id, err)
 	}
 	defer rows.Close()
 	out, err := scanTexts(rows)
 	if err != nil {
-		return nil, fmt.Errorf("texts of incident %s: %w", k, err)
+		return nil, fmt.Errorf("texts of incident %d: %w", id, err)
 	}
 	return out, nil
 }
@@ -98,7 +93,7 @@ func scanTexts(rows rowScanner) ([]text, error) {
 	var out []text
 	for rows.Next() {
 		var t text
-		if err := rows.Scan(&t.id, &t.content); err != nil {
+		if err := rows.Scan(&t.id, &t.content, &t.state); err != nil {
 			return nil, err
 		}
 		out = append(out, t)

@@ -133,16 +133,12 @@ func (s *Store) groupNew(ctx context.Context, tx *sql.Tx, c cases.Case, msgs []c
 	}
 	g, now := *o.group, c.RegisteredAt
 	// writeCases took the key's lock (lockGroupKeys) before the case's row.
-	inc, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
+	inc, texts, err := s.openIncident(ctx, tx, k, c.ID, now, g.Window)
 	if err != nil && !errors.Is(err, cases.ErrNotFound) {
 		return nil, nil, err
 	}
 	var members []peer
 	if err == nil {
-		texts, err := s.memberTexts(ctx, tx, k)
-		if err != nil {
-			return nil, nil, err
-		}
 		m, ok := g.joining(c, k.Place, texts)
 		if !ok {
 			return msgs, nil, nil // about another problem: on its own
@@ -185,37 +181,42 @@ func isCoUnit(c cases.Case, unit string) bool {
 	return ok
 }
 
-// openIncident returns the key's incident that c may join, locked, closing
-// it instead when it is past its window or has no open case left.
-func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID int64, now time.Time, window time.Duration) (cases.Incident, error) {
+// openIncident returns the key's incident that c may join, locked, with
+// its members' texts, closing it instead when it is past its window or has
+// no open case left.
+func (s *Store) openIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey, caseID int64, now time.Time, window time.Duration) (cases.Incident, []text, error) {
 	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
 		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
 	if errors.Is(err, sql.ErrNoRows) {
-		return cases.Incident{}, cases.ErrNotFound
+		return cases.Incident{}, nil, cases.ErrNotFound
 	}
 	if err != nil {
-		return cases.Incident{}, fmt.Errorf("open incident: %w", err)
+		return cases.Incident{}, nil, fmt.Errorf("open incident: %w", err)
 	}
 	// A statement of its own, after the lock: one that waited for the lock
 	// would have looked at the members as they were before the wait.
-	var open bool
-	if err := tx.QueryRowContext(ctx, `SELECT `+openMembersSQL("$1"), inc.ID, caseID).Scan(&open); err != nil {
-		return cases.Incident{}, fmt.Errorf("open incident: %w", err)
+	texts, err := s.memberTexts(ctx, tx, inc.ID)
+	if err != nil {
+		return cases.Incident{}, nil, err
 	}
-	if joinable(inc, open, now, window) {
-		return inc, nil
+	if joinable(inc, openMember(texts, caseID), now, window) {
+		return inc, texts, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET closed_at = $2 WHERE id = $1`, inc.ID, s.d.time(now)); err != nil {
-		return cases.Incident{}, fmt.Errorf("close incident %d: %w", inc.ID, err)
+		return cases.Incident{}, nil, fmt.Errorf("close incident %d: %w", inc.ID, err)
 	}
-	return cases.Incident{}, cases.ErrNotFound
+	return cases.Incident{}, nil, cases.ErrNotFound
 }
 
-// openMembersSQL says whether incident `incident` (an SQL expression) has
-// an open case other than $2.
-func openMembersSQL(incident string) string {
-	return `EXISTS (SELECT 1 FROM incident_cases ic JOIN cases m ON m.id = ic.case_id
-		WHERE ic.incident_id = ` + incident + ` AND ic.case_id <> $2 AND m.state IN ` + clockStatesSQL() + `)`
+// openMember says whether members has a case on the clock other than
+// caseID.
+func openMember(members []text, caseID int64) bool {
+	for _, m := range members {
+		if m.id != caseID && slices.Contains(cases.ClockStates, m.state) {
+			return true
+		}
+	}
+	return false
 }
 
 // joinable says whether a case registered at now may join inc: it still
