@@ -280,17 +280,19 @@ func scanPeers(rows rowScanner) ([]peer, error) {
 }
 
 // insertIncident opens the key's incident, or, when a concurrent joiner
-// opened it first, returns that one.
+// opened it first, returns that one, locked.
 func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey, now time.Time) (cases.Incident, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO incidents (group_key, lead_unit, category, place, opened_at, last_case_at)
+	inc, err := scanIncident(tx.QueryRowContext(ctx, `INSERT INTO incidents (group_key, lead_unit, category, place, opened_at, last_case_at)
 		VALUES ($1, $2, $3, $4, $5, $5)
-		ON CONFLICT (group_key) WHERE closed_at IS NULL DO NOTHING RETURNING id`,
-		k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)).Scan(&id)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		ON CONFLICT (group_key) WHERE closed_at IS NULL DO NOTHING RETURNING `+incidentColumns,
+		k.String(), k.LeadUnit, k.Category, k.Place, s.d.time(now)))
+	if err == nil {
+		return inc, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
 		return cases.Incident{}, fmt.Errorf("open incident %s: %w", k, err)
 	}
-	inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
+	inc, err = scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents
 		WHERE group_key = $1 AND closed_at IS NULL`+s.d.forUpdate(), k.String()))
 	if err != nil {
 		return cases.Incident{}, fmt.Errorf("open incident %s: %w", k, err)
@@ -302,16 +304,13 @@ func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, k cases.GroupKey
 // it is), plans the notice, and returns an event of kind on each one added,
 // as rows of eventsShape, for the caller to write with others.
 func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *cases.Incident, members []peer, by, kind string, now time.Time, g Grouping) ([]any, error) {
+	added, err := s.insertMembers(ctx, tx, inc.ID, members, by, now)
+	if err != nil || len(added) == 0 {
+		return nil, err
+	}
 	var events []any
 	for _, m := range members {
-		st := s.memberStmt(inc.ID, m.id, by, now)
-		res, err := tx.ExecContext(ctx, st.q+` ON CONFLICT (case_id) DO NOTHING`, st.args...)
-		if err != nil {
-			return nil, fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, fmt.Errorf("add case %d to incident %d: %w", m.id, inc.ID, err)
-		} else if n == 0 {
+		if !added[m.id] {
 			continue
 		}
 		if m.registered.After(inc.LastCaseAt) {
@@ -323,18 +322,43 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, inc *cases.Incident,
 		}
 		events = append(events, a...)
 	}
-	if len(events) == 0 {
-		return nil, nil
-	}
 	return events, s.replan(ctx, tx, inc, now, g)
 }
 
-// memberStmt puts a case into an incident; the case's unique membership
-// refuses it if the case is in one already.
-func (s *Store) memberStmt(incidentID, caseID int64, by string, now time.Time) stmt {
-	return stmt{q: `INSERT INTO incident_cases (case_id, incident_id, added_at, added_by)
-		VALUES ($1, $2, $3, $4)`, args: []any{caseID, incidentID, s.d.time(now), by}}
+// insertMembers puts cases into incident id in one statement and returns
+// those it added; the case's unique membership refuses one that is in an
+// incident already.
+func (s *Store) insertMembers(ctx context.Context, tx *sql.Tx, id int64, members []peer, by string, now time.Time) (map[int64]bool, error) {
+	args := make([]any, 0, 4*len(members))
+	for _, m := range members {
+		args = append(args, m.id, id, s.d.time(now), by)
+	}
+	st := s.rowsStmt(membersShape, args)
+	if st.empty() {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, st.q, st.args...)
+	if err != nil {
+		return nil, fmt.Errorf("add cases to incident %d: %w", id, err)
+	}
+	defer rows.Close()
+	added := map[int64]bool{}
+	for rows.Next() {
+		var caseID int64
+		if err := rows.Scan(&caseID); err != nil {
+			return nil, fmt.Errorf("add cases to incident %d: %w", id, err)
+		}
+		added[caseID] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("add cases to incident %d: %w", id, err)
+	}
+	return added, nil
 }
+
+// membersShape puts cases into an incident.
+var membersShape = rowsShape{head: `INSERT INTO incident_cases (case_id, incident_id, added_at, added_by)`,
+	tail: ` ON CONFLICT (case_id) DO NOTHING RETURNING case_id`, cols: 4}
 
 // memberEvent is the event of a case put into inc, with the reason it
 // joined when texts were compared: the case it is most like, and how much.
