@@ -470,3 +470,76 @@ func TestFirstNumbersOfADayFromReplicas(t *testing.T) {
 		}
 	}
 }
+
+// A counter behind the day's cases (a restore, a hand edit) is said as
+// such: taking the case for a duplicate would answer "not found".
+func TestCounterBehindTheCasesIsSaid(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachBackend(t, func(t *testing.T, s *store.Store) {
+		storetest.Create(t, s, storetest.NewCase(t, at(0), "logistics"))
+		if _, err := s.DBForTest().Exec(`UPDATE case_sequences SET last = 0`); err != nil {
+			t.Fatal(err)
+		}
+		_, created, err := s.CreateCase(context.Background(), storetest.NewCase(t, at(time.Minute), "logistics"), store.CreateKey{})
+		if err == nil || errors.Is(err, cases.ErrNotFound) || !strings.Contains(err.Error(), "JS20261128-0001 is taken") {
+			t.Fatalf("create behind the counter: created %v, err %v; want the taken number said", created, err)
+		}
+		if n := countRows(t, s, "cases"); n != 1 {
+			t.Errorf("%d cases stored, want the first alone", n)
+		}
+	})
+}
+
+// A commit that fails may have written the batch all the same, so its
+// cases are not written again one by one: a case without a channel
+// reference or key could be made twice. Here every commit fails (a
+// deferred constraint), and each registration of a batch must be tried in
+// exactly one commit.
+func TestFailedCommitIsNotWrittenAgain(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewPostgres(t)
+	for _, q := range []string{
+		// A sequence counts the rows that reach a commit: its steps outlive a
+		// rollback.
+		`CREATE SEQUENCE commit_tries`,
+		`CREATE FUNCTION refuse_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			PERFORM nextval('commit_tries');
+			-- The transaction's last row refuses, once every row counted.
+			IF NEW.id = (SELECT max(id) FROM cases) THEN
+				RAISE EXCEPTION 'refused at commit';
+			END IF;
+			RETURN NULL;
+		END $$`,
+		`CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON cases
+			DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_commit()`,
+	} {
+		if _, err := s.DBForTest().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 24
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			_, _, errs[i] = s.CreateCase(context.Background(), storetest.NewCase(t, at(time.Duration(i)*time.Second), "logistics"), store.CreateKey{})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			t.Fatalf("registration %d: no error though every commit fails", i)
+		}
+	}
+	var tries int
+	if err := s.DBForTest().QueryRow(`SELECT last_value FROM commit_tries`).Scan(&tries); err != nil {
+		t.Fatal(err)
+	}
+	if tries != n {
+		t.Errorf("%d case rows reached a commit for %d registrations, want each once", tries, n)
+	}
+	if c := countRows(t, s, "cases"); c != 0 {
+		t.Errorf("%d cases stored", c)
+	}
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -97,26 +99,50 @@ func (b *batcher) run() {
 	}
 	b.mu.Unlock()
 	defer func() {
+		// A panic must not let a waiting registration read a case from a
+		// transaction that was rolled back as a case that was committed.
+		p := recover()
 		for _, reg := range batch {
+			if p != nil {
+				reg.c, reg.err = cases.Case{}, fmt.Errorf("register: the batch failed: %v", p)
+			}
 			close(reg.done)
+		}
+		if p != nil {
+			panic(p)
 		}
 	}()
 	if len(batch) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
-	defer cancel()
-	if err := b.s.writeBatch(ctx, batch); err != nil && len(batch) > 1 {
-		// One registration's failure must not be everyone's: each goes
-		// again alone.
+	err := b.s.writeBatchWithin(batch)
+	switch {
+	case err == nil:
+	case len(batch) == 1 || errors.Is(err, errCommit):
+		// A commit that failed may have written the batch all the same:
+		// writing its cases again could make a case twice (one without
+		// a channel reference or key has nothing to find it by), so each
+		// learns the error and its caller decides.
 		for _, reg := range batch {
-			if err := b.s.writeBatch(ctx, []*registration{reg}); err != nil {
+			reg.c, reg.err = cases.Case{}, err
+		}
+	default:
+		// One registration's failure must not be everyone's: each goes
+		// again alone, with time of its own.
+		for _, reg := range batch {
+			if err := b.s.writeBatchWithin([]*registration{reg}); err != nil {
 				reg.err = err
 			}
 		}
-	} else if err != nil {
-		batch[0].err = err
 	}
+}
+
+// writeBatchWithin writes batch within batchTimeout: a batch runs on
+// behalf of several requests and so follows none of their contexts.
+func (s *Store) writeBatchWithin(batch []*registration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	return s.writeBatch(ctx, batch)
 }
 
 func removeReg(list []*registration, reg *registration) []*registration {

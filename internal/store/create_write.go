@@ -167,7 +167,28 @@ func (s *Store) insertCaseRows(ctx context.Context, tx *sql.Tx, regs []*registra
 			dups = append(dups, reg)
 		}
 	}
+	if err := numbersFree(ctx, tx, dups); err != nil {
+		return nil, err
+	}
 	return dups, nil
+}
+
+// numbersFree fails when a refused case was refused for its number, not
+// as a duplicate: the day's counter is behind the cases (a restore, a hand
+// edit), and every registration of the day would meet the same wall. Said
+// loudly, since calling it a duplicate would answer "not found".
+func numbersFree(ctx context.Context, tx *sql.Tx, refused []*registration) error {
+	for _, reg := range refused {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE number = $1`, reg.c.Number).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("insert: look for number %s: %w", reg.c.Number, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("insert: case number %s is taken: the counter of day %s (case_sequences) is behind the cases", reg.c.Number, cases.Day(reg.c.RegisteredAt))
+		}
+	}
+	return nil
 }
 
 // casesShape inserts new case rows: the number, caseArgs, the idempotency

@@ -154,10 +154,16 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("%w: %w", errCommit, err)
 	}
 	return nil
 }
+
+// errCommit marks an error of the commit itself: the transaction may have
+// been committed all the same (the connection dropped after the database
+// wrote it), so whoever sees it must not write the same rows again as if
+// nothing had happened.
+var errCommit = errors.New("commit")
 
 // PoolStats reports the connection pool, for /metrics.
 func (s *Store) PoolStats() sql.DBStats { return s.db.Stats() }
