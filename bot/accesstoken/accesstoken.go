@@ -15,6 +15,7 @@ package accesstoken
 
 import (
 	"context"
+	"crypto/rand"
 	"sync"
 	"time"
 
@@ -26,8 +27,8 @@ import (
 type Cache interface {
 	GetString(ctx context.Context, key string) (string, bool, error)
 	Set(key string, val interface{}, ttl time.Duration) error
-	Delete(key string) error
 	SetNX(ctx context.Context, key, val string, ttl time.Duration) (bool, error)
+	DeleteIf(ctx context.Context, key, val string) (bool, error)
 }
 
 // Fetch asks the platform for a new token and how long it lives.
@@ -75,9 +76,7 @@ func (s *Source) Token(ctx context.Context) (string, error) { return s.token(ctx
 // stale is dropped from the cache unless another caller already replaced
 // it, whose newer token is then used rather than undone.
 func (s *Source) Renew(ctx context.Context, stale string) (string, error) {
-	if cur, ok := s.cached(ctx, ""); ok && cur == stale {
-		_ = s.cfg.Cache.Delete(s.cfg.Key)
-	}
+	_, _ = s.cfg.Cache.DeleteIf(ctx, s.cfg.Key, stale)
 	return s.token(ctx, stale)
 }
 
@@ -100,13 +99,15 @@ func (s *Source) token(ctx context.Context, stale string) (string, error) {
 	if tok, ok := s.cached(ctx, stale); ok {
 		return tok, nil
 	}
-	lock := s.cfg.Key + ":fetching"
-	if won, err := s.cfg.Cache.SetNX(ctx, lock, "1", FetchLock); err == nil && !won {
+	// The lock holds a value of this fetch's own, so that a fetch slower
+	// than FetchLock frees only its own lock, never the next fetcher's.
+	lock, holder := s.cfg.Key+":fetching", rand.Text()
+	if won, err := s.cfg.Cache.SetNX(ctx, lock, holder, FetchLock); err == nil && !won {
 		if tok, ok := s.await(ctx, stale); ok {
 			return tok, nil
 		}
 	} else if err == nil {
-		defer func() { _ = s.cfg.Cache.Delete(lock) }()
+		defer func() { _, _ = s.cfg.Cache.DeleteIf(context.WithoutCancel(ctx), lock, holder) }()
 		// Another replica may have cached its token and freed the lock
 		// between the look above and taking the lock: use that one.
 		if tok, ok := s.cached(ctx, stale); ok {

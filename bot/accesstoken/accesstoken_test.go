@@ -119,3 +119,52 @@ func TestFetchErrorIsReturned(t *testing.T) {
 		t.Error("a failed fetch cached something")
 	}
 }
+
+// A renewal drops the refused token only: a token another replica cached
+// since is kept and used, not thrown away with a fetch spent on it.
+func TestRenewKeepsANewerToken(t *testing.T) {
+	t.Parallel()
+	var p platform
+	c := cache.NewMemory(nil)
+	s := accesstoken.New(accesstoken.Config{Cache: c, Key: "k", Fetch: p.fetch})
+	ctx := context.Background()
+	stale, _ := s.Token(ctx)
+	// Another replica renewed first.
+	if err := c.Set("k", "fresh-from-b", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Renew(ctx, stale)
+	if err != nil || got != "fresh-from-b" || p.fetches.Load() != 1 {
+		t.Errorf("Renew = %q, %v after %d fetches; want the other replica's token and no fetch", got, err, p.fetches.Load())
+	}
+}
+
+// A fetch frees its own fetch lock when it is done, and only its own: the
+// lock it finds is left to whoever holds it.
+func TestFetchLockIsFreedByItsHolderOnly(t *testing.T) {
+	t.Parallel()
+	c := cache.NewMemory(nil)
+	fetch := func(context.Context) (string, time.Duration, error) {
+		// This fetch outlived its lock, and another replica took it.
+		if err := c.Set("k:fetching", "replica-b", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		return "tok", time.Hour, nil
+	}
+	s := accesstoken.New(accesstoken.Config{Cache: c, Key: "k", Fetch: fetch})
+	if _, err := s.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, _ := c.GetString(context.Background(), "k:fetching"); !ok || v != "replica-b" {
+		t.Errorf("the other replica's fetch lock is %q, %v; want it kept", v, ok)
+	}
+	// Without the other replica, the fetch leaves no lock behind.
+	c2 := cache.NewMemory(nil)
+	var p platform
+	if _, err := accesstoken.New(accesstoken.Config{Cache: c2, Key: "k", Fetch: p.fetch}).Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := c2.GetString(context.Background(), "k:fetching"); ok {
+		t.Error("a fetch left its lock behind")
+	}
+}

@@ -25,6 +25,11 @@ type Cache interface {
 	SetNX(ctx context.Context, key, val string, ttl time.Duration) (bool, error)
 	// GetString returns the value and whether it was there.
 	GetString(ctx context.Context, key string) (string, bool, error)
+	// DeleteIf removes key only while it holds val, in one step, and
+	// reports whether it did: a caller drops its own value (a lock it
+	// took, a token it saw refused), never one another replica has put
+	// there since it looked.
+	DeleteIf(ctx context.Context, key, val string) (bool, error)
 }
 
 // opTimeout bounds the library's context-free calls on Redis.

@@ -93,3 +93,30 @@ func TestConcurrentSetNXHasOneWinner(t *testing.T) {
 		}
 	})
 }
+
+// DeleteIf drops a value only while it is the one given: a lock's holder
+// frees its own lock, never the one another replica took after it lapsed.
+func TestDeleteIfComparesFirst(t *testing.T) {
+	t.Parallel()
+	forEachCache(t, func(t *testing.T, c cache.Cache, _ func(time.Duration)) {
+		ctx := context.Background()
+		if err := c.Set("lock", "replica-b", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if done, err := c.DeleteIf(ctx, "lock", "replica-a"); err != nil || done {
+			t.Fatalf("DeleteIf of another's value = %v, %v; want false", done, err)
+		}
+		if v, ok, _ := c.GetString(ctx, "lock"); !ok || v != "replica-b" {
+			t.Fatalf("after another's DeleteIf the lock is %q, %v; want replica-b's", v, ok)
+		}
+		if done, err := c.DeleteIf(ctx, "lock", "replica-b"); err != nil || !done {
+			t.Fatalf("DeleteIf of its own value = %v, %v; want true", done, err)
+		}
+		if _, ok, _ := c.GetString(ctx, "lock"); ok {
+			t.Error("the lock is still there after its holder dropped it")
+		}
+		if done, err := c.DeleteIf(ctx, "absent", "x"); err != nil || done {
+			t.Errorf("DeleteIf of an absent key = %v, %v", done, err)
+		}
+	})
+}

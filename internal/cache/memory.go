@@ -92,6 +92,17 @@ func (m *Memory) SetNX(_ context.Context, key, val string, ttl time.Duration) (b
 	return true, nil
 }
 
+// DeleteIf removes key while it holds val.
+func (m *Memory) DeleteIf(_ context.Context, key, val string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if it, ok := m.get(key); !ok || it.val != val {
+		return false, nil
+	}
+	delete(m.items, key)
+	return true, nil
+}
+
 // GetString returns the value and whether it was there.
 func (m *Memory) GetString(_ context.Context, key string) (string, bool, error) {
 	m.mu.Lock()

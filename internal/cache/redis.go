@@ -135,6 +135,19 @@ func (r *Redis) SetNX(ctx context.Context, key, val string, ttl time.Duration) (
 	return ok, nil
 }
 
+// deleteIf compares and deletes in one step on the server: a GET then a
+// DEL from here could remove a value written between them.
+var deleteIf = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+
+// DeleteIf removes key while it holds val.
+func (r *Redis) DeleteIf(ctx context.Context, key, val string) (bool, error) {
+	n, err := deleteIf.Run(ctx, r.client, []string{r.prefix + key}, val).Int()
+	if err != nil {
+		return false, fmt.Errorf("redis delete if: %w", err)
+	}
+	return n > 0, nil
+}
+
 // GetString returns the value and whether it was there.
 func (r *Redis) GetString(ctx context.Context, key string) (string, bool, error) {
 	v, err := r.client.Get(ctx, r.prefix+key).Result()

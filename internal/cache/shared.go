@@ -80,6 +80,15 @@ func (s *Shared) SetNX(ctx context.Context, key, val string, ttl time.Duration) 
 	return s.local.SetNX(ctx, key, val, ttl)
 }
 
+// DeleteIf implements Cache.
+func (s *Shared) DeleteIf(ctx context.Context, key, val string) (bool, error) {
+	var done bool
+	if s.try(func() (err error) { done, err = s.redis.DeleteIf(ctx, key, val); return err }) {
+		return done, nil
+	}
+	return s.local.DeleteIf(ctx, key, val)
+}
+
 // GetString implements Cache.
 func (s *Shared) GetString(ctx context.Context, key string) (string, bool, error) {
 	var v string
