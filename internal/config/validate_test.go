@@ -170,6 +170,8 @@ func TestValidateProblems(t *testing.T) {
 			`security.encryption_keys: key entry 2: id "k1" used twice`},
 		{"student number not a pattern", func(t *testing.T, c *Config) { c.Security.StudentNumber = `20[0-9` },
 			`security.student_number: student number pattern: error parsing regexp`},
+		{"student number takes a room", func(t *testing.T, c *Config) { c.Security.StudentNumber = `\d+` },
+			`security.student_number: student number pattern "\\d+" matches "0": it would mask rooms`},
 		{"postgres without encryption keys", func(t *testing.T, c *Config) { c.Database.URL = "postgres://jiesu@db/jiesu" },
 			`security.encryption_keys: required with database.url`},
 	}

@@ -43,7 +43,28 @@ func NewTextMask(studentNumber string) (TextMask, error) {
 	if err != nil {
 		return TextMask{}, fmt.Errorf("student number pattern: %w", err)
 	}
+	if short, ok := matchesShortRun(re); ok {
+		return TextMask{}, fmt.Errorf("student number pattern %q matches %q: it would mask rooms, floors and times", studentNumber, short)
+	}
 	return TextMask{student: re}, nil
+}
+
+// matchesShortRun returns a run of at most four digits re matches, if any:
+// a student number is longer than a room (502) or a time (1430), and a
+// pattern that takes those would mask half of every complaint.
+func matchesShortRun(re *regexp.Regexp) (string, bool) {
+	for n := 1; n <= 4; n++ {
+		limit := 1
+		for range n {
+			limit *= 10
+		}
+		for i := range limit {
+			if s := fmt.Sprintf("%0*d", n, i); re.MatchString(s) {
+				return s, true
+			}
+		}
+	}
+	return "", false
 }
 
 var defaultStudent = regexp.MustCompile(`^(?:` + DefaultStudentNumber + `)$`)

@@ -93,6 +93,14 @@ func TestTextMaskStudentNumberPattern(t *testing.T) {
 	if got := (TextMask{}).Text("学号12345678"); got != "学号12345678" {
 		t.Errorf("the default pattern took an 8-digit number: %q", got)
 	}
+	// A pattern that takes a room or a time is refused, not left to mask
+	// (or, cutting a run shorter than its kept ends, to crash on) every
+	// complaint with a room number in it.
+	for _, p := range []string{`\d+`, `\d{3,10}`, `[0-9]*`} {
+		if _, err := NewTextMask(p); err == nil || !strings.Contains(err.Error(), "would mask rooms") {
+			t.Errorf("NewTextMask(%q) = %v, want a refusal", p, err)
+		}
+	}
 	if _, err := NewTextMask(`(`); err == nil {
 		t.Error("a broken pattern was accepted")
 	}
