@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/jiesu/jiesu/internal/cases"
@@ -32,7 +33,7 @@ func (c Condition) Known() bool {
 func (c Condition) Holds(s cases.State, noContact bool) bool {
 	switch c {
 	case IfNotAccepted:
-		return s == cases.StateDispatched || s == cases.StateReopened
+		return slices.Contains(cases.AwaitingAcceptance, s)
 	case IfNotContacted:
 		// Nobody can call a complainant who left no contact: chasing the
 		// unit for it would be noise.
@@ -41,12 +42,6 @@ func (c Condition) Holds(s cases.State, noContact bool) bool {
 		return s.OnClock()
 	}
 	return false
-}
-
-// ConditionHolds is Condition(cond).Holds, for callers that hold the
-// condition as text.
-func ConditionHolds(cond string, s cases.State, noContact bool) bool {
-	return Condition(cond).Holds(s, noContact)
 }
 
 // Target is whom an escalation step tells (escalation.*[].notify): one of
@@ -80,6 +75,3 @@ func (t Target) Known() bool {
 func (t Target) Member() (string, bool) {
 	return strings.CutPrefix(string(t), NotifyMemberPrefix)
 }
-
-// NotifyMember returns the member id of a member:<id> target.
-func NotifyMember(target Target) (string, bool) { return target.Member() }

@@ -1,8 +1,6 @@
 package secret
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"strings"
 )
 
@@ -72,7 +70,5 @@ func (k *Keyring) PhoneIndexes(phone string) []string {
 func (k *Keyring) IndexPrefix() string { return indexFormat + "." + k.active + "." }
 
 func (k *Keyring) phoneIndex(id, normal string) string {
-	h := hmac.New(sha256.New, k.derived[id].index)
-	h.Write([]byte(normal))
-	return indexFormat + "." + id + "." + payloadEncoding.EncodeToString(h.Sum(nil))
+	return indexFormat + "." + id + "." + payloadEncoding.EncodeToString(mac(k.derived[id].index, normal))
 }

@@ -24,10 +24,10 @@ const (
 )
 
 // Holds reports whether a step's condition still holds for c; the rule
-// is config.ConditionHolds. A step found not to hold when due is skipped
+// is config.Condition.Holds. A step found not to hold when due is skipped
 // for good, since within one dispatch a condition never holds again.
 func Holds(cond string, c store.SLACase) bool {
-	return config.ConditionHolds(cond, c.State, c.NoContact)
+	return config.Condition(cond).Holds(c.State, c.NoContact)
 }
 
 // firing is a step due on a case, with what its message says.

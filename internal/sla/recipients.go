@@ -23,7 +23,7 @@ func recipients(cfg *config.Config, s Step, c store.SLACase) []cases.Recipient {
 		}
 	}
 	for _, target := range s.Notify {
-		if id, ok := config.NotifyMember(target); ok {
+		if id, ok := target.Member(); ok {
 			add(cases.ToMember, id)
 			continue
 		}
