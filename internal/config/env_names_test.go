@@ -101,4 +101,6 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	_, err = loadEnv(map[string]string{"JIESU_SERVER_TRUSTED_PROXIES": "10.0.0.0/33,负载均衡,http://lb"})
 	wantErr(t, err, `server.trusted_proxies: "10.0.0.0/33" is neither`, `"负载均衡"`, `"http://lb"`)
+	_, err = loadEnv(map[string]string{"JIESU_SERVER_TRUSTED_PROXIES": "0.0.0.0/0,::/0"})
+	wantErr(t, err, `server.trusted_proxies: "0.0.0.0/0" trusts every address`, `"::/0" trusts every address`)
 }

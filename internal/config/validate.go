@@ -71,8 +71,14 @@ func (c *Config) validateServer(ps *problems) {
 		ps.add("server.max_body_bytes", "must be more than 0")
 	}
 	for _, p := range c.Server.TrustedProxies {
-		if _, err := parseProxy(p); err != nil {
+		r, err := parseProxy(p)
+		switch {
+		case err != nil:
 			ps.add("server.trusted_proxies", "%q is neither an IP address nor a CIDR range such as 10.0.0.0/8", p)
+		case r.Bits() == 0:
+			// Every client would be a proxy: anyone could name the address
+			// the access log and the limits see.
+			ps.add("server.trusted_proxies", "%q trusts every address; name the proxies' own range", p)
 		}
 	}
 	// URLs are secrets: the messages say what is wrong without the value.
