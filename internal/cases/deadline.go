@@ -14,7 +14,6 @@ package cases
 
 import (
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 )
@@ -108,7 +107,7 @@ func (p Policy) Deadlines(t Tier, from time.Time) (contactBy, resolveBy time.Tim
 // overdue at once). An approved extension later than them still holds.
 func (p Policy) Retiered(c Case, to Tier, now time.Time) (contactBy, resolveBy time.Time, err error) {
 	from := c.DispatchedAt
-	if slices.Index(Tiers, to) < slices.Index(Tiers, c.Tier) { // Tiers: the most urgent first
+	if to.MoreUrgentThan(c.Tier) {
 		from = now
 	}
 	contactBy, resolveBy, err = p.Deadlines(to, from)

@@ -63,6 +63,11 @@ const (
 // Tiers lists the tiers from the most to the least urgent.
 var Tiers = []Tier{TierUrgent, TierEssential, TierGeneral}
 
+// MoreUrgentThan reports whether t comes before u in Tiers.
+func (t Tier) MoreUrgentThan(u Tier) bool {
+	return slices.Index(Tiers, t) < slices.Index(Tiers, u)
+}
+
 // Valid reports whether t is a known tier.
 func (t Tier) Valid() bool { return t == TierUrgent || t == TierEssential || t == TierGeneral }
 

@@ -88,8 +88,3 @@ func (r *Router) bestCategory(t string) *category {
 	}
 	return best
 }
-
-// rank orders tiers by urgency; cases.Tiers lists the most urgent first.
-func rank(t cases.Tier) int {
-	return len(cases.Tiers) - slices.Index(cases.Tiers, t)
-}

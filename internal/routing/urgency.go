@@ -137,7 +137,7 @@ func (r *Router) raiseTier(t string, res *Result) {
 // came from when it becomes urgent, and returns the words of the change
 // for a reason.
 func (r *Router) raise(res *Result, target cases.Tier) string {
-	if rank(target) <= rank(res.Tier) {
+	if !target.MoreUrgentThan(res.Tier) {
 		return fmt.Sprintf(" (tier already %s)", res.Tier)
 	}
 	change := fmt.Sprintf(" → tier %s (was %s)", target, res.Tier)
