@@ -23,16 +23,30 @@ import (
 // text says is for cases.CheckText, in the layer that knows each field's
 // limit. The body is already capped by the size-limit middleware.
 func decode(r *http.Request, v any) error {
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeRaw(raw, v)
+}
+
+// readBody reads a JSON request's body whole.
+func readBody(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
-			return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send application/json"}
+			return nil, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send application/json"}
 		}
 	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
-		return err // the size limit, or a broken connection
+		return nil, err // the size limit, or a broken connection
 	}
+	return raw, nil
+}
+
+// decodeRaw is decode of a body already read.
+func decodeRaw(raw []byte, v any) error {
 	if validJSONText(raw) {
 		// Most bodies are right: one strict pass decides it. Only a body
 		// it refuses is read again, field by field, for every problem.
@@ -201,9 +215,15 @@ func hex4(b []byte) (uint16, bool) {
 }
 
 // decodeOptional is decode for a body that may be left out altogether.
+// A chunked request announces no length: its body is known to be empty
+// only once read.
 func decodeOptional(r *http.Request, v any) error {
 	if r.ContentLength == 0 {
 		return nil
 	}
-	return decode(r, v)
+	raw, err := readBody(r)
+	if err != nil || len(raw) == 0 {
+		return err
+	}
+	return decodeRaw(raw, v)
 }

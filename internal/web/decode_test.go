@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -57,4 +58,30 @@ func BenchmarkDecodeCreateBody(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A body that may be left out is left out also when it comes chunked and
+// empty (no Content-Length), as some clients send a bodiless POST.
+func TestDecodeOptionalEmptyChunkedBody(t *testing.T) {
+	t.Parallel()
+	type note struct {
+		Note string `json:"note"`
+	}
+	for _, tt := range []struct {
+		name, body string
+		want       string
+		wantErr    bool
+	}{
+		{"empty", "", "", false},
+		{"a note", `{"note":"已核实"}`, "已核实", false},
+		{"not JSON", `<script>`, "", true},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/outbox/1/retry", strings.NewReader(tt.body))
+		r.ContentLength = -1 // chunked: the length is not announced
+		var got note
+		err := decodeOptional(r, &got)
+		if (err != nil) != tt.wantErr || got.Note != tt.want {
+			t.Errorf("%s: note %q, err %v; want %q, error %v", tt.name, got.Note, err, tt.want, tt.wantErr)
+		}
+	}
 }
