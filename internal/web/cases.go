@@ -173,11 +173,11 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, actor actorCt
 		s.fail(w, r, err)
 		return
 	}
-	body := map[string]any{"cases": views}
-	if len(list) == f.Limit && len(list) > 0 {
-		body["next"] = strconv.FormatInt(list[len(list)-1].ID, 10)
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
 	}
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, http.StatusOK, pageBody("cases", views, len(list), f.Limit, last))
 }
 
 // filter reads the list query: unit, state (comma-separated), tier, channel,
@@ -222,6 +222,16 @@ func (s *Server) filter(r *http.Request) (cases.Filter, error) {
 
 // page reads a list's limit (1 to cases.MaxListLimit, default def) and
 // after (the next cursor of the previous page).
+// pageBody is a list's answer: its items under key, and next (the last
+// id, for after=) when the page came back full, so that more may follow.
+func pageBody(key string, items any, n, limit int, last int64) map[string]any {
+	body := map[string]any{key: items}
+	if n == limit && n > 0 {
+		body["next"] = strconv.FormatInt(last, 10)
+	}
+	return body
+}
+
 func page(q url.Values, def int) (limit int, after int64, err error) {
 	limit = def
 	if v := q.Get("limit"); v != "" {

@@ -74,11 +74,11 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, actor actorC
 	for _, it := range list {
 		views = append(views, viewMessage(it))
 	}
-	body := map[string]any{"messages": views}
-	if len(list) == oq.Limit {
-		body["next"] = strconv.FormatInt(list[len(list)-1].ID, 10)
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
 	}
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, http.StatusOK, pageBody("messages", views, len(list), oq.Limit, last))
 }
 
 // outboxRequest is the body of the retry and drop calls; all optional.
