@@ -149,17 +149,23 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.reject(w, http.StatusBadRequest, RejectMalformed, err)
 			return
 		}
-		// Checked before the key is needed, so that a forgery is told
-		// apart from a message this account cannot open.
-		if tencent.CheckSignature(q.Get("msg_signature"), c.cfg.Token, ts, nonce, enc) != nil {
-			c.reject(w, http.StatusUnauthorized, RejectBadSignature, nil)
-			return
-		}
 		if c.crypto == nil {
+			// Without a key the signature is still checked, so that a
+			// forgery is told apart from a message this account cannot open.
+			if tencent.CheckSignature(q.Get("msg_signature"), c.cfg.Token, ts, nonce, enc) != nil {
+				c.reject(w, http.StatusUnauthorized, RejectBadSignature, nil)
+				return
+			}
 			c.reject(w, http.StatusBadRequest, RejectDecrypt, c.cryptoErr)
 			return
 		}
-		if random, plain, err = c.crypto.Open(q.Get("msg_signature"), ts, nonce, enc); err != nil {
+		// Open checks the signature before it decrypts.
+		random, plain, err = c.crypto.Open(q.Get("msg_signature"), ts, nonce, enc)
+		switch {
+		case errors.Is(err, tencent.ErrBadSignature):
+			c.reject(w, http.StatusUnauthorized, RejectBadSignature, nil)
+			return
+		case err != nil:
 			c.reject(w, http.StatusBadRequest, RejectDecrypt, err)
 			return
 		}
