@@ -16,6 +16,7 @@ package accesstoken
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"sync"
 	"time"
 
@@ -117,6 +118,11 @@ func (s *Source) token(ctx context.Context, stale string) (string, error) {
 	tok, lifetime, err := s.cfg.Fetch(ctx)
 	if err != nil {
 		return "", err
+	}
+	if lifetime <= 0 {
+		// Cached without an expiry (what a TTL of 0 means to Redis), the
+		// token would outlive its use on every replica.
+		return "", fmt.Errorf("access token %s: the platform gave no lifetime (%v)", s.cfg.Key, lifetime)
 	}
 	ttl := lifetime - s.cfg.Margin
 	if ttl < lifetime/2 {

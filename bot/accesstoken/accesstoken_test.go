@@ -168,3 +168,20 @@ func TestFetchLockIsFreedByItsHolderOnly(t *testing.T) {
 		t.Error("a fetch left its lock behind")
 	}
 }
+
+// A token answered without a lifetime is refused, not cached for ever.
+func TestTokenWithoutLifetimeIsRefused(t *testing.T) {
+	t.Parallel()
+	c := cache.NewMemory(nil)
+	for _, life := range []time.Duration{0, -time.Second} {
+		s := accesstoken.New(accesstoken.Config{Cache: c, Key: "k", Fetch: func(context.Context) (string, time.Duration, error) {
+			return "tok-forever", life, nil
+		}})
+		if tok, err := s.Token(context.Background()); err == nil || tok != "" {
+			t.Errorf("lifetime %v: Token = %q, %v; want a refusal", life, tok, err)
+		}
+		if v, ok, _ := c.GetString(context.Background(), "k"); ok {
+			t.Errorf("lifetime %v: %q cached", life, v)
+		}
+	}
+}
