@@ -9,37 +9,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiesu/jiesu/bot/tencent/tencenttest"
 	"github.com/jiesu/jiesu/internal/clock"
 )
 
 func TestWeChatCryptoMatchesTheOfficialVectors(t *testing.T) {
 	t.Parallel()
-	if got := WeChatSignature(vecOAToken, vecOATimestamp, vecOANonce); got != vecOASig {
-		t.Errorf("signature = %s, want %s", got, vecOASig)
+	if got := WeChatSignature(tencenttest.OAToken, tencenttest.OATS, tencenttest.OANonce); got != tencenttest.OASignature {
+		t.Errorf("signature = %s, want %s", got, tencenttest.OASignature)
 	}
-	if got := WeChatSignature(vecOAToken, vecOATimestamp, vecOANonce, vecOAEncrypt); got != vecOAMsgSig {
-		t.Errorf("msg_signature = %s, want %s", got, vecOAMsgSig)
+	if got := WeChatSignature(tencenttest.OAToken, tencenttest.OATS, tencenttest.OANonce, tencenttest.OACipher); got != tencenttest.OAMsgSig {
+		t.Errorf("msg_signature = %s, want %s", got, tencenttest.OAMsgSig)
 	}
-	random, plain, err := WeChatDecrypt(vecOAEncrypt, vecOAAppID, vecOAKey)
-	if err != nil || string(random) != vecOARandom || string(plain) != vecOAPlain {
+	random, plain, err := WeChatDecrypt(tencenttest.OACipher, tencenttest.OAAppID, tencenttest.OAAESKey)
+	if err != nil || string(random) != tencenttest.OARandom || string(plain) != tencenttest.OAPlain {
 		t.Fatalf("decrypt = %q %q %v", random, plain, err)
 	}
-	enc, err := WeChatEncrypt([]byte(vecOARandom), []byte(vecOAPlain), vecOAAppID, vecOAKey)
-	if err != nil || enc != vecOAEncrypt {
-		t.Fatalf("encrypt with the vector's random:\n got %s\nwant %s (%v)", enc, vecOAEncrypt, err)
+	enc, err := WeChatEncrypt([]byte(tencenttest.OARandom), []byte(tencenttest.OAPlain), tencenttest.OAAppID, tencenttest.OAAESKey)
+	if err != nil || enc != tencenttest.OACipher {
+		t.Fatalf("encrypt with the vector's random:\n got %s\nwant %s (%v)", enc, tencenttest.OACipher, err)
 	}
 	// The WeCom sample uses the same algorithm with the corp id.
-	if got := WeChatSignature(vecWCToken, vecWCTs, vecWCNonce, vecWCEncrypt); got != vecWCMsgSig {
+	if got := WeChatSignature(tencenttest.WeComToken, tencenttest.WeComMsgTS, tencenttest.WeComMsgNonce, tencenttest.WeComMsgCipher); got != tencenttest.WeComMsgSig {
 		t.Errorf("WeCom msg_signature = %s", got)
 	}
-	random, plain, err = WeChatDecrypt(vecWCEncrypt, vecWCCorpID, vecWCKey)
-	if err != nil || string(random) != vecWCRandom || string(plain) != vecWCPlain {
+	random, plain, err = WeChatDecrypt(tencenttest.WeComMsgCipher, tencenttest.WeComCorpID, tencenttest.WeComAESKey)
+	if err != nil || string(random) != tencenttest.WeComMsgRandom || string(plain) != tencenttest.WeComMsgPlain {
 		t.Fatalf("WeCom decrypt = %q %q %v", random, plain, err)
 	}
-	if enc, _ := WeChatEncrypt([]byte(vecWCRandom), []byte(vecWCPlain), vecWCCorpID, vecWCKey); enc != vecWCEncrypt {
+	if enc, _ := WeChatEncrypt([]byte(tencenttest.WeComMsgRandom), []byte(tencenttest.WeComMsgPlain), tencenttest.WeComCorpID, tencenttest.WeComAESKey); enc != tencenttest.WeComMsgCipher {
 		t.Errorf("WeCom encrypt differs")
 	}
-	if _, _, err := WeChatDecrypt(vecOAEncrypt, "wx-another", vecOAKey); err == nil {
+	if _, _, err := WeChatDecrypt(tencenttest.OACipher, "wx-another", tencenttest.OAAESKey); err == nil {
 		t.Error("decrypted for another app id")
 	}
 }
@@ -47,15 +48,15 @@ func TestWeChatCryptoMatchesTheOfficialVectors(t *testing.T) {
 func TestFakeWeChatSignsWhatItReadsBack(t *testing.T) {
 	t.Parallel()
 	f := NewFakeWeChat(t, clock.NewFake(time.Unix(1409735669, 0)))
-	s := f.Sign(WeChatSafe, []byte(vecOAPlain), time.Unix(1409735669, 0), []byte(vecOARandom), vecOANonce)
-	if s.Query.Get("signature") != vecOASig || s.Query.Get("msg_signature") != vecOAMsgSig {
+	s := f.Sign(WeChatSafe, []byte(tencenttest.OAPlain), time.Unix(1409735669, 0), []byte(tencenttest.OARandom), tencenttest.OANonce)
+	if s.Query.Get("signature") != tencenttest.OASignature || s.Query.Get("msg_signature") != tencenttest.OAMsgSig {
 		t.Errorf("query = %v", s.Query)
 	}
-	if !bytes.Contains(s.Body, []byte(vecOAEncrypt)) {
+	if !bytes.Contains(s.Body, []byte(tencenttest.OACipher)) {
 		t.Errorf("body does not carry the vector's Encrypt: %s", s.Body)
 	}
-	compat := f.Sign(WeChatCompatible, []byte(vecOAPlain), time.Unix(1409735669, 0), []byte(vecOARandom), vecOANonce)
-	if !bytes.Contains(compat.Body, []byte("<Content><![CDATA[abcdteT]]></Content>")) || !bytes.Contains(compat.Body, []byte(vecOAEncrypt)) {
+	compat := f.Sign(WeChatCompatible, []byte(tencenttest.OAPlain), time.Unix(1409735669, 0), []byte(tencenttest.OARandom), tencenttest.OANonce)
+	if !bytes.Contains(compat.Body, []byte("<Content><![CDATA[abcdteT]]></Content>")) || !bytes.Contains(compat.Body, []byte(tencenttest.OACipher)) {
 		t.Errorf("compatible body = %s", compat.Body)
 	}
 	m := f.Text("oStudent", "a]]>b")
