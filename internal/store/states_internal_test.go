@@ -10,14 +10,14 @@ import (
 // states.go), so their form is fixed, not just their content.
 func TestStateLists(t *testing.T) {
 	t.Parallel()
-	for got, want := range map[string]string{
-		clockStatesSQL():    `('dispatched', 'accepted', 'contacted', 'reopened')`,
-		openStatesSQL():     `('registered', 'dispatched', 'accepted', 'contacted', 'reopened')`,
-		awaitingStatesSQL(): `('dispatched', 'reopened')`,
-		stateList([]cases.State{cases.StateClosed}): `('closed')`,
+	for _, tt := range []struct{ name, got, want string }{
+		{"clock", clockStatesSQL(), `('dispatched', 'accepted', 'contacted', 'reopened')`},
+		{"open", openStatesSQL(), `('registered', 'dispatched', 'accepted', 'contacted', 'reopened')`},
+		{"awaiting", awaitingStatesSQL(), `('dispatched', 'reopened')`},
+		{"one state", stateList([]cases.State{cases.StateClosed}), `('closed')`},
 	} {
-		if got != want {
-			t.Errorf("got %s, want %s", got, want)
+		if tt.got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.name, tt.got, tt.want)
 		}
 	}
 }
